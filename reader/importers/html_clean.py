@@ -1,0 +1,178 @@
+"""Decoding, parsing and de-cluttering of saved HTML pages.
+
+Owns: turning page bytes into text (``decode_html``), text into an lxml tree that never
+raises on malformed input (``parse_document``), and removing page chrome that is never part
+of an article: scripts, styles, forms, navigation, cookie banners, share bars, comment
+threads, newsletter boxes and the like (``strip_chrome``). Nothing here picks the article.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.I
+)
+# Per the WHATWG encoding standard these labels all mean windows-1252.
+_LATIN1_ALIASES = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii"})
+_LATIN1_ALIASES |= {"us-ascii", "iso_8859-1", "8859-1", "cp819", "ibm819", "windows-1252"}
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset named by a ``<meta charset>`` or ``http-equiv`` tag near the top."""
+    match = _META_CHARSET.search(data[:16384])
+    if not match:
+        return None
+    label = match.group(1).decode("ascii", "replace").strip().lower()
+    if label in _LATIN1_ALIASES:
+        return "cp1252"
+    if label in ("utf-16", "utf-16le", "utf-16be", "utf-32"):
+        return "utf-8"  # a page that could declare this in ASCII bytes is not UTF-16
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes | str) -> str:
+    """Decode page bytes: BOM, then the declared charset, then UTF-8, then cp1252.
+
+    A ``str`` is returned unchanged. Never raises.
+    """
+    if isinstance(data, str):
+        return data
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, "replace")
+    declared = _declared_charset(data)
+    if declared:
+        try:
+            return data.decode(declared)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def sanitize_text(text: str) -> str:
+    """Drop what libxml2 refuses in text: NULs, C0 controls, an XML declaration."""
+    text = _CONTROL.sub("", text)
+    return _XML_DECL.sub("", text, count=1)
+
+
+_PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+
+
+def parse_document(text: str) -> HtmlElement | None:
+    """Parse page text into an ``<html>`` element; ``None`` when nothing parses."""
+    text = sanitize_text(text)
+    if not text.strip():
+        return None
+    try:
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (lxml.etree.ParserError, ValueError, lxml.etree.XMLSyntaxError):
+        return None
+    return root if isinstance(root, HtmlElement) else None
+
+
+# Tags whose content is never article text.
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "form",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "nav",
+    "aside",
+    "svg",
+    "canvas",
+    "dialog",
+    "link",
+    "meta",
+)
+_CHROME_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert"}
+)
+# Matched against class and id values, token by token (split on spaces, "-" and "_").
+_CHROME_WORDS = re.compile(
+    r"(?:^|[\s_-])(?:cookie|cookies|consent|gdpr|share|sharing|social|sharebar|"
+    r"related|recommended|recirculation|outbrain|taboola|comments?|disqus|newsletter|"
+    r"subscribe|subscription|signup|paywall|promo|advert|advertisement|ads|ad|"
+    r"breadcrumbs?|sidebar|popup|modal|skip-link|sr-only|visually-hidden)(?:$|[\s_-])",
+    re.I,
+)
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
+
+
+def _is_chrome(el: HtmlElement) -> bool:
+    """True when an element's tag, role, class or id marks it as page chrome."""
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    if el.get("role", "").strip().lower() in _CHROME_ROLES:
+        return True
+    style = el.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    names = f"{el.get('class', '')} {el.get('id', '')}".strip()
+    return bool(names) and bool(_CHROME_WORDS.search(names))
+
+
+def _drop(el: HtmlElement) -> None:
+    """Remove an element and its content, keeping its tail text."""
+    parent = el.getparent()
+    if parent is not None:
+        el.drop_tree()
+
+
+_LIGHT_TAGS = ("script", "style", "noscript", "template", "link", "meta", "svg", "canvas")
+
+
+def strip_chrome(root: HtmlElement, *, keep: HtmlElement | None = None, mode: str = "full") -> None:
+    """Remove non-article elements from ``root`` in place (never ``keep`` or its ancestors).
+
+    ``mode="light"`` removes only elements that never hold visible text (scripts, styles).
+    """
+    if mode == "light":
+        for el in list(root.iter(*_LIGHT_TAGS)):
+            _drop(el)
+        return
+    protected: set[HtmlElement] = set()
+    if keep is not None:
+        protected.add(keep)
+        protected.update(keep.iterancestors())
+    for el in list(root.iter(*_DROP_TAGS)):
+        if el not in protected:
+            _drop(el)
+    for el in list(root.iter("header", "footer")):
+        if el not in protected and el.getparent() is not None:
+            _drop(el)
+    for el in list(root.iter()):
+        if not isinstance(el, HtmlElement) or el.tag in ("html", "body") or el in protected:
+            continue
+        if _is_chrome(el):
+            _drop(el)

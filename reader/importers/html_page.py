@@ -1,0 +1,126 @@
+"""The HTML page importer: a saved web page in, a clean article (Markdown) out.
+
+Owns: ``parse_html``, which decodes and parses the page, reads its metadata, finds the
+article body (readability-lxml on a pre-cleaned tree, with a whole-body fallback) and
+converts only that subtree to Markdown with html2text. See docs/extraction.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import html2text
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
+from readability import Document
+
+from reader.errors import ImportFailed
+from reader.importers.html_clean import decode_html, parse_document, strip_chrome
+from reader.importers.html_metadata import choose_title, clean_text, extract_metadata
+from reader.models import ParsedArticle
+
+logging.getLogger("readability.readability").addHandler(logging.NullHandler())
+logging.getLogger("readability.readability").propagate = False
+
+_MIN_WORDS = 1
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _markdown(html: str) -> str:
+    """Convert an HTML fragment (already cleaned) to Markdown, unwrapped."""
+    converter = html2text.HTML2Text()
+    converter.body_width = 0
+    converter.unicode_snob = True
+    converter.protect_links = False
+    converter.single_line_break = False
+    text = converter.handle(html)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip() + "\n" if text.strip() else ""
+
+
+def _serialize(el: HtmlElement) -> str:
+    return lxml.html.tostring(el, encoding="unicode", method="html")
+
+
+def _readability_html(root: HtmlElement, url: str | None) -> str:
+    """The article HTML readability-lxml picks from a pre-cleaned page, or ``""``."""
+    try:
+        doc = Document(_serialize(root), url=url)
+        return doc.summary(html_partial=True) or ""
+    except Exception:  # readability-lxml raises bare Exception subclasses on odd trees
+        return ""
+
+
+def _word_count(markdown: str) -> int:
+    return len(_WORD.findall(markdown))
+
+
+def _body_fallback(root: HtmlElement) -> str:
+    """Markdown of the whole cleaned body, for pages readability cannot score."""
+    body = root.find("body")
+    target = body if body is not None else root
+    strip_chrome(target)
+    return _markdown(_serialize(target))
+
+
+def parse_html(
+    data: bytes | str, *, url: str | None = None, source_path: str | None = None
+) -> ParsedArticle:
+    """Extract the article of a saved HTML page as Markdown plus its metadata.
+
+    Raises ``ImportFailed`` when no article text can be found; never another exception.
+    """
+    source = source_path or url or "<html>"
+    try:
+        return _parse(data, url=url, source_path=source_path, source=source)
+    except ImportFailed:
+        raise
+    except (RecursionError, MemoryError):
+        raise ImportFailed(source, "the page is too deeply nested or too large to read") from None
+    except Exception as exc:  # malformed input must never escape as a traceback
+        raise ImportFailed(source, f"could not read the page ({type(exc).__name__})") from None
+
+
+def _parse(
+    data: bytes | str, *, url: str | None, source_path: str | None, source: str
+) -> ParsedArticle:
+    text = decode_html(data)
+    root = parse_document(text)
+    if root is None:
+        raise ImportFailed(source, "the page is empty")
+    md = extract_metadata(root, url)
+    h1_texts = [clean_text(h.text_content()) for h in root.iter("h1")][:5]
+    title = choose_title(md, h1_texts)
+
+    strip_chrome(root, mode="light")
+    article_html = _readability_html(root, md.url)
+    markdown = _markdown(article_html) if article_html else ""
+    if _word_count(markdown) < _MIN_WORDS:
+        markdown = _body_fallback(root)
+    if _word_count(markdown) < _MIN_WORDS:
+        raise ImportFailed(source, "no article text found in the page")
+    return ParsedArticle(
+        title=title or _first_line(markdown),
+        markdown=markdown,
+        author=md.author,
+        site=md.site,
+        url=md.url,
+        published=md.published,
+        summary=md.summary,
+        source_path=source_path,
+        source_format="html",
+    )
+
+
+def _first_line(markdown: str) -> str:
+    for line in markdown.splitlines():
+        line = line.strip("#*_ >").strip()
+        if line:
+            return line[:120]
+    return ""
+
+
+__all__ = ["parse_html", "lxml"]
