@@ -1,0 +1,142 @@
+"""Finding a highlighted passage again in an article's paragraphs.
+
+Owns the forgiving comparison used for highlight anchors: ``normalize_for_match`` folds
+the differences that re-rendering or copy/paste introduce (whitespace runs, curly vs
+straight quotes and apostrophes, dash variants, NFKC compatibility forms, case, soft
+hyphens and zero-width characters), and ``locate_passage`` searches for a passage under
+that folding while reporting offsets into the ORIGINAL paragraph strings.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from reader.models import Highlight
+
+# Quote marks and apostrophes folded to their ASCII form.
+_SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u0060\u00b4\uff07"
+_DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\uff02"
+# Hyphens and dashes folded to "-".
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
+# Characters that vanish: soft hyphen, zero-width space/joiners, word joiner, BOM.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+
+_FOLD = {ord(c): "'" for c in _SINGLE_QUOTES}
+_FOLD.update({ord(c): '"' for c in _DOUBLE_QUOTES})
+_FOLD.update({ord(c): "-" for c in _DASHES})
+_FOLD.update({ord(c): "" for c in _INVISIBLE})
+
+
+def _fold_cluster(cluster: str) -> str:
+    """One base character plus its combining marks, folded (may be empty or several chars)."""
+    text = cluster.translate(_FOLD)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    # NFKC/casefold can produce characters that need folding again (e.g. fullwidth forms).
+    return unicodedata.normalize("NFKC", text.translate(_FOLD))
+
+
+def _normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
+    """Fold ``text`` and map every folded character back to the original.
+
+    Returns ``(folded, starts, ends)``: folded character ``k`` came from
+    ``text[starts[k]:ends[k]]``. Whitespace runs become one space (kept at the ends, so
+    callers that want a clean needle strip it).
+    """
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            j = i + 1
+            while j < n and text[j].isspace():
+                j += 1
+            if out and out[-1] == " ":
+                ends[-1] = j  # a run split by an invisible character
+            else:
+                out.append(" ")
+                starts.append(i)
+                ends.append(j)
+            i = j
+            continue
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        folded = _fold_cluster(text[i:j])
+        for piece in folded:
+            if piece.isspace():
+                if out and out[-1] == " ":
+                    ends[-1] = j
+                    continue
+                piece = " "
+            out.append(piece)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    return "".join(out), starts, ends
+
+
+def normalize_for_match(text: str) -> str:
+    """``text`` folded for comparison: whitespace runs to one space (ends stripped),
+    curly/straight quotes and apostrophes unified, dashes to ``-``, NFKC, case-folded."""
+    return _normalize_with_map(text)[0].strip(" ")
+
+
+def _occurrences(paragraphs: Sequence[str], text: str) -> list[tuple[int, int, int]]:
+    """Every non-overlapping place ``text`` occurs (folded), as original-string offsets."""
+    needle = normalize_for_match(text)
+    if not needle:
+        return []
+    found: list[tuple[int, int, int]] = []
+    for index, paragraph in enumerate(paragraphs):
+        folded, starts, ends = _normalize_with_map(paragraph)
+        pos = folded.find(needle)
+        while pos >= 0:
+            last = pos + len(needle) - 1
+            found.append((index, starts[pos], ends[last]))
+            pos = folded.find(needle, pos + len(needle))
+    return found
+
+
+def locate_passage(paragraphs: Sequence[str], text: str) -> tuple[int, int, int] | None:
+    """Where ``text`` first occurs in ``paragraphs`` as ``(paragraph, start, end)``.
+
+    Matching forgives whitespace, quote-mark, dash and case differences (see
+    ``normalize_for_match``); ``start``/``end`` index the ORIGINAL paragraph string, so
+    ``paragraphs[p][start:end]`` is the passage as it appears in the article. A passage
+    spanning two paragraphs, or an empty one, is not found: returns ``None``.
+    """
+    found = _occurrences(paragraphs, text)
+    return found[0] if found else None
+
+
+def _offsets_still_valid(paragraphs: Sequence[str], hl: Highlight) -> bool:
+    p, start, end = hl.paragraph, hl.start, hl.end
+    if p is None or start is None or end is None:
+        return False
+    if not (0 <= p < len(paragraphs)) or not (0 <= start < end <= len(paragraphs[p])):
+        return False
+    wanted = normalize_for_match(hl.text)
+    return bool(wanted) and normalize_for_match(paragraphs[p][start:end]) == wanted
+
+
+def resolve_anchor(paragraphs: Sequence[str], hl: Highlight) -> tuple[int, int, int] | None:
+    """Where highlight ``hl`` is in ``paragraphs`` now, as ``(paragraph, start, end)``.
+
+    Uses the stored ``paragraph/start/end`` when that slice still reads as ``hl.text``
+    (after folding); otherwise searches for the text and, when it occurs more than once,
+    picks the occurrence nearest the stored position. ``None`` when the text is gone.
+    """
+    if _offsets_still_valid(paragraphs, hl):
+        assert hl.paragraph is not None and hl.start is not None and hl.end is not None
+        return (hl.paragraph, hl.start, hl.end)
+    found = _occurrences(paragraphs, hl.text)
+    if not found:
+        return None
+    if hl.paragraph is None:
+        return found[0]
+    old_p, old_start = hl.paragraph, hl.start or 0
+    return min(found, key=lambda f: (abs(f[0] - old_p), abs(f[1] - old_start)))
