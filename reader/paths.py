@@ -1,0 +1,41 @@
+"""Where things live: the default library, the config folder, and bundled data.
+
+Resolution order for the library file: ``--db PATH`` on the command line, then the
+``READER_DB`` environment variable, then ``library.json`` in the user data folder
+(platformdirs). Bundled ``themes/`` and ``sample_articles/`` are found inside the
+installed package (``reader/_bundled``), or beside the package in a source checkout.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+APP_NAME = "reader"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_db_path() -> Path:
+    """The library file used when neither ``--db`` nor ``READER_DB`` is given."""
+    env = os.environ.get("READER_DB")
+    if env:
+        return Path(env).expanduser()
+    return user_data_path(APP_NAME, appauthor=False) / "library.json"
+
+
+def config_dir() -> Path:
+    """The user's config folder (``config.toml`` and user themes live here)."""
+    override = os.environ.get("READER_CONFIG_DIR")
+    if override:
+        return Path(override).expanduser()
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def bundled_dir(name: str) -> Path:
+    """A bundled data folder (``themes`` or ``sample_articles``), installed or in a checkout."""
+    installed = PACKAGE_DIR / "_bundled" / name
+    if installed.is_dir():
+        return installed
+    return PACKAGE_DIR.parent / name

@@ -1,0 +1,39 @@
+"""Article bodies: one Markdown file per article, kept apart from the metadata.
+
+Bodies live in ``<library stem>.bodies/<id>.md`` beside the library file, so that the
+metadata document stays small (toggling a bookmark rewrites kilobytes, not the text of
+every article) and a body is read only when its article is opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from reader.store.storage import atomic_write_bytes
+
+
+class BodyStore:
+    """Reads and writes the Markdown bodies of one library."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path_for(self, article_id: str) -> Path:
+        if not article_id.isalnum():
+            raise ValueError(f"invalid article id {article_id!r}")
+        return self.folder / f"{article_id}.md"
+
+    def write(self, article_id: str, markdown: str) -> None:
+        atomic_write_bytes(self.path_for(article_id), markdown.encode("utf-8"))
+
+    def read(self, article_id: str) -> str | None:
+        """The body, or None when its file is missing or unreadable."""
+        try:
+            return self.path_for(article_id).read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            return None
+
+    def delete(self, article_id: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path_for(article_id).unlink()

@@ -1,0 +1,532 @@
+"""The library: articles, highlights and settings over TinyDB. The only code that
+touches TinyDB.
+
+Layout on disk, for a library file ``lib.json``:
+
+- ``lib.json``: the TinyDB file (metadata only): tables ``articles``, ``highlights``,
+  ``settings``, ``feeds`` and ``_meta`` (the schema version). Document ids are the
+  articles' and highlights' own 8-hex-digit ids.
+- ``lib.bodies/<id>.md``: each article's body as Markdown (see ``bodies.py``).
+- ``lib.backups/``: rolling backups (see ``backups.py``).
+- ``lib.json.lock``: the file lock held around every read-modify-write, so several
+  processes (the TUI, ``reader add`` in another terminal) never lose each other's writes.
+
+Every write re-reads the file first if another process changed it, applies the change,
+and replaces the file atomically before returning: a change reported done survives a
+crash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from reader.errors import Ambiguous, NotFound, StoreError
+from reader.models import Article, Highlight, ParsedArticle
+from reader.sanitize import clean_line, clean_tag, clean_text
+from reader.store.backups import backup_due, take_backup
+from reader.store.bodies import BodyStore
+from reader.store.storage import AtomicJSONStorage
+
+SCHEMA_VERSION = 1
+WORDS_PER_MINUTE = 230
+LOCK_TIMEOUT_SECONDS = 30.0
+
+_WORD = re.compile(r"\w+")
+
+
+class _IdTable(Table):
+    """A TinyDB table whose document ids are our short hex strings."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+
+class _TinyDB(TinyDB):
+    table_class = _IdTable
+
+
+@dataclass(slots=True)
+class AddResult:
+    """What happened to one imported article."""
+
+    status: str  # "added" | "duplicate"
+    article: Article
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 with seconds."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def normalize_url(url: str | None) -> str | None:
+    """A URL as compared for duplicates: no fragment, no tracking parameters."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.scheme or not parts.netloc:
+        return url
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not k.startswith("utm_")
+        ]
+    )
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+def content_hash(markdown: str) -> str:
+    """A hash of the body that ignores whitespace differences."""
+    normalized = " ".join(markdown.split())
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:16]
+
+
+def count_words(markdown: str) -> int:
+    return len(_WORD.findall(markdown))
+
+
+def short_id(seed: str, taken: Iterable[str] | set[str] | dict[str, Any]) -> str:
+    """An 8-hex-digit id derived from ``seed``, not already in ``taken``."""
+    salt = 0
+    while True:
+        candidate = hashlib.sha1(f"{seed}\x00{salt}".encode()).hexdigest()[:8]
+        if candidate not in taken:
+            return candidate
+        salt += 1
+
+
+class Library:
+    """One library file and its bodies. Create with ``Library(path)``; close when done."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser().resolve()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.bodies = BodyStore(self.path.with_name(self.path.stem + ".bodies"))
+        self._lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
+        self._storage: AtomicJSONStorage
+        self._db = _TinyDB(self.path, storage=AtomicJSONStorage)
+        self._storage = self._db.storage  # type: ignore[assignment]
+        self._articles_table = self._db.table("articles", cache_size=0)
+        self._highlights_table = self._db.table("highlights", cache_size=0)
+        self._settings_table = self._db.table("settings", cache_size=0)
+        self._feeds_table = self._db.table("feeds", cache_size=0)
+        self._meta_table = self._db.table("_meta", cache_size=0)
+        self._cache_generation = -1
+        self._articles: dict[str, Article] = {}
+        self._by_url: dict[str, str] = {}
+        self._by_hash: dict[str, str] = {}
+        self._duplicate_index_ready = False
+        self._open()
+
+    # -- opening, schema -----------------------------------------------------------------
+    def _open(self) -> None:
+        self._storage.refresh()  # raises StoreError for a damaged file
+        meta = self._meta_table.get(doc_id="schema")
+        version = int(meta["version"]) if meta else (0 if self.path.exists() else SCHEMA_VERSION)
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: made by a newer reader (schema {version}; this one reads "
+                f"{SCHEMA_VERSION}); upgrade reader, or restore a backup with `reader restore`"
+            )
+        if version < SCHEMA_VERSION or meta is None:
+            with self._write():
+                if version < SCHEMA_VERSION and self.path.exists():
+                    take_backup(self.path, reason=f"before-migration-v{version}")
+                self._migrate(version)
+                self._meta_table.upsert(
+                    Document({"version": SCHEMA_VERSION}, doc_id="schema")  # type: ignore[arg-type]
+                )
+
+    def _migrate(self, from_version: int) -> None:
+        """Bring older data up to ``SCHEMA_VERSION`` (nothing to do before version 1)."""
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """Hold the file lock, read fresh data, and write once at the end."""
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise StoreError(
+                f"{self.path}: locked by another reader process for over "
+                f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
+            ) from None
+        try:
+            if (
+                self._lock.lock_counter == 1
+                and self._storage.path.exists()
+                and backup_due(self.path)
+            ):
+                take_backup(self.path)
+            with self._storage.deferred():
+                self._sync_cache()
+                yield
+        finally:
+            self._lock.release()
+
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        """Group many changes into one locked write (e.g. a directory import)."""
+        return self._write()
+
+    # -- cache of Article objects -----------------------------------------------------------
+    def _sync_cache(self) -> None:
+        if self._cache_generation == self._storage.reload_count:
+            return
+        raw = (self._storage.read() or {}).get("articles", {})
+        articles: dict[str, Article] = {}
+        for key, doc in raw.items():
+            try:
+                articles[key] = Article(id=key, **doc)
+            except TypeError:  # fields from another version: keep what we know
+                articles[key] = Article.from_dict({**doc, "id": key})
+        self._articles = articles
+        self._by_url = {}
+        self._by_hash = {}
+        self._duplicate_index_ready = False  # built on first need: start-up stays fast
+        self._cache_generation = self._storage.reload_count
+
+    def _ensure_duplicate_index(self) -> None:
+        if self._duplicate_index_ready:
+            return
+        self._duplicate_index_ready = True
+        for article in self._articles.values():
+            self._index_article(article)
+
+    def _index_article(self, article: Article) -> None:
+        if not self._duplicate_index_ready:
+            return
+        url = normalize_url(article.url)
+        if url:
+            self._by_url[url] = article.id
+        if article.content_hash:
+            self._by_hash[article.content_hash] = article.id
+
+    def _unindex_article(self, article: Article) -> None:
+        if not self._duplicate_index_ready:
+            return
+        url = normalize_url(article.url)
+        if url and self._by_url.get(url) == article.id:
+            del self._by_url[url]
+        if self._by_hash.get(article.content_hash) == article.id:
+            del self._by_hash[article.content_hash]
+
+    def refresh(self) -> bool:
+        """Pick up changes another process wrote. True when something changed."""
+        changed = self._storage.refresh()
+        self._sync_cache()
+        return changed
+
+    @property
+    def generation(self) -> int:
+        """Bumps on every change of the data, ours or another process's."""
+        return self._storage.generation
+
+    # -- reading articles ---------------------------------------------------------------------
+    def articles(self) -> list[Article]:
+        """Every article's metadata (no bodies), in storage order."""
+        self.refresh()
+        return list(self._articles.values())
+
+    def article_map(self) -> dict[str, Article]:
+        self.refresh()
+        return self._articles
+
+    def __len__(self) -> int:
+        self.refresh()
+        return len(self._articles)
+
+    def resolve_id(self, id_or_prefix: str) -> str:
+        """The full id for an id or an unambiguous prefix of one."""
+        self.refresh()
+        key = id_or_prefix.strip().lower()
+        if key in self._articles:
+            return key
+        if not key:
+            raise NotFound("no article id given")
+        matches = [aid for aid in self._articles if aid.startswith(key)]
+        if not matches:
+            raise NotFound(f"no article with id {id_or_prefix!r}")
+        if len(matches) > 1:
+            raise Ambiguous(
+                f"id prefix {id_or_prefix!r} matches {len(matches)} articles: "
+                + ", ".join(sorted(matches)[:5])
+            )
+        return matches[0]
+
+    def get(self, id_or_prefix: str) -> Article:
+        article_id = self.resolve_id(id_or_prefix)
+        return self._articles[article_id]
+
+    def body(self, article_id: str) -> str | None:
+        """The article's Markdown body, or None when its body file is missing."""
+        return self.bodies.read(article_id)
+
+    def find_duplicate(self, url: str | None, markdown_hash: str | None) -> Article | None:
+        self.refresh()
+        self._ensure_duplicate_index()
+        key = normalize_url(url)
+        aid = (self._by_url.get(key) if key else None) or (
+            self._by_hash.get(markdown_hash) if markdown_hash else None
+        )
+        return self._articles.get(aid) if aid else None
+
+    def all_tags(self) -> dict[str, int]:
+        """Every tag with the number of articles carrying it, by name."""
+        counts: dict[str, int] = {}
+        for article in self.articles():
+            for tag in article.tags:
+                counts[tag] = counts.get(tag, 0) + 1
+        return dict(sorted(counts.items()))
+
+    # -- adding and changing articles ---------------------------------------------------------------
+    def add_parsed(
+        self, parsed: ParsedArticle, *, tags: Iterable[str] = (), unfetched: bool = False
+    ) -> AddResult:
+        """Store an imported article, or report the one already stored (same URL or body)."""
+        body = clean_text(parsed.markdown).strip() + "\n"
+        digest = content_hash(body) if not unfetched else ""
+        with self._write():
+            existing = self.find_duplicate(parsed.url, digest or None)
+            if existing is not None:
+                return AddResult("duplicate", existing)
+            seed = normalize_url(parsed.url) or digest or parsed.title
+            article_id = short_id(seed, self._articles)
+            words = count_words(body) if not unfetched else 0
+            all_tags = [clean_tag(t) for t in [*parsed.tags, *tags]]
+            article = Article(
+                id=article_id,
+                title=clean_line(parsed.title) or "(untitled)",
+                author=clean_line(parsed.author) or None,
+                site=clean_line(parsed.site) or None,
+                url=clean_line(parsed.url) or None,
+                source_path=parsed.source_path,
+                published=clean_line(parsed.published) or None,
+                added=now_iso(),
+                summary=clean_line(parsed.summary) or None,
+                word_count=words,
+                reading_minutes=max(1, round(words / WORDS_PER_MINUTE)) if words else 0,
+                tags=sorted({t for t in all_tags if t}),
+                content_hash=digest,
+                unfetched=unfetched,
+            )
+            if not unfetched:
+                self.bodies.write(article_id, body)
+            self._put(article)
+            return AddResult("added", article)
+
+    def set_body(self, article_id: str, parsed: ParsedArticle) -> Article:
+        """Fill in a fetched body (and missing metadata) for an unfetched article."""
+        body = clean_text(parsed.markdown).strip() + "\n"
+        with self._write():
+            article = self._require(article_id)
+            self.bodies.write(article_id, body)
+            self._unindex_article(article)
+            article.content_hash = content_hash(body)
+            article.word_count = count_words(body)
+            article.reading_minutes = max(1, round(article.word_count / WORDS_PER_MINUTE))
+            article.unfetched = False
+            if article.title in ("", "(untitled)") or article.title == article.url:
+                article.title = clean_line(parsed.title) or article.title
+            article.author = article.author or clean_line(parsed.author) or None
+            article.site = article.site or clean_line(parsed.site) or None
+            article.published = article.published or clean_line(parsed.published) or None
+            article.summary = article.summary or clean_line(parsed.summary) or None
+            self._put(article)
+            return article
+
+    def _require(self, article_id: str) -> Article:
+        article = self._articles.get(article_id)
+        if article is None:
+            raise NotFound(f"no article with id {article_id!r}")
+        return article
+
+    def _put(self, article: Article) -> None:
+        data = article.to_dict()
+        del data["id"]
+        self._articles_table.upsert(Document(data, doc_id=article.id))  # type: ignore[arg-type]
+        self._articles[article.id] = article
+        self._index_article(article)
+
+    def update(self, article_id: str, **fields: Any) -> Article:
+        """Change some fields of one article and persist at once."""
+        with self._write():
+            article = self._require(article_id)
+            for name, value in fields.items():
+                if name not in Article.__dataclass_fields__ or name == "id":
+                    raise ValueError(f"unknown article field {name!r}")
+                setattr(article, name, value)
+            self._put(article)
+            return article
+
+    def set_bookmarked(self, article_id: str, on: bool) -> Article:
+        return self.update(article_id, bookmarked=on)
+
+    def set_read(self, article_id: str, on: bool) -> Article:
+        return self.update(article_id, read=on)
+
+    def set_position(self, article_id: str, fraction: float) -> Article:
+        return self.update(article_id, position=min(1.0, max(0.0, float(fraction))))
+
+    def add_tags(self, article_id: str, tags: Iterable[str]) -> Article:
+        with self._write():
+            article = self._require(article_id)
+            merged = set(article.tags) | {t for t in (clean_tag(x) for x in tags) if t}
+            return self.update(article_id, tags=sorted(merged))
+
+    def remove_tags(self, article_id: str, tags: Iterable[str]) -> Article:
+        with self._write():
+            article = self._require(article_id)
+            gone = {clean_tag(t) for t in tags}
+            return self.update(article_id, tags=[t for t in article.tags if t not in gone])
+
+    def set_tags(self, article_id: str, tags: Iterable[str]) -> Article:
+        return self.update(article_id, tags=sorted({t for t in map(clean_tag, tags) if t}))
+
+    def remove(self, article_id: str) -> Article:
+        """Delete an article, its body and its highlights."""
+        with self._write():
+            article = self._require(article_id)
+            self._articles_table.remove(doc_ids=[article_id])
+            hl_ids = [h.id for h in self.highlights(article_id)]
+            if hl_ids:
+                self._highlights_table.remove(doc_ids=hl_ids)
+            del self._articles[article_id]
+            self._unindex_article(article)
+        self.bodies.delete(article_id)
+        return article
+
+    # -- highlights -------------------------------------------------------------------------------
+    def highlights(self, article_id: str | None = None) -> list[Highlight]:
+        """Highlights of one article (in text order) or of all, oldest first."""
+        self.refresh()
+        found = [
+            Highlight.from_dict({**doc, "id": str(doc.doc_id)})
+            for doc in self._highlights_table.all()
+            if article_id is None or doc.get("article_id") == article_id
+        ]
+        if article_id is None:
+            found.sort(key=lambda h: (h.created, h.id))
+        else:
+            found.sort(
+                key=lambda h: (h.paragraph if h.paragraph is not None else 1 << 30, h.start or 0)
+            )
+        return found
+
+    def add_highlight(
+        self,
+        article_id: str,
+        text: str,
+        *,
+        note: str | None = None,
+        color: str | None = None,
+        paragraph: int | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        created: str | None = None,
+        highlight_id: str | None = None,
+    ) -> Highlight:
+        with self._write():
+            article = self._require(article_id)
+            taken = {str(doc.doc_id) for doc in self._highlights_table.all()}
+            if highlight_id and highlight_id in taken:
+                raise StoreError(f"highlight {highlight_id} already exists")
+            hid = highlight_id or short_id(
+                f"{article_id}:{paragraph}:{start}:{text}:{now_iso()}", taken
+            )
+            highlight = Highlight(
+                id=hid,
+                article_id=article_id,
+                text=clean_text(text).strip(),
+                note=clean_text(note).strip() or None if note else None,
+                color=clean_line(color) or None if color else None,
+                created=created or now_iso(),
+                paragraph=paragraph,
+                start=start,
+                end=end,
+            )
+            data = highlight.to_dict()
+            del data["id"]
+            self._highlights_table.insert(Document(data, doc_id=hid))  # type: ignore[arg-type]
+            article.highlight_count += 1
+            self._put(article)
+            return highlight
+
+    def resolve_highlight_id(self, id_or_prefix: str) -> str:
+        self.refresh()
+        key = id_or_prefix.strip().lower()
+        ids = [str(doc.doc_id) for doc in self._highlights_table.all()]
+        if key in ids:
+            return key
+        matches = [h for h in ids if key and h.startswith(key)]
+        if not matches:
+            raise NotFound(f"no highlight with id {id_or_prefix!r}")
+        if len(matches) > 1:
+            raise Ambiguous(
+                f"highlight id prefix {id_or_prefix!r} matches {len(matches)} highlights"
+            )
+        return matches[0]
+
+    def get_highlight(self, id_or_prefix: str) -> Highlight:
+        hid = self.resolve_highlight_id(id_or_prefix)
+        doc = self._highlights_table.get(doc_id=hid)
+        assert doc is not None
+        return Highlight.from_dict({**doc, "id": hid})
+
+    def remove_highlight(self, highlight_id: str) -> Highlight:
+        with self._write():
+            highlight = self.get_highlight(highlight_id)
+            self._highlights_table.remove(doc_ids=[highlight.id])
+            article = self._articles.get(highlight.article_id)
+            if article is not None:
+                article.highlight_count = max(0, article.highlight_count - 1)
+                self._put(article)
+            return highlight
+
+    def set_highlight_note(self, highlight_id: str, note: str | None) -> Highlight:
+        with self._write():
+            highlight = self.get_highlight(highlight_id)
+            highlight.note = clean_text(note).strip() or None if note else None
+            self._highlights_table.update({"note": highlight.note}, doc_ids=[highlight.id])
+            return highlight
+
+    # -- settings and feeds -----------------------------------------------------------------------------
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        self.refresh()
+        doc = self._settings_table.get(doc_id=key)
+        return doc["value"] if doc else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self._write():
+            self._settings_table.upsert(Document({"value": value}, doc_id=key))  # type: ignore[arg-type]
+
+    def feeds(self) -> list[dict[str, Any]]:
+        self.refresh()
+        return [{**doc, "id": str(doc.doc_id)} for doc in self._feeds_table.all()]
+
+    def put_feed(self, feed_id: str, data: dict[str, Any]) -> None:
+        with self._write():
+            self._feeds_table.upsert(Document(data, doc_id=feed_id))  # type: ignore[arg-type]

@@ -1,0 +1,153 @@
+"""The TinyDB storage class: all data in memory, every write atomic and durable.
+
+TinyDB's own JSONStorage rewrites its file in place (a crash mid-write leaves a broken
+file) and parses the whole file on every read. ``AtomicJSONStorage`` instead:
+
+- reads the file once with orjson and serves reads from memory;
+- notices when another process replaced the file (inode, size, mtime) and re-reads it;
+- writes to a temporary file in the same folder, fsyncs it, and renames it over the old
+  one, so the file on disk is always either the old or the new complete version;
+- can defer writes inside a batch (``deferred()``), flushing once at the end.
+
+A file that is not valid JSON is never overwritten: opening it raises ``StoreError``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from reader.errors import StoreError
+
+FileSignature = tuple[int, int, int]
+
+
+def file_signature(path: Path) -> FileSignature | None:
+    """Identity of the file's current version, or None if it does not exist."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves either the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def load_json_file(path: Path) -> dict[str, Any]:
+    """Parse a library file, raising a one-line ``StoreError`` when it is damaged."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the library ({exc.strerror or exc})") from None
+    if not raw.strip():
+        raise StoreError(
+            f"{path}: the library file is empty or truncated; "
+            "restore a backup with `reader restore` (the file was left untouched)"
+        )
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise StoreError(
+            f"{path}: the library file is damaged (not valid JSON: {exc}); "
+            "restore a backup with `reader restore` (the file was left untouched)"
+        ) from None
+    if not isinstance(data, dict):
+        raise StoreError(
+            f"{path}: not a reader library (top level is not an object); "
+            "restore a backup with `reader restore` (the file was left untouched)"
+        )
+    return data
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that keeps the data in memory and writes atomically."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._data: dict[str, Any] | None = None
+        self._signature: FileSignature | None = None
+        self._defer_depth = 0
+        self._dirty = False
+        self.generation = 0  # bumps whenever the data changes (here or on disk)
+        self.reload_count = 0  # bumps whenever the data was (re)loaded from disk
+
+    # -- TinyDB's Storage interface ---------------------------------------------------
+    def read(self) -> dict[str, Any] | None:
+        if self._defer_depth == 0:
+            self.refresh()
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self.generation += 1
+        if self._defer_depth:
+            self._dirty = True
+            return
+        self._flush()
+
+    def close(self) -> None:
+        if self._dirty:
+            self._flush()
+
+    # -- ours ---------------------------------------------------------------------------
+    def refresh(self) -> bool:
+        """Re-read the file if another process replaced it. True if the data changed."""
+        signature = file_signature(self.path)
+        if signature == self._signature and self._data is not None:
+            return False
+        if signature is None:
+            # No file (yet): a new library, or one deleted under us; the next write
+            # creates it again from what is in memory.
+            self._signature = None
+            return False
+        self._data = load_json_file(self.path)
+        self._signature = signature
+        self.generation += 1
+        self.reload_count += 1
+        return True
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Collect writes and flush them once when the outermost block ends."""
+        if self._defer_depth == 0:
+            self.refresh()
+        self._defer_depth += 1
+        try:
+            yield
+        finally:
+            self._defer_depth -= 1
+            if self._defer_depth == 0 and self._dirty:
+                self._flush()
+
+    def _flush(self) -> None:
+        assert self._data is not None
+        atomic_write_bytes(self.path, orjson.dumps(self._data))
+        self._signature = file_signature(self.path)
+        self._dirty = False
