@@ -1,0 +1,662 @@
+"""Direct quotations in an article's text, and who said them.
+
+Owns ``find_quotations`` and the ``Quotation`` record, used by the TUI's quote pane and by
+``reader quotes``. Pure text processing over the article's paragraph plain texts: no I/O and
+no Textual.
+
+How it works, in four steps (all linear in the text; windows around a quotation are bounded):
+
+1. **Pairing.** Only double quote marks delimit quotations: curly ``“ ”``, straight ``"``,
+   low ``„`` and guillemets ``« »``. Single marks (``‘ ’ '``) are never delimiters, so
+   apostrophes (don’t, Zhao’s) and nested single quotes inside a quotation are left alone.
+   A straight ``"`` opens or closes by context (space before it opens, space or punctuation
+   after it closes), so an opening ``“`` closed by a straight ``"`` pairs. An opening mark
+   seen while a quotation is already open replaces it (the earlier one was unmatched), so
+   thousands of stray marks cost one pass. A paragraph whose last quotation is left open,
+   followed by a paragraph that begins with an opening mark, is a multi-paragraph quotation:
+   each paragraph's part becomes its own ``Quotation`` (offsets stay per paragraph) and the
+   parts share one speaker. An open mark with no continuation is dropped.
+2. **Scare quotes.** A quoted passage counts as a quotation when it has at least 4 words, or
+   3 words and ends with sentence punctuation (``. , ! ? …``); a multi-paragraph quotation
+   counts its words over all parts. So “challenge” and “info war” are not quotations but
+   “We will win.” is.
+3. **Attribution.** After the closing mark: ``said Ana Rossi``, ``Rossi added``,
+   ``the minister said``, ``he said``, ``according to X``. (After a quotation ending in a
+   full stop the next word must be lowercase, else it is a new sentence.) Otherwise before
+   the opening mark, in the same sentence: ``Yellen told the Atlantic Council, “…”``,
+   ``Jen Psaki has repeatedly called on China’s leaders to “…”``, ``According to X, “…”``,
+   or a previous paragraph ending in ``X said:``. The subject is the run of capitalized words
+   right before the verb, with leading titles stripped (``White House Press Secretary``,
+   ``Finance Minister``, ``Dr.``); a lowercase phrase is a role (``the minister``).
+4. **Resolution.** A single name (``Zhao``) becomes the latest full name earlier in the article
+   whose first or last word it is (``Zhao Lijian``, ``Janet Yellen``). A role becomes the name
+   an earlier appositive tied it to (``the minister, Karl Weber,``, ``Ana Rossi, the mayor``,
+   ``Finance Minister Karl Weber``), else stays the role text. ``he``/``she``/``they`` become
+   the last named speaker. A quotation with no attribution right after an attributed one in
+   the same paragraph takes its speaker.
+
+The quotation text is the words inside the marks, trimmed of surrounding spaces and of a
+trailing comma (``“…,” he said`` gives ``…``); other punctuation is kept.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["Quotation", "find_quotations"]
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    """One direct quotation: its words, who said them, and where it sits.
+
+    ``paragraphs[paragraph][start:end] == text`` always holds for the ``paragraphs`` given to
+    :func:`find_quotations`.
+    """
+
+    text: str  # the quoted words, without the quote marks
+    speaker: str | None  # full name where the text attributes it (or a role, e.g. "the mayor")
+    paragraph: int  # index into the paragraphs list given
+    start: int  # char offset of the quoted text (inside the marks) in that paragraph
+    end: int
+
+    def to_json(self) -> dict:
+        """The JSON shape used by ``reader quotes --json``."""
+        return {"text": self.text, "speaker": self.speaker, "paragraph": self.paragraph}
+
+
+# --------------------------------------------------------------------------- character classes
+
+
+def _build_upper_class() -> str:
+    """A regex character class body of uppercase and titlecase letters (Latin, Greek, ...)."""
+    spans = [(0, 0x2000), (0x2C00, 0x2E00), (0xA640, 0xA800), (0xFF21, 0xFF3B)]
+    ranges: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        run_start = -1
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            if ch.isupper() or ch.istitle():
+                if run_start < 0:
+                    run_start = cp
+            elif run_start >= 0:
+                ranges.append((run_start, cp - 1))
+                run_start = -1
+        if run_start >= 0:
+            ranges.append((run_start, hi - 1))
+    parts = []
+    for a, b in ranges:
+        parts.append(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}")
+    return "".join(parts)
+
+
+_UP = _build_upper_class()
+# A capitalized name word: O’Brien and Jean-Luc yes, the possessive in Zhao’s no; initials "J."
+_TOK = (
+    rf"(?:[{_UP}](?:\.[{_UP}])*\.(?=\s+[{_UP}])"  # initials: J. Smith, U.S. Treasury
+    rf"|[{_UP}][^\W\d_]{{0,3}}\.(?=\s+[{_UP}])"  # short abbreviations: Dr. Rossi
+    rf"|[{_UP}](?:[\w\-]|[’'](?=[^\W\d_]{{2}}))*)"
+)
+_PARTICLE = r"(?:de|da|di|du|del|della|der|den|van|von|la|le|bin|ibn|al|dos|das|y)"
+_NAME_RUN = rf"{_TOK}(?:\s+(?:{_PARTICLE}\s+)?{_TOK}){{0,5}}"
+_ROLE_WORDS = r"[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,4}"
+
+_OPEN_ONLY = "“„‟«"
+_CLOSE_ONLY = "”»"
+_MARK_RE = re.compile(r"[\"“”„‟«»]")
+_OPEN_BEFORE = set(" \t\n\r\f\v([{\u2014\u2013-/\u00a0") | set('"“”„‟«»')
+_CLOSE_AFTER = set(" \t\n\r\f\v.,;:!?)]}\u2014\u2013-/\u2026\u00a0") | set("\"“”„‟«»’'")
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_SENTENCE_END = ".,!?…"
+
+# ------------------------------------------------------------------------------- vocabulary
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_VERB_WORDS = _words(
+    "said says say told tells added adds asked asks wrote writes noted explained explains "
+    "argued argues warned warns insisted insists stated replied continued urged urges posted "
+    "tweeted declared declares recalled acknowledged admitted admits claimed conceded "
+    "emphasised emphasized emphasises emphasizes stressed stresses agreed suggested predicted "
+    "joked remarked"
+)
+# Verbs that can come before their subject: “…,” said Ana Rossi.
+_INVERTIBLE = set(_VERB_WORDS) - {"told", "tells", "urged", "urges", "say"}
+_VERBS = r"(?:called\s+on|[Aa]ccording\s+to|" + "|".join(sorted(_VERB_WORDS, key=len)[::-1]) + ")"
+_VERB_RE = re.compile(rf"\b{_VERBS}\b")
+_INV_VERBS = "|".join(sorted(_INVERTIBLE, key=len)[::-1])
+
+_AFTER_INVERTED_RE = re.compile(rf"[\s,\u2014\u2013-]*(?:(?:{_INV_VERBS})|according\s+to)\s+")
+_AFTER_SUBJECT_RE = re.compile(
+    rf"[\s,\u2014\u2013-]*(?P<subj>[^!?;:\n\"“”«»„]{{1,100}}?)\s+(?P<verb>{_VERBS})\b"
+)
+_NAME_AT_RE = re.compile(_NAME_RUN)
+_ROLE_AT_RE = re.compile(
+    rf"(?P<art>the|a|an|The|A|An)\s+(?P<role>{_ROLE_WORDS})"
+    rf"(?:,\s+(?P<name>{_NAME_RUN}))?"
+)
+_PRONOUN_AT_RE = re.compile(r"(?P<p>he|she|they|it|He|She|They)\b")
+_NEW_SENTENCE_IN_REGION = re.compile(r"\b[a-z]{3,}\.\s")
+_SENTENCE_BREAK_RE = re.compile(r"[.!?]+[\"”’)\]]*\s+")
+_CLAUSE_SPLIT_RE = re.compile(r"[,;:()\u2014\u2013]")
+
+_TITLES = {
+    t.lower()
+    for t in _words(
+        "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Prof Prof. Professor Sir Dame Lord Lady Rev Rev. "
+        "Secretary Minister President Premier Chancellor Spokesman Spokeswoman Spokesperson "
+        "Mayor Governor Gov. Senator Sen. Representative Rep. Congressman Congresswoman "
+        "Ambassador Commissioner Director Chairman Chairwoman Chair CEO CFO COO Chief Officer "
+        "General Gen. Colonel Col. Captain Capt. Lieutenant Lt. Sergeant Sgt. Admiral Major "
+        "Judge Justice Sheriff Inspector Detective Superintendent Commander Marshal "
+        "King Queen Prince Princess Pope Bishop Archbishop Cardinal Father Sister Brother "
+        "Coach Manager Leader Head Editor Analyst Economist Founder Co-founder Executive "
+        "Deputy Vice Undersecretary Secretary-General Attorney Counsel Lawyer Spokesmen "
+        "Adviser Advisor Envoy Councillor Councilor Councilwoman Councilman Speaker Whip "
+        "Dean Rector Chancellor Provost Auditor Treasurer Comptroller Prosecutor"
+    )
+}
+_STOP_LEAD = {
+    t.lower()
+    for t in _words(
+        "The A An But And Or So Then Now Yet However Meanwhile Still Also In On At For After "
+        "Before During When While As If Yesterday Today Tomorrow Last This That These Those "
+        "Earlier Later Speaking Asked According Instead Indeed Finally Separately Similarly "
+        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+        "June July August September October November December Mon Tue Wed Thu Fri Sat Sun"
+    )
+}
+_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+_ARTICLES = {"the", "a", "an", "his", "her", "its", "their", "our"}
+_AUX = set(
+    _words(
+        "has have had was is were are would will also again then later once further long "
+        "earlier even just often always simply since recently previously subsequently "
+        "not"
+    )
+)
+_BREAK_WORDS = set(
+    _words(
+        "in on at after during when while before since that which who because and but as where "
+        "if so yesterday today tomorrow than to with by from about"
+    )
+)
+_ABBREVIATIONS = set(
+    _words(
+        "mr mrs ms dr st gen sen rep gov prof jr sr lt col capt sgt no vs etc u.s u.k u.n e.u "
+        "inc co corp ltd rev"
+    )
+)
+
+_LINK_ROLE_NAME_RE = re.compile(
+    rf"\b(?:the|The|a|A|an|its|his|her|their)\s+(?P<role>{_ROLE_WORDS}),\s+(?P<name>{_NAME_RUN})"
+    rf"(?=\s*[,.;)\u2014]|\s+{_VERBS}\b)"
+)
+_LINK_NAME_ROLE_RE = re.compile(
+    rf"(?P<name>{_NAME_RUN}),\s+(?:the|a|an|its|his|her|their)\s+(?P<role>{_ROLE_WORDS})"
+    rf"(?=\s*[,.;)\u2014]|\s*$)"
+)
+_NAME_SCAN_RE = re.compile(rf"(?:\b(?P<pre>[a-z][\w\-]*)\s+)?(?P<run>{_NAME_RUN})")
+
+_BEFORE_WINDOW = 300
+_AFTER_WINDOW = 200
+_MAX_VERB_TO_QUOTE = 160
+
+
+# ------------------------------------------------------------------------------- pairing
+
+
+@dataclass(slots=True)
+class _Segment:
+    paragraph: int
+    start: int  # inner start (after the opening mark), before trimming
+    end: int  # inner end (the closing mark's offset, or the paragraph's end)
+    open_at: int  # offset of the opening mark
+    closed: bool
+
+
+def _pair_marks(text: str) -> tuple[list[tuple[int, int]], int | None]:
+    """Closed (open_mark, close_mark) pairs in ``text``, and a dangling opening mark if any."""
+    pairs: list[tuple[int, int]] = []
+    open_at: int | None = None
+    open_ch = ""
+    n = len(text)
+    for m in _MARK_RE.finditer(text):
+        i = m.start()
+        ch = text[i]
+        if ch in _OPEN_ONLY:
+            if ch == "“" and open_at is not None and open_ch == "„":
+                pairs.append((open_at, i))  # German „…“
+                open_at = None
+            else:
+                open_at, open_ch = i, ch
+            continue
+        if ch in _CLOSE_ONLY:
+            if open_at is not None:
+                pairs.append((open_at, i))
+                open_at = None
+            continue
+        # straight quote: decide by context
+        before = text[i - 1] if i > 0 else " "
+        after = text[i + 1] if i + 1 < n else " "
+        can_open = before in _OPEN_BEFORE and not after.isspace()
+        can_close = after in _CLOSE_AFTER and not before.isspace()
+        if open_at is None:
+            if can_open or not can_close:  # else a stray closing mark: ignore it
+                open_at, open_ch = i, ch
+        elif can_close or not can_open:
+            pairs.append((open_at, i))
+            open_at = None
+        else:  # can open, cannot close: the earlier opening mark was unmatched
+            open_at, open_ch = i, ch
+    return pairs, open_at
+
+
+def _starts_with_open_mark(text: str) -> bool:
+    stripped = text.lstrip()
+    if not stripped:
+        return False
+    ch = stripped[0]
+    if ch in _OPEN_ONLY:
+        return True
+    return ch == '"' and len(stripped) > 1 and not stripped[1].isspace()
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and text[end - 1] == ",":
+        end -= 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    return start, end
+
+
+def _word_count_ok(words: int, raw_tail: str) -> bool:
+    return words >= 4 or (words >= 3 and raw_tail in _SENTENCE_END)
+
+
+# ------------------------------------------------------------------------------- names
+
+
+def _clean_run(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split a capitalized run into (title words, name words), dropping leading stop words."""
+    while len(tokens) > 1 and tokens[0].lower().rstrip(".") in _STOP_LEAD:
+        tokens = tokens[1:]
+    last_title = -1
+    for i, tok in enumerate(tokens):
+        if tok.lower() in _TITLES or tok.lower().rstrip(".") in _TITLES:
+            last_title = i
+    return tokens[: last_title + 1], tokens[last_title + 1 :]
+
+
+def _head_noun(role: str) -> str:
+    words = role.lower().split()
+    for i, w in enumerate(words):
+        if w in ("of", "for", "at", "in", "to") and i > 0:
+            return words[i - 1]
+    return words[-1] if words else ""
+
+
+def _role_keys(role: str) -> list[str]:
+    words = role.lower().split()
+    while words and words[0] in _ARTICLES:
+        words = words[1:]
+    if not words:
+        return []
+    full = " ".join(words)
+    head = _head_noun(full)
+    return [full, head] if head != full else [full]
+
+
+class _Index:
+    """Full names and role→name links found in the article, by position."""
+
+    def __init__(self, paragraphs: Sequence[str]) -> None:
+        self._names: dict[str, tuple[list[tuple[int, int]], list[str]]] = {}
+        self._roles: dict[str, tuple[list[tuple[int, int]], list[str]]] = {}
+        for p, text in enumerate(paragraphs):
+            self._scan(p, text)
+
+    @staticmethod
+    def _add(table: dict, key: str, pos: tuple[int, int], value: str) -> None:
+        positions, values = table.setdefault(key, ([], []))
+        positions.append(pos)
+        values.append(value)
+
+    @staticmethod
+    def _latest(table: dict, key: str, pos: tuple[int, int]) -> str | None:
+        entry = table.get(key)
+        if not entry:
+            return None
+        i = bisect.bisect_left(entry[0], pos)
+        return entry[1][i - 1] if i > 0 else None
+
+    def _scan(self, p: int, text: str) -> None:
+        for m in _NAME_SCAN_RE.finditer(text):
+            titles, name = _clean_run(m.group("run").split())
+            if not name:
+                continue
+            full = " ".join(name)
+            pos = (p, m.start("run"))
+            if len(name) >= 2 and not any(t.lower() in _PRONOUNS for t in name):
+                self._add(self._names, name[0], pos, full)
+                self._add(self._names, name[-1], pos, full)
+            if titles:
+                phrase = " ".join(titles).lower()
+                for key in {phrase, titles[-1].lower().rstrip(".")}:
+                    self._add(self._roles, key, pos, full)
+            pre = m.group("pre")
+            if pre and pre.lower() in _TITLES:
+                self._add(self._roles, pre.lower(), pos, full)
+        for rx in (_LINK_ROLE_NAME_RE, _LINK_NAME_ROLE_RE):
+            for m in rx.finditer(text):
+                _, name = _clean_run(m.group("name").split())
+                if not name:
+                    continue
+                for key in _role_keys(m.group("role")):
+                    self._add(self._roles, key, (p, m.start()), " ".join(name))
+
+    def full_name(self, name: str, pos: tuple[int, int]) -> str:
+        """The latest full name before ``pos`` that ``name`` (one word) is part of."""
+        if " " in name:
+            return name
+        return self._latest(self._names, name, pos) or name
+
+    def role_name(self, role: str, pos: tuple[int, int]) -> str | None:
+        """The name an earlier appositive or title tied ``role`` to, if any."""
+        for key in _role_keys(role):
+            found = self._latest(self._roles, key, pos)
+            if found:
+                return found
+        return None
+
+
+# ------------------------------------------------------------------------------- subjects
+
+# A subject is (kind, text) with kind in {"name", "role", "pronoun"}.
+_Subject = tuple[str, str]
+
+
+def _is_name_token(tok: str) -> bool:
+    return bool(tok) and (tok[0].isupper() or tok[0].istitle()) and _NAME_TOK_FULL.fullmatch(tok)
+
+
+_NAME_TOK_FULL = re.compile(_TOK)
+
+
+def _normalise_role(words: list[str]) -> str:
+    if words and words[0].lower() in _ARTICLES:
+        words = [words[0].lower(), *words[1:]]
+    return " ".join(words)
+
+
+def _subject_before_verb(region: str) -> _Subject | None:
+    """Parse the words right before a speech verb (``White House Press Secretary Jen Psaki``)."""
+    tokens = region.strip(" \t,\u2014\u2013-").split()
+    while tokens and (
+        tokens[-1].lower() in _AUX or (tokens[-1].islower() and tokens[-1].endswith("ly"))
+    ):
+        tokens.pop()
+    text = " ".join(tokens).rstrip(",")
+    first_part = _CLAUSE_SPLIT_RE.split(text)
+    part = first_part[-1].strip()
+    tokens = part.split()[-10:]
+    if not tokens:
+        return _leading_name(text)
+    # trailing run of capitalized words (particles allowed inside)
+    i = len(tokens)
+    while i > 0:
+        tok = tokens[i - 1]
+        particle = tok in _PARTICLE_SET and 1 < i < len(tokens) and _is_name_token(tokens[i - 2])
+        if not (particle or _is_name_token(tok)):
+            break
+        i -= 1
+    run = tokens[i:]
+    if run:
+        if len(run) == 1 and run[0].lower() in _PRONOUNS:
+            return ("pronoun", run[0].lower())
+        titles, name = _clean_run(run)
+        before = tokens[i - 1].lower() if i > 0 else ""
+        if name and not titles and before in _ARTICLES:
+            art = max(k for k, t in enumerate(tokens[:i]) if t.lower() in _ARTICLES)
+            return ("role", _normalise_role(tokens[art:]))
+        if name:
+            return ("name", " ".join(name))
+        start = i - 1 if before in _ARTICLES else i
+        return ("role", _normalise_role(tokens[start:]))
+    if tokens[-1].lower() in _PRONOUNS:
+        return ("pronoun", tokens[-1].lower())
+    cut = 0
+    for k, tok in enumerate(tokens):
+        if tok.lower() in _BREAK_WORDS:
+            cut = k + 1
+    rest = tokens[cut:]
+    if not rest:
+        return _leading_name(text)
+    for k, tok in enumerate(rest):
+        if tok.lower() in _ARTICLES:
+            return ("role", _normalise_role(rest[k:])) if len(rest) - k <= 7 else None
+    if len(rest) <= 3 and all(t.isalpha() for t in rest):
+        return ("role", " ".join(rest))
+    return None
+
+
+_PARTICLE_SET = set(_PARTICLE.strip("(?:)").split("|"))
+
+
+def _leading_name(text: str) -> _Subject | None:
+    """``Rossi called the plan a waste and said`` → Rossi (the sentence's subject)."""
+    m = _NAME_AT_RE.match(text)
+    if not m:
+        return None
+    tokens = m.group().split()
+    if len(tokens) == 1 and tokens[0].lower() in _PRONOUNS:
+        return ("pronoun", tokens[0].lower())
+    _, name = _clean_run(tokens)
+    if name and not (len(name) == 1 and name[0].lower() in _STOP_LEAD):
+        return ("name", " ".join(name))
+    return None
+
+
+def _subject_after_verb(text: str, pos: int) -> _Subject | None:
+    """Parse the subject that follows an inverted verb: ``said Ana Rossi, the mayor``."""
+    m = _PRONOUN_AT_RE.match(text, pos)
+    if m:
+        return ("pronoun", m.group("p").lower())
+    m = _ROLE_AT_RE.match(text, pos)
+    if m:
+        if m.group("name"):
+            _, name = _clean_run(m.group("name").split())
+            if name:
+                return ("name", " ".join(name))
+        return ("role", _normalise_role([m.group("art"), *m.group("role").split()]))
+    m = _NAME_AT_RE.match(text, pos)
+    if m:
+        titles, name = _clean_run(m.group().split())
+        if name:
+            return ("name", " ".join(name))
+        if titles:
+            return ("role", " ".join(titles))
+    return None
+
+
+def _attribution_after(text: str, end: int, quoted: str) -> _Subject | None:
+    """The attribution following a closing mark at ``end`` (``Zhao told``, ``said X``)."""
+    window = text[end + 1 : end + 1 + _AFTER_WINDOW]
+    if not window.strip():
+        return None
+    # a quotation ending in a full stop is followed by a new sentence unless lowercase follows
+    if quoted.rstrip().endswith(".") and not quoted.rstrip().endswith("..."):
+        first = window.lstrip(" \t,\u2014\u2013-")
+        if not first or not first[0].islower():
+            return None
+    m = _AFTER_INVERTED_RE.match(window)
+    if m:
+        subj = _subject_after_verb(window, m.end())
+        if subj:
+            return subj
+    m = _AFTER_SUBJECT_RE.match(window)
+    if m and m.group("verb").split()[0] != "according":
+        region = m.group("subj")
+        if _NEW_SENTENCE_IN_REGION.search(region) or len(region.split()) > 10:
+            return None
+        return _subject_before_verb(region)
+    return None
+
+
+def _sentence_start(window: str) -> int:
+    start = 0
+    for m in _SENTENCE_BREAK_RE.finditer(window):
+        word = window[: m.start()].rsplit(None, 1)
+        last = word[-1].lower() if word else ""
+        last = last.lstrip('("“')
+        if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+            continue
+        if re.fullmatch(r"(?:[a-z]\.)+[a-z]", last):  # U.S.
+            continue
+        start = m.end()
+    return start
+
+
+def _attribution_before(text: str, open_at: int, floor: int) -> _Subject | None:
+    """The attribution in the sentence before an opening mark (``Yellen told X, “``)."""
+    lo = max(floor, open_at - _BEFORE_WINDOW)
+    window = text[lo:open_at]
+    if not window.strip():
+        return None
+    window = window[_sentence_start(window) :]
+    last = None
+    for m in _VERB_RE.finditer(window):
+        last = m
+    if last is None or len(window) - last.end() > _MAX_VERB_TO_QUOTE:
+        return None
+    if last.group().lower().startswith("according"):
+        rest = window[last.end() :]
+        return _subject_after_verb(rest, len(rest) - len(rest.lstrip()))
+    return _subject_before_verb(window[: last.start()])
+
+
+# ------------------------------------------------------------------------------- main
+
+
+def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
+    """Find the direct quotations in an article and who said them.
+
+    ``paragraphs`` are the article's paragraph plain texts, in order. Returns the quotations
+    in reading order; a multi-paragraph quotation gives one entry per paragraph, all with the
+    same speaker. See the module docstring for the rules.
+    """
+    # 1. pair marks and build chains of segments (a chain = one quotation, maybe multi-paragraph)
+    chains: list[list[_Segment]] = []
+    carry: list[_Segment] | None = None
+    for p, text in enumerate(paragraphs):
+        if not isinstance(text, str):
+            text = str(text)
+        pairs, dangling = _pair_marks(text)
+        first = True
+        for open_at, close_at in pairs:
+            seg = _Segment(p, open_at + 1, close_at, open_at, True)
+            if first and carry is not None and not text[:open_at].strip():
+                carry.append(seg)
+                chains.append(carry)
+            else:
+                chains.append([seg])
+            carry = None
+            first = False
+        if dangling is not None:
+            seg = _Segment(p, dangling + 1, len(text), dangling, False)
+            nxt = paragraphs[p + 1] if p + 1 < len(paragraphs) else ""
+            continues = isinstance(nxt, str) and _starts_with_open_mark(nxt)
+            if first and carry is not None and not text[:dangling].strip():
+                carry.append(seg)
+                carry = carry if continues else None
+            else:
+                carry = [seg] if continues else None
+        else:
+            carry = None
+    # a chain left open at the very end is dropped; closed chains only
+    chains = [c for c in chains if c[-1].closed]
+    chains.sort(key=lambda c: (c[0].paragraph, c[0].start))
+
+    # 2. trim and filter scare quotes
+    kept: list[tuple[list[tuple[int, int, int]], int, int | None]] = []
+    for chain in chains:
+        spans = []
+        words = 0
+        for seg in chain:
+            text = paragraphs[seg.paragraph]
+            s, e = _trim(text, seg.start, seg.end)
+            if e > s:
+                spans.append((seg.paragraph, s, e))
+                words += len(_WORD_RE.findall(text, s, e))
+        if not spans:
+            continue
+        last_seg = chain[-1]
+        tail = paragraphs[last_seg.paragraph][last_seg.start : last_seg.end].rstrip()
+        if _word_count_ok(words, tail[-1:]):
+            kept.append((spans, chain[0].open_at, last_seg.end if last_seg.closed else None))
+
+    if not kept:
+        return []
+
+    # 3 + 4. attribute and resolve, in reading order
+    index = _Index(paragraphs)
+    result: list[Quotation] = []
+    last_named: str | None = None
+    last_any: str | None = None
+    prev_para = -1
+    prev_end = 0
+    prev_speaker: str | None = None
+    for spans, open_at, close_at in kept:
+        p0, s0, _ = spans[0]
+        pl, sl, el = spans[-1]
+        first_text = paragraphs[p0]
+        last_text = paragraphs[pl]
+        floor = prev_end if prev_para == p0 else 0
+        subject = None
+        if close_at is not None:
+            subject = _attribution_after(last_text, close_at, last_text[sl:el])
+        if subject is None:
+            subject = _attribution_before(first_text, open_at, floor)
+        if subject is None and not first_text[:open_at].strip() and p0 > 0:
+            prev_text = paragraphs[p0 - 1].rstrip()
+            if prev_text.endswith(":"):
+                subject = _attribution_before(prev_text, len(prev_text), 0)
+        speaker: str | None = None
+        pos = (p0, open_at)
+        if subject is not None:
+            kind, value = subject
+            if kind == "name":
+                speaker = index.full_name(value, pos)
+                last_named = speaker
+            elif kind == "pronoun":
+                speaker = last_any if value == "it" else last_named
+            else:
+                linked = index.role_name(value, pos)
+                if linked:
+                    speaker = index.full_name(linked, pos)
+                    last_named = speaker
+                else:
+                    speaker = value
+        if speaker is None and prev_para == p0 and prev_speaker is not None:
+            speaker = prev_speaker
+        if speaker is not None:
+            last_any = speaker
+        for p, s, e in spans:
+            result.append(Quotation(paragraphs[p][s:e], speaker, p, s, e))
+        prev_para, prev_end, prev_speaker = (
+            pl,
+            (close_at + 1 if close_at is not None else el),
+            speaker,
+        )
+    return result

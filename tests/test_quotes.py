@@ -1,0 +1,341 @@
+"""Tests for reader.quotes: pairing quote marks, scare quotes, attribution and resolution."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.quotes import Quotation, find_quotations
+
+ZHAO = '“China is playing a constructive role in the Ukraine issue," Zhao told a press briefing'
+YELLEN = (
+    "Yellen told the Atlantic Council, “The unwillingness to adapt will leave those "
+    "countries isolated.”"
+)
+PSAKI = (
+    "White House Press Secretary Jen Psaki has repeatedly called on China’s leaders to "
+    "“assess where they want to stand…,” noting that the world was watching."
+)
+
+
+def speakers(paragraphs: list[str]) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in find_quotations(paragraphs)]
+
+
+def only(paragraphs: list[str]) -> Quotation:
+    found = find_quotations(paragraphs)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def assert_offsets(paragraphs: list[str], found: list[Quotation]) -> None:
+    for q in found:
+        assert paragraphs[q.paragraph][q.start : q.end] == q.text
+
+
+# ------------------------------------------------------------------ the spec's examples
+
+
+def test_zhao_mixed_marks_and_attribution_after() -> None:
+    q = only([ZHAO])
+    assert q.text == "China is playing a constructive role in the Ukraine issue"
+    assert q.speaker == "Zhao"
+    assert (q.paragraph, q.start, q.end) == (0, 1, 58)
+
+
+def test_zhao_surname_resolves_to_full_name_mentioned_earlier() -> None:
+    paras = ["Foreign ministry spokesman Zhao Lijian said the talks would go on.", ZHAO]
+    assert only(paras).speaker == "Zhao Lijian"
+
+
+def test_full_name_later_in_article_is_not_used() -> None:
+    paras = [ZHAO, "Foreign ministry spokesman Zhao Lijian said the talks would go on."]
+    assert only(paras).speaker == "Zhao"
+
+
+def test_yellen_attribution_before() -> None:
+    q = only([YELLEN])
+    assert q.speaker == "Yellen"
+    assert q.text == "The unwillingness to adapt will leave those countries isolated."
+
+
+def test_yellen_resolves_to_full_name() -> None:
+    paras = ["Treasury Secretary Janet Yellen spoke in Washington on Wednesday.", YELLEN]
+    assert only(paras).speaker == "Janet Yellen"
+
+
+def test_psaki_title_stripped_and_called_on_to() -> None:
+    q = only([PSAKI])
+    assert q.speaker == "Jen Psaki"
+    assert q.text == "assess where they want to stand…"
+
+
+def test_titles_stripped_finance_minister() -> None:
+    q = only(["Finance Minister Karl Weber said, “The budget will be balanced by next spring.”"])
+    assert q.speaker == "Karl Weber"
+
+
+# ------------------------------------------------------------------ attribution forms
+
+
+def test_role_without_name_gives_the_role() -> None:
+    q = only(["“We will not raise taxes this year,” the minister said."])
+    assert q.speaker == "the minister"
+
+
+def test_role_linked_by_earlier_appositive() -> None:
+    paras = [
+        "The minister, Karl Weber, arrived late to the meeting.",
+        "“We will not raise taxes this year,” the minister said.",
+    ]
+    assert only(paras).speaker == "Karl Weber"
+
+
+def test_role_linked_by_title_before_name() -> None:
+    paras = [
+        "Mayor Ana Rossi opened the new bridge on Monday.",
+        "“It took us eleven years to get here,” the mayor said.",
+    ]
+    assert only(paras).speaker == "Ana Rossi"
+
+
+def test_inverted_said_name_role() -> None:
+    q = only(["“The bridge will open in May,” said Ana Rossi, the mayor."])
+    assert q.speaker == "Ana Rossi"
+
+
+def test_inverted_said_role_name() -> None:
+    q = only(["“The bridge will open in May,” said the mayor, Ana Rossi."])
+    assert q.speaker == "Ana Rossi"
+
+
+def test_surname_added_resolves() -> None:
+    paras = [
+        "“The bridge will open in May,” said Ana Rossi, the mayor.",
+        "“Nobody expected the costs to double so fast,” Rossi added.",
+    ]
+    assert speakers(paras)[1] == ("Nobody expected the costs to double so fast", "Ana Rossi")
+
+
+def test_according_to_after_and_before() -> None:
+    after = only(["“The fund is almost empty now,” according to Maria Lopez."])
+    before = only(["According to Maria Lopez, “the fund is almost empty now.”"])
+    assert after.speaker == "Maria Lopez"
+    assert before.speaker == "Maria Lopez"
+
+
+def test_pronouns_take_last_named_speaker() -> None:
+    paras = [
+        "“The bridge will open in May,” said Ana Rossi.",
+        "“We have waited long enough for this,” she added.",
+        "“Nobody here wants another delay,” he said.",
+        "“The whole town will come out for it,” they said.",
+    ]
+    assert [s for _, s in speakers(paras)] == ["Ana Rossi"] * 4
+
+
+def test_pronoun_with_no_named_speaker_is_none() -> None:
+    assert only(["“We have waited long enough for this,” she added."]).speaker is None
+
+
+def test_unattributed_follow_up_in_same_paragraph() -> None:
+    para = (
+        "“The bridge will open in May,” Rossi said. “After that we start on the tunnel, "
+        "which will take longer.”"
+    )
+    found = speakers([para])
+    assert found == [
+        ("The bridge will open in May", "Rossi"),
+        ("After that we start on the tunnel, which will take longer.", "Rossi"),
+    ]
+
+
+def test_unattributed_in_next_paragraph_stays_unattributed() -> None:
+    paras = [
+        "“The bridge will open in May,” Rossi said.",
+        "“After that we start on the tunnel, which will take longer.”",
+    ]
+    assert speakers(paras)[1][1] is None
+
+
+def test_full_stop_quote_followed_by_new_sentence_is_not_after_attribution() -> None:
+    para = "“The bridge will open in May.” The mayor said nothing else about the tunnel."
+    assert only([para]).speaker is None
+
+
+def test_previous_paragraph_ending_with_colon() -> None:
+    paras = ["In a statement on Friday, Ana Rossi said:", "“The bridge will open in May.”"]
+    assert only(paras).speaker == "Ana Rossi"
+
+
+def test_role_with_time_phrase_before() -> None:
+    q = only(["In a statement on Monday the minister said, “Prices will fall by the autumn.”"])
+    assert q.speaker == "the minister"
+
+
+def test_each_speech_verb_is_recognised() -> None:
+    verbs = [
+        "said",
+        "says",
+        "told reporters",
+        "added",
+        "asked",
+        "wrote",
+        "noted",
+        "explained",
+        "argued",
+        "warned",
+        "insisted",
+        "stated",
+        "replied",
+        "continued",
+        "posted",
+        "tweeted",
+        "declared",
+        "recalled",
+        "acknowledged",
+        "admitted",
+        "claimed",
+        "conceded",
+        "emphasised",
+        "emphasized",
+        "stressed",
+        "agreed",
+        "suggested",
+        "predicted",
+        "joked",
+        "remarked",
+    ]
+    for verb in verbs:
+        q = only([f"“There is still a lot of work to do,” Weber {verb}."])
+        assert q.speaker == "Weber", verb
+    q = only(["Weber urged voters to “stay calm and keep reading the news.”"])
+    assert q.speaker == "Weber"
+
+
+# ------------------------------------------------------------------ quote marks
+
+
+def test_straight_quotes() -> None:
+    q = only(['"We will rebuild the old harbour wall," Weber said.'])
+    assert (q.text, q.speaker) == ("We will rebuild the old harbour wall", "Weber")
+
+
+def test_multi_sentence_quotation() -> None:
+    para = "“We tried. We failed. Then we tried again and it worked,” Weber said."
+    q = only([para])
+    assert q.text == "We tried. We failed. Then we tried again and it worked"
+    assert q.speaker == "Weber"
+
+
+def test_nested_single_quotes_and_apostrophes() -> None:
+    para = (
+        "“Zhao’s team didn’t say ‘never’, they said ‘not yet’ and that’s different,” "
+        "Weber said of the talks."
+    )
+    q = only([para])
+    assert q.text == "Zhao’s team didn’t say ‘never’, they said ‘not yet’ and that’s different"
+    assert q.speaker == "Weber"
+
+
+def test_scare_quotes_are_not_quotations() -> None:
+    para = (
+        "Officials called the plan a “challenge” and warned of an “info war” online, "
+        "but Weber said, “We are ready for whatever comes next.”"
+    )
+    assert speakers([para]) == [("We are ready for whatever comes next.", "Weber")]
+
+
+def test_three_words_need_sentence_punctuation() -> None:
+    assert [q.text for q in find_quotations(["Weber said: “We will win.”"])] == ["We will win."]
+    assert find_quotations(["The so-called “new silk road” was discussed."]) == []
+
+
+def test_multi_paragraph_quotation() -> None:
+    paras = [
+        "“The first winter was the hardest. We had no heating and no water,” Rossi said. "
+        "“Then the neighbours came with blankets and food",
+        "“and they kept coming every week until spring arrived.”",
+        "“Later quotes still work after that one,” Weber said.",
+    ]
+    found = find_quotations(paras)
+    assert [(q.paragraph, q.speaker) for q in found] == [
+        (0, "Rossi"),
+        (0, "Rossi"),
+        (1, "Rossi"),
+        (2, "Weber"),
+    ]
+    assert found[1].text == "Then the neighbours came with blankets and food"
+    assert found[2].text == "and they kept coming every week until spring arrived."
+    assert_offsets(paras, found)
+
+
+def test_unclosed_quote_does_not_break_later_paragraphs() -> None:
+    paras = [
+        "He said “this never closes and goes on and on",
+        "A plain paragraph without any marks at all.",
+        "“The later quotation is fine,” Weber said.",
+    ]
+    assert speakers(paras) == [("The later quotation is fine", "Weber")]
+
+
+def test_to_json() -> None:
+    q = only([ZHAO])
+    assert q.to_json() == {
+        "text": "China is playing a constructive role in the Ukraine issue",
+        "speaker": "Zhao",
+        "paragraph": 0,
+    }
+
+
+def test_empty_input() -> None:
+    assert find_quotations([]) == []
+    assert find_quotations(["", "   ", "no quotes here"]) == []
+
+
+# ------------------------------------------------------------------ robustness
+
+
+def test_huge_line_without_newline_finishes() -> None:
+    chunk = "Weber said the “plan is good and will work,” and then nothing much happened. "
+    para = chunk * (1_000_000 // len(chunk))
+    found = find_quotations([para])
+    assert len(found) == para.count("“")
+    assert_offsets([para], found)
+
+
+def test_thousands_of_unmatched_marks_finish() -> None:
+    paras = ["“ a " * 50_000, '" b ' * 50_001, "” c " * 50_000, "«" * 100_000]
+    found = find_quotations(paras)
+    assert_offsets(paras, found)
+    for q in found:
+        assert q.text.strip() == q.text
+
+
+def test_long_article_with_many_quotations() -> None:
+    para = (
+        "“We are ready for whatever comes next,” Weber said. The minister, Karl Weber, "
+        "added that “prices will fall by the autumn,” and she agreed. "
+    )
+    paras = [para] * 1500  # ~ 40,000 words
+    found = find_quotations(paras)
+    assert len(found) == 3000
+    assert all(q.speaker == "Karl Weber" for q in found[2:])
+
+
+QUOTE_CHARS = st.sampled_from(['"', "“", "”", "„", "«", "»", "‘", "’", "'", " ", ",", "."])
+TEXT = st.lists(
+    st.one_of(st.text(max_size=12), QUOTE_CHARS, st.sampled_from(["said", "Weber", "he"])),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT, max_size=6))
+def test_random_text_never_raises_and_offsets_hold(paragraphs: list[str]) -> None:
+    found = find_quotations(paragraphs)
+    assert_offsets(paragraphs, found)
+    for q in found:
+        assert q.text
+        assert 0 <= q.start < q.end <= len(paragraphs[q.paragraph])
+    assert found == sorted(found, key=lambda q: (q.paragraph, q.start))
