@@ -42,6 +42,7 @@ trailing comma (``“…,” he said`` gives ``…``); other punctuation is kept
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -137,11 +138,6 @@ _AFTER_INVERTED_RE = re.compile(rf"[\s,\u2014\u2013-]*(?:(?:{_INV_VERBS})|accord
 _AFTER_SUBJECT_RE = re.compile(
     rf"[\s,\u2014\u2013-]*(?P<subj>[^!?;:\n\"“”«»„]{{1,100}}?)\s+(?P<verb>{_VERBS})\b"
 )
-_NAME_AT_RE = re.compile(_NAME_RUN)
-_ROLE_AT_RE = re.compile(
-    rf"(?P<art>the|a|an|The|A|An)\s+(?P<role>{_ROLE_WORDS})"
-    rf"(?:,\s+(?P<name>{_NAME_RUN}))?"
-)
 _PRONOUN_AT_RE = re.compile(r"(?P<p>he|she|they|it|He|She|They)\b")
 _NEW_SENTENCE_IN_REGION = re.compile(r"\b[a-z]{3,}\.\s")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?]+[\"”’)\]]*\s+")
@@ -195,15 +191,39 @@ _ABBREVIATIONS = set(
     )
 )
 
-_LINK_ROLE_NAME_RE = re.compile(
-    rf"\b(?:the|The|a|A|an|its|his|her|their)\s+(?P<role>{_ROLE_WORDS}),\s+(?P<name>{_NAME_RUN})"
-    rf"(?=\s*[,.;)\u2014]|\s+{_VERBS}\b)"
-)
-_LINK_NAME_ROLE_RE = re.compile(
-    rf"(?P<name>{_NAME_RUN}),\s+(?:the|a|an|its|his|her|their)\s+(?P<role>{_ROLE_WORDS})"
-    rf"(?=\s*[,.;)\u2014]|\s*$)"
-)
-_NAME_SCAN_RE = re.compile(rf"(?:\b(?P<pre>[a-z][\w\-]*)\s+)?(?P<run>{_NAME_RUN})")
+
+@dataclass(frozen=True, slots=True)
+class _NamePatterns:
+    """Regexes built on the uppercase-letter class; compiled on first use (costly to compile)."""
+
+    name_at: re.Pattern[str]
+    token: re.Pattern[str]
+    role_at: re.Pattern[str]
+    link_role_name: re.Pattern[str]
+    link_name_role: re.Pattern[str]
+    name_scan: re.Pattern[str]
+
+
+@functools.cache
+def _rx() -> _NamePatterns:
+    return _NamePatterns(
+        name_at=re.compile(_NAME_RUN),
+        token=re.compile(_TOK),
+        role_at=re.compile(
+            rf"(?P<art>the|a|an|The|A|An)\s+(?P<role>{_ROLE_WORDS})"
+            rf"(?:,\s+(?P<name>{_NAME_RUN}))?"
+        ),
+        link_role_name=re.compile(
+            rf"\b(?:the|The|a|A|an|its|his|her|their)\s+(?P<role>{_ROLE_WORDS}),\s+"
+            rf"(?P<name>{_NAME_RUN})(?=\s*[,.;)\u2014]|\s+{_VERBS}\b)"
+        ),
+        link_name_role=re.compile(
+            rf"(?P<name>{_NAME_RUN}),\s+(?:the|a|an|its|his|her|their)\s+(?P<role>{_ROLE_WORDS})"
+            rf"(?=\s*[,.;)\u2014]|\s*$)"
+        ),
+        name_scan=re.compile(rf"(?:\b(?P<pre>[a-z][\w\-]*)\s+)?(?P<run>{_NAME_RUN})"),
+    )
+
 
 _BEFORE_WINDOW = 300
 _AFTER_WINDOW = 200
@@ -342,7 +362,7 @@ class _Index:
         return entry[1][i - 1] if i > 0 else None
 
     def _scan(self, p: int, text: str) -> None:
-        for m in _NAME_SCAN_RE.finditer(text):
+        for m in _rx().name_scan.finditer(text):
             titles, name = _clean_run(m.group("run").split())
             if not name:
                 continue
@@ -358,7 +378,7 @@ class _Index:
             pre = m.group("pre")
             if pre and pre.lower() in _TITLES:
                 self._add(self._roles, pre.lower(), pos, full)
-        for rx in (_LINK_ROLE_NAME_RE, _LINK_NAME_ROLE_RE):
+        for rx in (_rx().link_role_name, _rx().link_name_role):
             for m in rx.finditer(text):
                 _, name = _clean_run(m.group("name").split())
                 if not name:
@@ -388,10 +408,7 @@ _Subject = tuple[str, str]
 
 
 def _is_name_token(tok: str) -> bool:
-    return bool(tok) and (tok[0].isupper() or tok[0].istitle()) and _NAME_TOK_FULL.fullmatch(tok)
-
-
-_NAME_TOK_FULL = re.compile(_TOK)
+    return bool(tok) and (tok[0].isupper() or tok[0].istitle()) and _rx().token.fullmatch(tok)
 
 
 def _normalise_role(words: list[str]) -> str:
@@ -456,7 +473,7 @@ _PARTICLE_SET = set(_PARTICLE.strip("(?:)").split("|"))
 
 def _leading_name(text: str) -> _Subject | None:
     """``Rossi called the plan a waste and said`` → Rossi (the sentence's subject)."""
-    m = _NAME_AT_RE.match(text)
+    m = _rx().name_at.match(text)
     if not m:
         return None
     tokens = m.group().split()
@@ -473,14 +490,14 @@ def _subject_after_verb(text: str, pos: int) -> _Subject | None:
     m = _PRONOUN_AT_RE.match(text, pos)
     if m:
         return ("pronoun", m.group("p").lower())
-    m = _ROLE_AT_RE.match(text, pos)
+    m = _rx().role_at.match(text, pos)
     if m:
         if m.group("name"):
             _, name = _clean_run(m.group("name").split())
             if name:
                 return ("name", " ".join(name))
         return ("role", _normalise_role([m.group("art"), *m.group("role").split()]))
-    m = _NAME_AT_RE.match(text, pos)
+    m = _rx().name_at.match(text, pos)
     if m:
         titles, name = _clean_run(m.group().split())
         if name:
