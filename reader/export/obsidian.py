@@ -133,7 +133,7 @@ def _scalar(raw: str, *, strict: bool) -> Any:
         return int(raw)
     if raw == "[]":
         return []
-    if strict:
+    if strict and not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_ .-]*", raw):
         raise ValueError(f"unquoted value {raw!r}")
     return re.split(r"\s#", raw, maxsplit=1)[0].strip()
 
@@ -141,8 +141,8 @@ def _scalar(raw: str, *, strict: bool) -> Any:
 def parse_front_matter(lines: Sequence[str], *, strict: bool = True) -> dict[str, Any]:
     """Parse the small YAML subset reader writes: ``key: scalar`` and ``key:`` + ``- item``.
 
-    With ``strict`` any other construct (plain unquoted text, nested maps, duplicate
-    keys, bad escapes) raises ``ValueError``; without it, what cannot be read is skipped.
+    With ``strict`` any other construct (plain text beyond simple words, nested maps,
+    duplicate keys, bad escapes) raises ``ValueError``; without it, what cannot be read is skipped.
     """
     data: dict[str, Any] = {}
     current: str | None = None
