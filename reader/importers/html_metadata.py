@@ -18,7 +18,7 @@ _ARTICLE_TYPES = re.compile(
     r"^(?:Article|AdvertiserContentArticle|NewsArticle|AnalysisNewsArticle|AskPublicNewsArticle|"
     r"BackgroundNewsArticle|OpinionNewsArticle|ReportageNewsArticle|ReviewNewsArticle|Report|"
     r"SatiricalArticle|ScholarlyArticle|MedicalScholarlyArticle|SocialMediaPosting|"
-    r"BlogPosting|LiveBlogPosting|DiscussionForumPosting|TechArticle|APIReference|WebPage)$"
+    r"BlogPosting|LiveBlogPosting|DiscussionForumPosting|TechArticle|APIReference)$"
 )
 _SPACES = re.compile(r"\s+")
 
@@ -44,15 +44,39 @@ class PageMetadata:
     summary: str | None
 
 
+_PROPERTY_KEY = re.compile(
+    r"\s*(article|dc|dcterm|og|twitter)\s*:\s*"
+    r"(author|creator|description|published_time|title|site_name)\s*",
+    re.I,
+)
+_NAME_KEY = re.compile(
+    r"^\s*(?:(dc|dcterm|og|twitter|parsely|weibo:(article|webpage))\s*[-.:]\s*)?"
+    r"(author|creator|pub-date|description|title|site_name)\s*$",
+    re.I,
+)
+
+
 def _meta_values(root: HtmlElement) -> dict[str, str]:
-    """``<meta>`` values keyed by lower-cased property/name; the first non-empty one wins."""
+    """``<meta>`` values by normalized key (``og:title``, ``dc:creator``, ``description``...).
+
+    ``property`` may hold several space-separated names; ``name="DC.title"`` becomes
+    ``dc:title``. A later tag overrides an earlier one, as in Readability.js. Other names
+    are kept under their lower-cased name when first seen.
+    """
     values: dict[str, str] = {}
     for el in root.iter("meta"):
         content = clean_text(el.get("content"))
         if not content:
             continue
-        keys = f"{el.get('property', '')} {el.get('name', '')} {el.get('itemprop', '')}"
-        for key in keys.lower().split():
+        prop = el.get("property") or ""
+        matched = False
+        for match in _PROPERTY_KEY.finditer(prop):
+            values[re.sub(r"\s", "", match.group(0).lower())] = content
+            matched = True
+        name = el.get("name") or ""
+        if not matched and name and _NAME_KEY.match(name):
+            values[re.sub(r"\s", "", name.lower()).replace(".", ":")] = content
+        for key in f"{prop} {name} {el.get('itemprop', '')}".lower().split():
             values.setdefault(key, content)
     return values
 
@@ -105,8 +129,6 @@ def _jsonld(root: HtmlElement) -> dict[str, str]:
             types = obj.get("@type")
             types = types if isinstance(types, list) else [types]
             if not any(isinstance(t, str) and _ARTICLE_TYPES.match(t) for t in types):
-                continue
-            if "WebPage" in types and not obj.get("headline"):
                 continue
             found = {
                 "headline": clean_text(obj.get("headline")),
@@ -251,52 +273,86 @@ def extract_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     )
 
 
-_SEPARATORS = r"[|\-\u2013\u2014\\/>\u00bb:\u00b7\u2022]"
+_SEPARATORS = "|\\-\u2013\u2014\\\\/>\u00bb"
+_SEP_RUN = re.compile(rf"\s[{_SEPARATORS}]\s")
+_HIERARCHICAL = re.compile(r"\s[\\/>\u00bb]\s")
 
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.casefold())
 
 
-def strip_site_suffix(title: str, site: str | None = None) -> str:
-    """Remove a ``" | Site"`` / ``" - Site"`` part from a page title."""
-    parts = re.split(rf"\s+{_SEPARATORS}\s+", title)
-    if len(parts) < 2:
-        return title
-    if site:
-        site_words = _words(site)
-        if _words(parts[-1]) == site_words:
-            return re.split(rf"\s+{_SEPARATORS}\s+(?=[^|]*$)", title)[0].strip() or title
-        if _words(parts[0]) == site_words:
-            return title.split(parts[0], 1)[1].lstrip(" |-\u2013\u2014:/\\>\u00bb").strip() or title
-    # Without a known site name, drop the last part when what is left is long enough.
-    head = re.sub(rf"\s+{_SEPARATORS}\s+[^|\-\u2013\u2014\\/>\u00bb]*$", "", title).strip()
-    if len(head.split()) >= 3:
-        return head
-    return title
+def _word_count(text: str) -> int:
+    return len(text.split())
 
 
-def choose_title(md: PageMetadata, h1_texts: list[str]) -> str:
-    """Pick the article headline from metadata, the ``<title>`` and the page's ``<h1>``s."""
-    site = md.meta.get("og:site_name") or md.jsonld.get("publisher")
-    candidates = [
-        md.jsonld.get("headline"),
-        md.meta.get("og:title"),
-        md.meta.get("twitter:title"),
-        md.meta.get("dc.title"),
-        md.meta.get("title"),
-    ]
-    for candidate in candidates:
+def text_similarity(a: str, b: str) -> float:
+    """Share of ``b``'s text (by characters of its words) that also occurs in ``a``."""
+    tokens_a = set(_words(a))
+    tokens_b = _words(b)
+    if not tokens_a or not tokens_b:
+        return 0.0
+    unique_b = [t for t in tokens_b if t not in tokens_a]
+    return 1 - len(" ".join(unique_b)) / len(" ".join(tokens_b))
+
+
+def title_from_document(doc_title: str, headings: list[str], h1_texts: list[str]) -> str:
+    """Clean a ``<title>``: drop a site-name part after a separator or before a colon.
+
+    The rules follow Readability.js: cut at the last `` | `` / `` - `` style separator
+    (or the first, when too little is left), keep a colon title that an ``<h1>``/``<h2>``
+    repeats, use a single ``<h1>`` when the title is very short or long, and keep the
+    original when the cleanup leaves four words or fewer.
+    """
+    orig = cur = clean_text(doc_title)
+    hierarchical = False
+    separators = list(_SEP_RUN.finditer(orig))
+    if separators:
+        hierarchical = bool(_HIERARCHICAL.search(orig))
+        cur = orig[: separators[-1].start()]
+        if _word_count(cur) < 3:
+            cur = re.sub(rf"^[^{_SEPARATORS}]*[{_SEPARATORS}]", "", orig)
+    elif ": " in cur:
+        if not any(clean_text(h) == orig for h in headings):
+            cur = orig[orig.rfind(":") + 1 :]
+            if _word_count(cur) < 3:
+                cur = orig[orig.find(":") + 1 :]
+            elif _word_count(orig[: orig.find(":")]) > 5:
+                cur = orig
+    elif (len(cur) > 150 or len(cur) < 15) and len(h1_texts) == 1:
+        cur = h1_texts[0]
+    cur = clean_text(cur)
+    count = _word_count(cur)
+    if count <= 4 and (not hierarchical or count != _word_count(_SEP_RUN.sub("", orig)) - 1):
+        cur = orig
+    return cur
+
+
+def choose_title(md: PageMetadata, headings: list[str], h1_texts: list[str]) -> str:
+    """Pick the article title: JSON-LD, then Dublin Core / Open Graph / Twitter meta, then
+    the cleaned ``<title>`` (see ``title_from_document``), then the first ``<h1>``."""
+    doc_title = title_from_document(md.doc_title, headings, h1_texts) if md.doc_title else ""
+    name, headline = md.jsonld.get("name"), md.jsonld.get("headline")
+    if name and headline and name != headline:
+        name_ok = text_similarity(name, doc_title) > 0.75
+        headline_ok = text_similarity(headline, doc_title) > 0.75
+        jsonld_title = headline if headline_ok and not name_ok else name
+    else:
+        jsonld_title = name or headline
+    meta = md.meta
+    for candidate in (
+        jsonld_title,
+        meta.get("dc:title"),
+        meta.get("dcterm:title"),
+        meta.get("og:title"),
+        meta.get("weibo:article:title"),
+        meta.get("weibo:webpage:title"),
+        meta.get("title"),
+        meta.get("twitter:title"),
+        meta.get("parsely-title"),
+        doc_title,
+    ):
         candidate = clean_text(candidate)
         if candidate:
-            return strip_site_suffix(candidate, site)
-    if md.doc_title:
-        title = md.doc_title
-        for h1 in h1_texts:
-            if h1 and _words(h1) and " ".join(_words(h1)) in " ".join(_words(title)):
-                return h1
-        return strip_site_suffix(title, site)
-    for h1 in h1_texts:
-        if h1:
-            return h1
-    return ""
+            return candidate
+    return next((h for h in h1_texts if h), "")

@@ -7,22 +7,19 @@ converts only that subtree to Markdown with html2text. See docs/extraction.md.
 
 from __future__ import annotations
 
-import logging
 import re
+from urllib.parse import urljoin
 
 import html2text
 import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
-from readability import Document
 
 from reader.errors import ImportFailed
 from reader.importers.html_clean import decode_html, parse_document, strip_chrome
 from reader.importers.html_metadata import choose_title, clean_text, extract_metadata
+from reader.importers.html_readability import extract_article_html
 from reader.models import ParsedArticle
-
-logging.getLogger("readability.readability").addHandler(logging.NullHandler())
-logging.getLogger("readability.readability").propagate = False
 
 _MIN_WORDS = 1
 _WORD = re.compile(r"[^\W_]+")
@@ -47,11 +44,15 @@ def _serialize(el: HtmlElement) -> str:
 
 def _readability_html(root: HtmlElement, url: str | None) -> str:
     """The article HTML readability-lxml picks from a pre-cleaned page, or ``""``."""
+    article = extract_article_html(_serialize(root))
+    if not url or not article:
+        return article
     try:
-        doc = Document(_serialize(root), url=url)
-        return doc.summary(html_partial=True) or ""
-    except Exception:  # readability-lxml raises bare Exception subclasses on odd trees
-        return ""
+        fragment = lxml.html.fragment_fromstring(article, create_parent="div")
+        fragment.rewrite_links(lambda link: link if link.startswith("#") else urljoin(url, link))
+        return _serialize(fragment)
+    except (ValueError, lxml.etree.LxmlError):  # a malformed URL: keep the links as they are
+        return article
 
 
 def _word_count(markdown: str) -> int:
@@ -92,8 +93,9 @@ def _parse(
     if root is None:
         raise ImportFailed(source, "the page is empty")
     md = extract_metadata(root, url)
-    h1_texts = [clean_text(h.text_content()) for h in root.iter("h1")][:5]
-    title = choose_title(md, h1_texts)
+    h1_texts = [clean_text(h.text_content()) for h in root.iter("h1")]
+    headings = h1_texts + [clean_text(h.text_content()) for h in root.iter("h2")]
+    title = choose_title(md, headings[:200], h1_texts)
 
     strip_chrome(root, mode="light")
     article_html = _readability_html(root, md.url)

@@ -1,0 +1,76 @@
+"""Article-body selection: readability-lxml with Readability.js's candidate climbing.
+
+Owns: ``extract_article_html``. readability-lxml scores paragraphs and picks the single
+best-scoring container, which cuts articles that a page splits over several sibling blocks
+(a lead block plus a body block, a post split by inline ads). Readability.js, the reader
+view of Firefox, then climbs to a common ancestor when several of the top candidates live
+under it, and to a parent that scores higher; this module adds those two steps.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from readability import Document
+
+logging.getLogger("readability.readability").addHandler(logging.NullHandler())
+logging.getLogger("readability.readability").propagate = False
+
+_TOP_CANDIDATES = 5
+_MIN_ALTERNATIVES = 3
+
+
+class _ClimbingDocument(Document):
+    """A readability-lxml ``Document`` whose best candidate may climb to an ancestor."""
+
+    def select_best_candidate(self, candidates: dict[Any, dict[str, Any]]) -> Any:
+        best = super().select_best_candidate(candidates)
+        if not best:
+            return best
+        ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)
+        if best is not ranked[0] or best["content_score"] <= 0:
+            return best  # an articleBody or nested <article> choice: keep it
+        top = best["elem"]
+        score = best["content_score"]
+        alternatives = [
+            set(c["elem"].iterancestors())
+            for c in ranked[1:_TOP_CANDIDATES]
+            if c["content_score"] / score >= 0.75
+        ]
+        if len(alternatives) >= _MIN_ALTERNATIVES:
+            for ancestor in top.iterancestors():
+                if ancestor.tag in ("body", "html"):
+                    break
+                if sum(ancestor in a for a in alternatives) >= _MIN_ALTERNATIVES:
+                    top = ancestor
+                    break
+        # Climb while a scored parent scores higher than what we have.
+        last = candidates[top]["content_score"] if top in candidates else score
+        threshold = last / 3
+        for parent in top.iterancestors():
+            if parent.tag in ("body", "html"):
+                break
+            if parent not in candidates:
+                continue
+            parent_score = candidates[parent]["content_score"]
+            if parent_score < threshold:
+                break
+            if parent_score > last:
+                top = parent
+                break
+            last = parent_score
+        if top is best["elem"]:
+            return best
+        if top not in candidates:
+            candidates[top] = self.score_node(top)
+            candidates[top]["content_score"] = max(candidates[top]["content_score"], score)
+        return candidates[top]
+
+
+def extract_article_html(page_html: str) -> str:
+    """The article HTML (a ``<div>`` fragment) of a page, or ``""`` when none is found."""
+    try:
+        return _ClimbingDocument(page_html).summary(html_partial=True) or ""
+    except Exception:  # readability-lxml wraps any failure in a bare Exception subclass
+        return ""
