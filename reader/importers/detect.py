@@ -74,7 +74,8 @@ def _markdown_score(sample: str) -> int:
     score += 3 * min(len(_ATX_HEADING.findall(sample)), 2)
     score += 3 * min(len(_SETEXT.findall(sample)), 1)
     score += 3 * min(len(_FENCE.findall(sample)), 1)
-    score += min(len(_MD_LINK.findall(sample)), 3)
+    links = len(_MD_LINK.findall(sample))
+    score += 3 if links >= 2 else links
     score += min(len(_MD_EMPHASIS.findall(sample)), 2)
     if len(_MD_LIST.findall(sample)) >= 3:
         score += 1

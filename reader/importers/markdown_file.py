@@ -22,6 +22,7 @@ _KEY = re.compile(r"^(?P<key>[A-Za-z_][\w .-]*?)\s*:(?:\s+(?P<value>.*))?$")
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_LINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _TAG_SPLIT = re.compile(r"[,;]")
+_WORDY = re.compile(r"[^\W_]")
 _TITLE_MARKUP = re.compile(r"[*_`]+|!?\[([^\]]*)\]\([^)]*\)")
 
 _TITLE_KEYS = ("title", "name", "headline")
@@ -226,14 +227,13 @@ def parse_markdown(
     else:
         title, body = _take_heading(body)
     if not title:
-        first_line = next((line.strip() for line in body.split("\n") if line.strip()), "")
+        lines = body.split("\n")
+        position = next((i for i, line in enumerate(lines) if _WORDY.search(line)), None)
+        first_line = lines[position].strip() if position is not None else ""
         title = _plain_title(first_line.lstrip("#>*-+ \t"))
         if len(title) > 120:
-            cut = title[:100].rsplit(" ", 1)[0]
-            title = cut + "…"
-        elif title:
-            lines = body.split("\n")
-            position = next(i for i, line in enumerate(lines) if line.strip())
+            title = title[:100].rsplit(" ", 1)[0] + "…"
+        elif title and position is not None:
             body = "\n".join(lines[position + 1 :])
     published_raw = _first(meta, _DATE_KEYS)
     return ParsedArticle(

@@ -98,12 +98,17 @@ def is_menu_line(text: str) -> bool:
     if not words:
         return True
     stops = sum(word in _STOPWORDS for word in words)
-    if len(tokens) >= 10 and stops / len(words) <= 0.1:
-        return True
-    uniform_case = all(token[:1].isupper() or not token[:1].isalpha() for token in tokens) or all(
-        not token[:1].isupper() for token in tokens
+    lower = sum(not token[:1].isupper() for token in tokens)
+    upper = len(tokens) - lower
+    # Labels share one case; a sentence-case headline starts upper and goes on lower.
+    uniform = upper >= 0.85 * len(tokens) or (
+        not tokens[0][:1].isupper() and lower >= 0.85 * len(tokens)
     )
-    return len(tokens) >= 6 and stops == 0 and uniform_case
+    if len(tokens) >= 20 and stops <= 0.08 * len(words):
+        return True
+    if len(tokens) >= 10 and uniform and stops <= 0.1 * len(words):
+        return True
+    return len(tokens) >= 6 and stops == 0 and uniform
 
 
 def _is_label(text: str) -> bool:
@@ -326,7 +331,7 @@ def _read_header(lines: list[_Line]) -> tuple[_Header, int]:
                     or deck.block == candidate.block
                     or followed_by_meta
                 )
-                and deck.block != lines[after].block
+                and (followed_by_meta or deck.block != lines[after].block)
             ):
                 header.summary = deck.text
                 position += 1
