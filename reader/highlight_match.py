@@ -9,8 +9,11 @@ that folding while reporting offsets into the ORIGINAL paragraph strings.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from array import array
 from collections.abc import Sequence
+from functools import lru_cache
 
 from reader.models import Highlight
 
@@ -36,45 +39,95 @@ def _fold_cluster(cluster: str) -> str:
     return unicodedata.normalize("NFKC", text.translate(_FOLD))
 
 
-def _normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+(?=[\x00-\x7f]|\Z)")
+_WHITESPACE = re.compile(r"\s+")
+
+
+_CACHE_MAX_CHARS = 20_000  # longer paragraphs are folded afresh each time
+
+
+def _normalize_with_map(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
+    """``_fold_with_map`` for ``text``, cached for paragraphs of ordinary length."""
+    if len(text) <= _CACHE_MAX_CHARS:
+        return _fold_cached(text)
+    return _fold_with_map(text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_cached(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
+    return _fold_with_map(text)
+
+
+def _fold_with_map(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
     """Fold ``text`` and map every folded character back to the original.
 
     Returns ``(folded, starts, ends)``: folded character ``k`` came from
     ``text[starts[k]:ends[k]]``. Whitespace runs become one space (kept at the ends, so
-    callers that want a clean needle strip it).
+    callers that want a clean needle strip it). The maps are compact ``array``s (4 bytes
+    an entry) because they are cached; callers must not mutate them.
     """
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    starts = array("I")
+    ends = array("I")
+    last_space = False
     i = 0
     n = len(text)
     while i < n:
+        run = _ASCII_RUN.match(text, i)
+        if run:
+            # Fast path for plain ASCII (no base char of a combining sequence): NFKC is
+            # the identity, case folding is lower(), and only the backtick needs folding.
+            j = run.end()
+            lowered = text[i:j].lower().replace("`", "'")
+            pos = i
+            for space in _WHITESPACE.finditer(text, i, j):
+                if space.start() > pos:
+                    out.append(lowered[pos - i : space.start() - i])
+                    starts.extend(range(pos, space.start()))
+                    ends.extend(range(pos + 1, space.start() + 1))
+                    last_space = False
+                if last_space:
+                    ends[-1] = space.end()
+                else:
+                    out.append(" ")
+                    starts.append(space.start())
+                    ends.append(space.end())
+                    last_space = True
+                pos = space.end()
+            if j > pos:
+                out.append(lowered[pos - i : j - i])
+                starts.extend(range(pos, j))
+                ends.extend(range(pos + 1, j + 1))
+                last_space = False
+            i = j
+            continue
         ch = text[i]
         if ch.isspace():
             j = i + 1
             while j < n and text[j].isspace():
                 j += 1
-            if out and out[-1] == " ":
+            if last_space:
                 ends[-1] = j  # a run split by an invisible character
             else:
                 out.append(" ")
                 starts.append(i)
                 ends.append(j)
+                last_space = True
             i = j
             continue
         j = i + 1
         while j < n and unicodedata.combining(text[j]):
             j += 1
-        folded = _fold_cluster(text[i:j])
-        for piece in folded:
+        for piece in _fold_cluster(text[i:j]):
             if piece.isspace():
-                if out and out[-1] == " ":
+                if last_space:
                     ends[-1] = j
                     continue
                 piece = " "
             out.append(piece)
             starts.append(i)
             ends.append(j)
+            last_space = piece == " "
         i = j
     return "".join(out), starts, ends
 

@@ -78,3 +78,13 @@ def test_resolve_anchor_out_of_range_and_prefers_nearest_occurrence() -> None:
     assert resolve_anchor(paragraphs, hl) == (4, 0, 4)
     gone = Highlight(id="g", article_id="a", text="vanished words", paragraph=0, start=0, end=3)
     assert resolve_anchor(paragraphs, gone) is None
+
+
+def test_locate_decomposed_accent_after_ascii_letters() -> None:
+    paragraphs = ["Order a cafe\u0301 au lait, then `leave`."]
+    found = locate_passage(paragraphs, "CAFÉ au LAIT")
+    assert found is not None
+    p, start, end = found
+    assert paragraphs[p][start:end] == "cafe\u0301 au lait"
+    found = locate_passage(paragraphs, "'leave'")
+    assert found is not None and paragraphs[0][found[1] : found[2]] == "`leave`"
