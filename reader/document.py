@@ -77,7 +77,7 @@ _MARKUP_CHARS = "[*_`<!~\\&"
 # Runs of more than this many ``>`` quote markers at a line start are cut to it, so text
 # nested deeper than markdown-it's limit is still shown (at this depth).
 MAX_QUOTE_MARKERS = 12
-_DEEP_QUOTES = re.compile(r"^((?:[ \t]{0,3}>){%d})(?:[ \t]{0,3}>)+" % MAX_QUOTE_MARKERS, re.M)
+_DEEP_QUOTES = re.compile(rf"^((?:[ \t]{{0,3}}>){{{MAX_QUOTE_MARKERS}}})(?:[ \t]{{0,3}}>)+", re.M)
 
 
 @lru_cache(maxsize=1)
@@ -372,7 +372,7 @@ _ABBREVIATIONS = frozenset(
     """mr mrs ms mx dr prof sr jr st mt ft vs eg ie cf al approx dept est fig figs no nos vol
     vols pp op ed eds rev hon gen col lt sgt capt cmdr adm gov sen rep pres inc ltd co corp
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur fri sat sun
-    ca viz""".split()
+    ca viz""".split()  # noqa: SIM905
 )
 # A sentence ends at . ! ? … (runs of them), then optional closing quotes/brackets, then
 # whitespace. CJK full stops end a sentence without needing a space.
