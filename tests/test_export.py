@@ -483,3 +483,18 @@ def test_safe_filename_keeps_readable_titles() -> None:
     assert safe_filename("Über: Café / Straße") == "Über- Café - Straße.md"
     assert safe_filename("CON").upper() != "CON.MD"
     assert len(safe_filename("x" * 500)) == 100
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        ("- Anonymous", "\\- Anonymous"),
+        ("+ plus", "\\+ plus"),
+        ("===", "\\==="),
+        ("1984. Orwell", "1984\\. Orwell"),
+        ("3) three", "3\\) three"),
+    ],
+)
+def test_markdown_byline_cannot_start_a_list_or_rule(author: str, expected: str) -> None:
+    md = export_text("markdown", [(Article(id="b", title="T", author=author), [])])
+    assert md.split("\n")[4] == expected

@@ -68,7 +68,17 @@ def date_part(iso: str | None) -> str:
 def byline(article: Article) -> str:
     """ "Author · [url](url) · date", leaving out the parts the article lacks."""
     parts = [escape_inline(article.author), link(article.url), date_part(article.published)]
-    return " · ".join(p for p in parts if p)
+    return escape_line_start(" · ".join(p for p in parts if p))
+
+
+def escape_line_start(line: str) -> str:
+    """``line`` with a leading list, thematic-break or setext marker escaped."""
+    if line[:1] in ("-", "+", "="):
+        return "\\" + line
+    number = re.match(r"\d+(?=[.)])", line)
+    if number:
+        return f"{line[: number.end()]}\\{line[number.end() :]}"
+    return line
 
 
 def quote_block(text: str, *, suffix: str = "") -> list[str]:
