@@ -498,3 +498,11 @@ def test_safe_filename_keeps_readable_titles() -> None:
 def test_markdown_byline_cannot_start_a_list_or_rule(author: str, expected: str) -> None:
     md = export_text("markdown", [(Article(id="b", title="T", author=author), [])])
     assert md.split("\n")[4] == expected
+
+
+def test_obsidian_folder_that_is_a_file_is_a_reader_error(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file.md"
+    not_a_folder.write_text("x")
+    with pytest.raises(ReaderError, match="export folder"):
+        export_obsidian(make_items(), not_a_folder)
+    assert not_a_folder.read_text() == "x"
