@@ -1,0 +1,328 @@
+"""Commands on articles: add, list, show, tag, bookmark, read, rm, parse, quotes."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from reader.cli.common import open_library, print_json, stderr_console, stdout_console
+from reader.document import paragraphs
+from reader.errors import ReaderError
+from reader.importers import parse_file
+from reader.importing import ImportOutcome, import_paths
+from reader.models import Article
+from reader.quotes import find_quotations
+from reader.sanitize import clean_line
+
+PROGRESS_MIN_FILES = 5
+
+
+def article_json(
+    article: Article, body: str | None = None, *, with_body: bool = False
+) -> dict[str, Any]:
+    """The documented JSON shape of an article (``show --json``, ``list --json``)."""
+    data: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "author": article.author,
+        "site": article.site,
+        "url": article.url,
+        "published": article.published,
+        "added": article.added,
+        "summary": article.summary,
+        "tags": list(article.tags),
+        "bookmarked": article.bookmarked,
+        "read": article.read,
+        "position": article.position,
+        "word_count": article.word_count,
+        "reading_minutes": article.reading_minutes,
+        "highlights": article.highlight_count,
+        "source_path": article.source_path,
+        "unfetched": article.unfetched,
+    }
+    if with_body:
+        data["body"] = body
+    return data
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--tag", "tags", multiple=True, help="Tag every imported article (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of results.")
+@click.pass_context
+def add(ctx: click.Context, paths: tuple[str, ...], tags: tuple[str, ...], as_json: bool) -> None:
+    """Import files, folders (recursively) or web pages (http/https URLs).
+
+    One line per file: its id and title, "duplicate", or the error. Exit status 1 if
+    anything failed; what was imported stays imported.
+    """
+    library = open_library(ctx)
+    err = stderr_console()
+    urls = [p for p in paths if p.lower().startswith(("http://", "https://"))]
+    files = [p for p in paths if p not in urls]
+    outcomes: list[ImportOutcome] = []
+
+    def report(outcome: ImportOutcome) -> None:
+        if as_json:
+            return
+        if outcome.status == "error":
+            click.echo(f"reader: {clean_line(outcome.error)}", err=True)
+        elif outcome.status == "duplicate":
+            click.echo(f"{outcome.id}  duplicate  {outcome.title}  ({clean_line(outcome.path)})")
+        else:
+            click.echo(f"{outcome.id}  added  {outcome.title}")
+
+    if files:
+        outcomes += _import_with_progress(library, files, tags, report, show_progress=not as_json)
+    if urls:
+        from reader.fetch import import_urls
+
+        outcomes += import_urls(library, urls, tags=tags, on_outcome=report)
+    if as_json:
+        print_json([o.to_json() for o in outcomes])
+    failed = sum(1 for o in outcomes if o.status == "error")
+    if not as_json and len(outcomes) > 1:
+        added = sum(1 for o in outcomes if o.status == "added")
+        dupes = sum(1 for o in outcomes if o.status == "duplicate")
+        err.print(Text(f"{added} added, {dupes} duplicate, {failed} failed"))
+    if failed:
+        ctx.exit(1)
+
+
+def _import_with_progress(
+    library, files, tags, report, *, show_progress: bool
+) -> list[ImportOutcome]:  # type: ignore[no-untyped-def]
+    progress: Progress | None = None
+    task = None
+
+    def on_total(total: int) -> None:
+        nonlocal progress, task
+        if show_progress and total > PROGRESS_MIN_FILES and sys.stderr.isatty():
+            progress = Progress(
+                TextColumn("importing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=stderr_console(),
+                transient=True,
+            )
+            progress.start()
+            task = progress.add_task("import", total=total)
+
+    def on_outcome(outcome: ImportOutcome) -> None:
+        if progress is not None and task is not None:
+            progress.advance(task)
+        report(outcome)
+
+    try:
+        return import_paths(library, files, tags=tags, on_outcome=on_outcome, on_total=on_total)
+    finally:
+        if progress is not None:
+            progress.stop()
+
+
+@click.command(name="list")
+@click.option("--tag", "tags", multiple=True, help="Only articles with this tag (repeatable).")
+@click.option("--bookmarked", is_flag=True, help="Only bookmarked articles.")
+@click.option("--unread", is_flag=True, help="Only unread articles.")
+@click.option(
+    "--search", "search", default=None, help='Query: words, "phrase", tag:x, is:unread ...'
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["added", "published", "title", "reading"]),
+    default="added",
+    show_default=True,
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print a JSON list of the articles' metadata."
+)
+@click.pass_context
+def list_articles(
+    ctx: click.Context,
+    tags: tuple[str, ...],
+    bookmarked: bool,
+    unread: bool,
+    search: str | None,
+    sort: str,
+    as_json: bool,
+) -> None:
+    """List articles (newest first), optionally filtered."""
+    from reader.library_search import search_library
+
+    library = open_library(ctx)
+    terms = [f'tag:"{t}"' for t in tags]
+    if bookmarked:
+        terms.append("is:bookmarked")
+    if unread:
+        terms.append("is:unread")
+    if search:
+        terms.append(search)
+    articles = search_library(library, " ".join(terms))
+    articles = sort_articles(articles, sort)
+    if as_json:
+        print_json([article_json(a) for a in articles])
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("id", no_wrap=True, min_width=8)
+    table.add_column("", no_wrap=True, min_width=2)
+    table.add_column("title", ratio=3)
+    table.add_column("site", no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("min", no_wrap=True, justify="right")
+    table.add_column("tags", overflow="ellipsis", max_width=30)
+    for a in articles:
+        marks = ("★" if a.bookmarked else " ") + (" " if a.read else "•")
+        table.add_row(
+            Text(a.id),
+            Text(marks),
+            Text(a.title),
+            Text(a.site or ""),
+            Text((a.published or "")[:10]),
+            Text(str(a.reading_minutes)),
+            Text(", ".join(a.tags)),
+        )
+    stdout_console().print(table)
+    stderr_console().print(Text(f"{len(articles)} article(s)"))
+
+
+def sort_articles(articles: list[Article], key: str) -> list[Article]:
+    """Sort as the list pane does: added/published newest first, title A-Z, reading shortest."""
+    if key == "published":
+        return sorted(articles, key=lambda a: a.published or "", reverse=True)
+    if key == "title":
+        return sorted(articles, key=lambda a: a.title.casefold())
+    if key == "reading":
+        return sorted(articles, key=lambda a: a.reading_minutes)
+    return sorted(articles, key=lambda a: a.added, reverse=True)
+
+
+@click.command()
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON (with its body).")
+@click.pass_context
+def show(ctx: click.Context, article_id: str, as_json: bool) -> None:
+    """Print an article: its metadata, then its Markdown body."""
+    library = open_library(ctx)
+    article = library.get(article_id)
+    body = library.body(article.id)
+    if as_json:
+        print_json(article_json(article, body, with_body=True))
+        return
+    out = stdout_console()
+    out.print(Text(article.title, style="bold"))
+    meta = " · ".join(
+        x
+        for x in (
+            article.author,
+            article.site,
+            (article.published or "")[:16],
+            f"{article.reading_minutes} min",
+        )
+        if x
+    )
+    out.print(Text(meta, style="dim"))
+    if article.url:
+        out.print(Text(article.url, style="dim"))
+    if article.tags:
+        out.print(Text("tags: " + ", ".join(article.tags), style="dim"))
+    out.print()
+    if body is None:
+        out.print(Text("(this article's text is missing: its body file was not found)"))
+    else:
+        out.print(Text(body))
+
+
+@click.command()
+@click.argument("article_id")
+@click.argument("tags", nargs=-1, required=True)
+@click.option("--remove", is_flag=True, help="Remove these tags instead of adding them.")
+@click.pass_context
+def tag(ctx: click.Context, article_id: str, tags: tuple[str, ...], remove: bool) -> None:
+    """Add tags to an article (or remove them with --remove)."""
+    library = open_library(ctx)
+    aid = library.resolve_id(article_id)
+    article = library.remove_tags(aid, tags) if remove else library.add_tags(aid, tags)
+    stdout_console().print(Text(f"{article.id}  tags: {', '.join(article.tags) or '(none)'}"))
+
+
+@click.command()
+@click.argument("article_id")
+@click.option("--off", is_flag=True, help="Remove the bookmark.")
+@click.pass_context
+def bookmark(ctx: click.Context, article_id: str, off: bool) -> None:
+    """Bookmark an article (or remove the bookmark with --off)."""
+    library = open_library(ctx)
+    article = library.set_bookmarked(library.resolve_id(article_id), not off)
+    state = "bookmarked" if article.bookmarked else "not bookmarked"
+    stdout_console().print(Text(f"{article.id}  {state}  {article.title}"))
+
+
+@click.command(name="read")
+@click.argument("article_id")
+@click.option("--off", is_flag=True, help="Mark as unread.")
+@click.pass_context
+def mark_read(ctx: click.Context, article_id: str, off: bool) -> None:
+    """Mark an article read (or unread with --off)."""
+    library = open_library(ctx)
+    article = library.set_read(library.resolve_id(article_id), not off)
+    state = "read" if article.read else "unread"
+    stdout_console().print(Text(f"{article.id}  {state}  {article.title}"))
+
+
+@click.command()
+@click.argument("article_id")
+@click.pass_context
+def rm(ctx: click.Context, article_id: str) -> None:
+    """Delete an article, its text and its highlights."""
+    library = open_library(ctx)
+    article = library.remove(library.resolve_id(article_id))
+    stdout_console().print(Text(f"{article.id}  removed  {article.title}"))
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--url", default=None, help="The page's URL, when the file does not say it.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the default; kept for scripts).")
+def parse(path: str, url: str | None, as_json: bool) -> None:
+    """Parse one file as `reader add` would, print the result, store nothing.
+
+    JSON keys: title, author, published, site, url, summary, markdown.
+    """
+    parsed = parse_file(path, url=url)
+    data = parsed.to_json()
+    del data["tags"]
+    print_json(data)
+
+
+@click.command()
+@click.argument("article_id")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print a JSON list of {text, speaker, paragraph}."
+)
+@click.pass_context
+def quotes(ctx: click.Context, article_id: str, as_json: bool) -> None:
+    """List the quotations found in an article's text, with their speakers."""
+    library = open_library(ctx)
+    article = library.get(article_id)
+    body = library.body(article.id)
+    if body is None:
+        raise ReaderError(f"{article.id}: this article's text is missing (body file not found)")
+    found = find_quotations(paragraphs(body))
+    if as_json:
+        print_json([q.to_json() for q in found])
+        return
+    out = stdout_console()
+    for q in found:
+        out.print(Text(f"“{clean_line(q.text)}”", style="italic"))
+        out.print(
+            Text(f"    — {q.speaker or 'unattributed'} (paragraph {q.paragraph})", style="dim")
+        )
+
+
+COMMANDS = [add, list_articles, show, tag, bookmark, mark_read, rm, parse, quotes]

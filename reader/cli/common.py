@@ -1,0 +1,86 @@
+"""What every command shares: opening the library, printing, and error handling.
+
+``ReaderGroup`` turns a ``ReaderError`` (and any unexpected exception) into one line on
+stderr and exit status 1 (2 for an internal error), never a traceback; set
+``READER_DEBUG=1`` to see the traceback of an internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+from rich.console import Console
+
+from reader.errors import ReaderError
+from reader.paths import default_db_path
+from reader.store import Library
+
+
+class ReaderGroup(click.Group):
+    """A click group whose commands fail with one clear line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ReaderError as err:
+            click.echo(f"reader: {err}", err=True)
+            ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("reader: interrupted", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            ctx.exit(0)
+        except Exception as err:  # a bug: still one line, unless debugging
+            if os.environ.get("READER_DEBUG"):
+                traceback.print_exc()
+            detail = " ".join(str(err).split())[:300]
+            click.echo(f"reader: internal error: {type(err).__name__}: {detail}", err=True)
+            ctx.exit(2)
+
+
+def db_option_callback(
+    ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
+    ctx.ensure_object(dict)
+    ctx.obj["db_path"] = Path(value).expanduser() if value else None
+    return value
+
+
+def library_path(ctx: click.Context) -> Path:
+    root = ctx.find_root()
+    explicit = (root.obj or {}).get("db_path")
+    return explicit or default_db_path()
+
+
+def open_library(ctx: click.Context) -> Library:
+    """Open the library chosen by ``--db`` / ``READER_DB`` / the default; closed at exit."""
+    library = Library(library_path(ctx))
+    ctx.call_on_close(library.close)
+    return library
+
+
+def stdout_console() -> Console:
+    """A console that never interprets markup or highlights data from articles."""
+    width = None if sys.stdout.isatty() else 160
+    return Console(markup=False, highlight=False, emoji=False, soft_wrap=False, width=width)
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, markup=False, highlight=False, emoji=False)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n")
+    sys.stdout.flush()
+
+
+def fail(message: str) -> None:
+    raise ReaderError(message)

@@ -1,0 +1,150 @@
+"""Commands on highlights: highlight, highlights, unhighlight, export, import-highlights."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.text import Text
+
+from reader.cli.common import open_library, print_json, stderr_console, stdout_console
+from reader.errors import ReaderError
+from reader.export import FORMATS, export_obsidian, export_text
+from reader.highlights import export_items, highlight_text, quotations_for, restore_highlights
+from reader.sanitize import clean_line
+from reader.store.storage import atomic_write_bytes
+
+
+@click.command()
+@click.argument("article_id")
+@click.argument("text")
+@click.option("--note", default=None, help="A note to keep with the highlight.")
+@click.pass_context
+def highlight(ctx: click.Context, article_id: str, text: str, note: str | None) -> None:
+    """Highlight TEXT in an article (it must occur there; whitespace and quote marks are forgiven)."""
+    library = open_library(ctx)
+    hl = highlight_text(library, article_id, text, note=note)
+    stdout_console().print(
+        Text(f"{hl.id}  highlighted in {hl.article_id}: “{clean_line(hl.text)}”")
+    )
+
+
+@click.command()
+@click.argument("article_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_context
+def highlights(ctx: click.Context, article_id: str | None, as_json: bool) -> None:
+    """List highlights, of one article or of the whole library."""
+    library = open_library(ctx)
+    aid = library.resolve_id(article_id) if article_id else None
+    found = library.highlights(aid)
+    if as_json:
+        print_json([h.to_dict() for h in found])
+        return
+    out = stdout_console()
+    titles = {a.id: a.title for a in library.articles()}
+    for h in found:
+        out.print(Text(f"{h.id}  {titles.get(h.article_id, h.article_id)}", style="bold"))
+        out.print(Text(f"    “{clean_line(h.text)}”"))
+        if h.note:
+            out.print(Text(f"    note: {clean_line(h.note)}", style="dim"))
+    stderr_console().print(Text(f"{len(found)} highlight(s)"))
+
+
+@click.command()
+@click.argument("highlight_id")
+@click.pass_context
+def unhighlight(ctx: click.Context, highlight_id: str) -> None:
+    """Delete a highlight."""
+    library = open_library(ctx)
+    hl = library.remove_highlight(library.resolve_highlight_id(highlight_id))
+    stdout_console().print(Text(f"{hl.id}  removed  “{clean_line(hl.text)}”"))
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(),
+    default=None,
+    help="File to write (a folder for obsidian). Default: standard output.",
+)
+@click.option("--tag", "tags", multiple=True, help="Only articles with this tag (repeatable).")
+@click.option("--article", "article_ids", multiple=True, help="Only this article (repeatable).")
+@click.option("--bookmarked", is_flag=True, help="Only bookmarked articles.")
+@click.option(
+    "--since", default=None, help="Only highlights made on or after this date (YYYY-MM-DD)."
+)
+@click.option(
+    "--with-quotes", is_flag=True, help="Also export the quotations found in each article."
+)
+@click.pass_context
+def export(
+    ctx: click.Context,
+    fmt: str,
+    out_path: str | None,
+    tags: tuple[str, ...],
+    article_ids: tuple[str, ...],
+    bookmarked: bool,
+    since: str | None,
+    with_quotes: bool,
+) -> None:
+    """Export highlights as Markdown, an Obsidian folder, JSON or Readwise CSV."""
+    library = open_library(ctx)
+    items = export_items(
+        library,
+        article_ids=article_ids,
+        tags=tags,
+        bookmarked=bookmarked,
+        since=since,
+        include_empty=with_quotes,
+    )
+    quotes = quotations_for(library, items) if with_quotes else None
+    written = write_export(fmt, items, quotes, Path(out_path) if out_path else None)
+    if written is not None:
+        count = sum(len(h) for _, h in items)
+        stderr_console().print(Text(f"exported {count} highlight(s) to {written}"))
+
+
+def write_export(fmt, items, quotes, out: Path | None) -> Path | None:  # type: ignore[no-untyped-def]
+    """Write an export where asked; ``None`` means it went to standard output."""
+    if fmt == "obsidian":
+        if out is None:
+            raise ReaderError("the obsidian format writes a folder: give one with --out FOLDER")
+        export_obsidian(items, out, quotes=quotes)
+        return out
+    document = export_text(fmt, items, quotes=quotes)
+    if out is None:
+        sys.stdout.write(document)
+        sys.stdout.flush()
+        return None
+    if out.is_dir():
+        raise ReaderError(f"{out}: is a folder; give a file name for the {fmt} export")
+    atomic_write_bytes(out, document.encode("utf-8"))
+    return out
+
+
+@click.command(name="import-highlights")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.pass_context
+def import_highlights(ctx: click.Context, path: str) -> None:
+    """Restore highlights from a JSON export into this library (matching articles by URL or text)."""
+    library = open_library(ctx)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ReaderError(
+            f"{path}: cannot read ({getattr(err, 'strerror', None) or err})"
+        ) from None
+    report = restore_highlights(library, text, source=path)
+    stdout_console().print(
+        Text(
+            f"{report.added} highlight(s) restored, {report.skipped} already there, "
+            f"{report.unmatched_articles} article(s) not in this library"
+        )
+    )
+
+
+COMMANDS = [highlight, highlights, unhighlight, export, import_highlights]
