@@ -233,3 +233,36 @@ def test_headlines_and_sentences_are_not_junk(line: str) -> None:
 )
 def test_junk_labels(line: str) -> None:
     assert is_junk_line(line)
+
+
+def test_whole_page_dump_with_nav_items_on_their_own_lines() -> None:
+    long_paragraph = (
+        "The lantern festival began as a custom among the fishing families of the bay, who "
+        "set paper lights on the water to guide boats home, and over a century it has grown "
+        "into the town's busiest night of the year."
+    )
+    lines = [
+        "Skip to content",
+        "Design",
+        "Transportation",
+        "Environment",
+        "Photo: a lantern over the harbour (Jane Roe)",
+        "Why paper lanterns still light the bay every spring",
+        "Sam Ortiz",
+        "1:39 PM ET",
+        "The yearly festival began as a custom and became the town's biggest night.",
+        "Share",
+        "Tweet",
+        "LinkedIn",
+        "Email",
+        long_paragraph,
+        "Volunteers collect the lanterns from the water before sunrise.",
+    ]
+    article = parse_text("\n\n".join(lines))
+    assert article.title == "Why paper lanterns still light the bay every spring"
+    assert article.summary == (
+        "The yearly festival began as a custom and became the town's biggest night."
+    )
+    assert article.markdown == (
+        long_paragraph + "\n\nVolunteers collect the lanterns from the water before sunrise."
+    )

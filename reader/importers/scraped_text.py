@@ -48,7 +48,9 @@ _LABEL_TEXT = """advertisement|advertisements|advert|ad|ads|sponsored|sponsored 
     breaking news|skip advert|skip ad|report an error|gift this article|give this article|
     play video|video|audio|photo|photos|gallery|image|images|font size|text size|
     a a|aa|a a a|zoom|expand|collapse|open|close ad|remove ads|sections|topics|
-    contact us|about us|privacy policy|terms of use|terms of service|cookie policy"""
+    contact us|about us|privacy policy|terms of use|terms of service|cookie policy|
+    facebook|twitter|linkedin|whatsapp|reddit|pinterest|telegram|flipboard|messenger|x|
+    share on linkedin|share on whatsapp|share on reddit|open in app|get the app"""
 _LABELS = frozenset(" ".join(label.split()) for label in _LABEL_TEXT.split("|"))
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
@@ -66,6 +68,7 @@ _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Þ][\w'’.\-]*|and|&|de|da|del|van|von|der
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|all rights reserved", re.IGNORECASE)
 _FOLLOW = re.compile(r"^(?:follow|like|join)\s+(?:us|me)\b", re.IGNORECASE)
 _TAGS_LINE = re.compile(r"^(?:tags|topics|filed under|more on)\s*:\s*(?P<tags>.+)$", re.IGNORECASE)
+_LONG = 1000  # longer lines are prose, never chrome
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
@@ -86,6 +89,8 @@ def _words(text: str) -> list[str]:
 
 def is_menu_line(text: str) -> bool:
     """True for a run of short menu/icon labels: no sentence punctuation, few stopwords."""
+    if len(text) > _LONG:
+        return False
     tokens = text.split()
     if len(tokens) < 4 or re.search(r"[.?!;:,\"“”]", text):
         return False
@@ -112,15 +117,20 @@ def is_menu_line(text: str) -> bool:
 
 
 def _is_label(text: str) -> bool:
+    if len(text) > 200:
+        return False
     key = " ".join(_norm(text).split())
     if key in _LABELS:
         return True
     parts = [part for part in _SEPARATORS.split(text) if part.strip()]
-    return len(parts) >= 2 and all(" ".join(_norm(part).split()) in _LABELS for part in parts)
+    if len(parts) >= 2 and all(" ".join(_norm(part).split()) in _LABELS for part in parts):
+        return True
+    words = key.split()  # "Share Tweet LinkedIn Email Print"
+    return 2 <= len(words) <= 10 and all(word in _LABELS for word in words)
 
 
 def _is_breadcrumb(text: str) -> bool:
-    if re.search(r"[.?!;]\s*$", text):
+    if len(text) > _LONG or re.search(r"[.?!;]\s*$", text):
         return False
     parts = [part for part in _SEPARATORS.split(text) if part.strip()]
     if len(parts) < 2 or not all(1 <= len(part.split()) <= 4 for part in parts):
@@ -133,7 +143,7 @@ def is_junk_line(text: str) -> bool:
     stripped = text.strip()
     if not stripped:
         return True
-    if not _words(stripped):
+    if not _WORD.search(stripped):
         return True  # only symbols: "•••", "|", ">"
     return (
         _is_label(stripped)
@@ -158,6 +168,8 @@ def _byline(text: str) -> str | None:
 
 def _metadata(text: str) -> tuple[str | None, str | None] | None:
     """``(date, author)`` when the line is only a date, a byline, reading time or labels."""
+    if len(text) > _LONG:
+        return None
     date = find_date_line(text)
     if date:
         return date, None
@@ -181,6 +193,8 @@ def _metadata(text: str) -> tuple[str | None, str | None] | None:
 
 
 def _title_like(text: str) -> bool:
+    if len(text) > 300:
+        return False
     words = _words(text)
     return 1 <= len(words) <= 40 and len(text) <= 300
 
@@ -193,7 +207,7 @@ def _find_repeat(lines: list[_Line], limit: int = 12) -> tuple[int, int] | None:
     """``(first, again)``: a title-like line repeated within the next few lines."""
     for first in range(min(limit, len(lines))):
         text = lines[first].text
-        if len(_words(text)) < 2 or not _title_like(text) or is_junk_line(text):
+        if not _title_like(text) or len(_words(text)) < 2 or is_junk_line(text):
             continue
         key = _norm(text)
         for again in range(first + 1, min(first + 5, len(lines))):
@@ -291,6 +305,66 @@ class _Header:
         return False
 
 
+_TIME_ONLY = re.compile(
+    r"^(?:updated\s*:?\s*)?(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?)"
+    r"(?:\s+[A-Z]{1,4})?$",
+    re.IGNORECASE,
+)
+
+
+def _is_paragraph(text: str) -> bool:
+    """A line that is clearly article prose: long, or several sentences, and ends like one."""
+    if not _SENTENCE_END.search(text[-20:]):
+        return False
+    text = text[:2000]
+    count = len(_words(text))
+    return count >= 25 or (count >= 12 and _sentences(text) >= 2)
+
+
+def _name_like(text: str) -> bool:
+    tokens = text.split()
+    return (
+        2 <= len(tokens) <= 3
+        and len(text) <= 30
+        and all(token[:1].isupper() and _NAME_WORD.match(token) for token in tokens)
+        and not any(token.casefold() in _STOPWORDS for token in tokens)
+    )
+
+
+def _headline_before(lines: list[_Line], start: int, paragraph: int, header: _Header) -> int | None:
+    """Walk back from the first prose line over dates, bylines, labels and a deck to the
+    headline; used when a page's chrome sits between the top and the article."""
+    deck: str | None = None
+    found: int | None = None
+    for index in range(paragraph - 1, max(start, paragraph - 12) - 1, -1):
+        text = lines[index].text
+        if _metadata(text) is not None or is_junk_line(text) or _TIME_ONLY.match(text):
+            continue
+        count = len(_words(text))
+        if (
+            deck is None
+            and found is None
+            and _sentences(text) == 1
+            and 6 <= count <= 50
+            and _SENTENCE_END.search(text)
+            and not text.endswith(("?", "!"))
+        ):
+            deck = text
+            continue
+        if _title_like(text) and count >= 2 and not re.search(r"[.,;:]$", text):
+            found = index
+            if not _name_like(text):
+                break
+    if found is None:
+        return None
+    for line in lines[found + 1 : paragraph]:
+        header.take_meta(line)
+    header.title = lines[found].text
+    header.summary = deck
+    header.chrome = True
+    return found
+
+
 def _read_header(lines: list[_Line]) -> tuple[_Header, int]:
     header = _Header()
     repeat = _find_repeat(lines)
@@ -315,6 +389,17 @@ def _read_header(lines: list[_Line]) -> tuple[_Header, int]:
             header.title = _short_title(candidate.text)
             return header, position  # no headline: the first line stays in the body
         header.title = candidate.text
+        paragraph = next(
+            (i for i in range(position + 1, min(len(lines), 600)) if _is_paragraph(lines[i].text)),
+            None,
+        )
+        if paragraph is not None:
+            gap = lines[position + 1 : paragraph]
+            noisy = sum(is_junk_line(line.text) and _metadata(line.text) is None for line in gap)
+            if (len(gap) > 6 or noisy >= 2) and _headline_before(
+                lines, position, paragraph, header
+            ) is not None:
+                return header, paragraph
         position += 1
         while position < len(lines) and header.take_meta(lines[position]):
             position += 1
@@ -372,7 +457,9 @@ def parse_text(
         line
         for index, line in enumerate(body)
         if not (_is_label(line.text) or is_menu_line(line.text))
-        and not (title_key and index < 3 and _norm(line.text) == title_key)
+        and not (
+            title_key and index < 3 and len(line.text) <= 300 and _norm(line.text) == title_key
+        )
     ]
     body, tags = _trim_tail(body)
     if header.title is None:  # everything was chrome: keep the text rather than lose it
