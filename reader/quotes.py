@@ -102,6 +102,7 @@ _TOK = (
     rf"|[{_UP}](?:[\w\-]|[’'](?=[^\W\d_]{{2}}))*)"
 )
 _PARTICLE = r"(?:de|da|di|du|del|della|der|den|van|von|la|le|bin|ibn|al|dos|das|y)"
+_PARTICLE_SET = set(_PARTICLE.strip("(?:)").split("|"))
 _NAME_RUN = rf"{_TOK}(?:\s+(?:{_PARTICLE}\s+)?{_TOK}){{0,5}}"
 _ROLE_WORDS = r"[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,4}"
 
@@ -126,7 +127,7 @@ _VERB_WORDS = _words(
     "argued argues warned warns insisted insists stated replied continued urged urges posted "
     "tweeted declared declares recalled acknowledged admitted admits claimed conceded "
     "emphasised emphasized emphasises emphasizes stressed stresses agreed suggested predicted "
-    "joked remarked"
+    "joked remarked described"
 )
 # Verbs that can come before their subject: “…,” said Ana Rossi.
 _INVERTIBLE = set(_VERB_WORDS) - {"told", "tells", "urged", "urges", "say"}
@@ -166,7 +167,7 @@ _STOP_LEAD = {
         "Before During When While As If Yesterday Today Tomorrow Last This That These Those "
         "Earlier Later Speaking Asked According Instead Indeed Finally Separately Similarly "
         "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
-        "June July August September October November December Mon Tue Wed Thu Fri Sat Sun"
+        "May June July August September October November December Mon Tue Wed Thu Fri Sat Sun"
     )
 }
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
@@ -339,11 +340,12 @@ def _role_keys(role: str) -> list[str]:
 
 
 class _Index:
-    """Full names and role→name links found in the article, by position."""
+    """Full names, role→name links and known name words found in the article, by position."""
 
     def __init__(self, paragraphs: Sequence[str]) -> None:
         self._names: dict[str, tuple[list[tuple[int, int]], list[str]]] = {}
         self._roles: dict[str, tuple[list[tuple[int, int]], list[str]]] = {}
+        self._mid_sentence: set[str] = set()  # capitalized words seen inside a sentence
         for p, text in enumerate(paragraphs):
             self._scan(p, text)
 
@@ -363,12 +365,17 @@ class _Index:
 
     def _scan(self, p: int, text: str) -> None:
         for m in _rx().name_scan.finditer(text):
-            titles, name = _clean_run(m.group("run").split())
+            run = m.group("run").split()
+            titles, name = _clean_run(run)
             if not name:
                 continue
             full = " ".join(name)
             pos = (p, m.start("run"))
-            if len(name) >= 2 and not any(t.lower() in _PRONOUNS for t in name):
+            before = text[: m.start("run")].rstrip()[-1:]
+            if before and before not in '.!?"“”«»:':
+                self._mid_sentence.add(run[0])
+            self._mid_sentence.update(run[1:])
+            if len(_significant(name)) >= 2 and not any(t.lower() in _PRONOUNS for t in name):
                 self._add(self._names, name[0], pos, full)
                 self._add(self._names, name[-1], pos, full)
             if titles:
@@ -388,9 +395,10 @@ class _Index:
 
     def full_name(self, name: str, pos: tuple[int, int]) -> str:
         """The latest full name before ``pos`` that ``name`` (one word) is part of."""
-        if " " in name:
+        words = _significant(name.split())
+        if len(words) != 1:
             return name
-        return self._latest(self._names, name, pos) or name
+        return self._latest(self._names, words[0], pos) or name
 
     def role_name(self, role: str, pos: tuple[int, int]) -> str | None:
         """The name an earlier appositive or title tied ``role`` to, if any."""
@@ -400,15 +408,32 @@ class _Index:
                 return found
         return None
 
+    def plausible(self, name: list[str]) -> bool:
+        """Whether capitalized words look like a person's name rather than a sentence opener."""
+        words = _significant(name)
+        if len(words) >= 2:
+            return True
+        if len(words) != 1:
+            return False
+        word = words[0]
+        if word.lower() in _STOP_LEAD or word.lower() in _PRONOUNS:
+            return False
+        return word in self._names or word in self._mid_sentence
+
+
+def _significant(name: list[str]) -> list[str]:
+    return [t for t in name if t.lower() not in _PARTICLE_SET]
+
 
 # ------------------------------------------------------------------------------- subjects
 
 # A subject is (kind, text) with kind in {"name", "role", "pronoun"}.
 _Subject = tuple[str, str]
+_RELATIVE = {"who", "which", "whose", "whom", "where", "when", "that"}
 
 
 def _is_name_token(tok: str) -> bool:
-    return bool(tok) and (tok[0].isupper() or tok[0].istitle()) and _rx().token.fullmatch(tok)
+    return bool(tok) and (tok[0].isupper() or tok[0].istitle()) and bool(_rx().token.fullmatch(tok))
 
 
 def _normalise_role(words: list[str]) -> str:
@@ -417,33 +442,35 @@ def _normalise_role(words: list[str]) -> str:
     return " ".join(words)
 
 
-def _subject_before_verb(region: str) -> _Subject | None:
-    """Parse the words right before a speech verb (``White House Press Secretary Jen Psaki``)."""
-    tokens = region.strip(" \t,\u2014\u2013-").split()
-    while tokens and (
-        tokens[-1].lower() in _AUX or (tokens[-1].islower() and tokens[-1].endswith("ly"))
-    ):
-        tokens.pop()
-    text = " ".join(tokens).rstrip(",")
-    first_part = _CLAUSE_SPLIT_RE.split(text)
-    part = first_part[-1].strip()
-    tokens = part.split()[-10:]
-    if not tokens:
-        return _leading_name(text)
-    # trailing run of capitalized words (particles allowed inside)
+def _trailing_run(tokens: list[str]) -> int:
+    """Index where the trailing run of capitalized words (particles allowed) starts."""
     i = len(tokens)
     while i > 0:
         tok = tokens[i - 1]
-        particle = tok in _PARTICLE_SET and 1 < i < len(tokens) and _is_name_token(tokens[i - 2])
+        particle = tok.lower() in _PARTICLE_SET and i < len(tokens) and _is_name_token(tokens[i])
         if not (particle or _is_name_token(tok)):
             break
         i -= 1
+    while i < len(tokens) and not _is_name_token(tokens[i]):  # no leading lowercase particle
+        if tokens[i][0].islower():
+            break
+        i += 1
+    return i
+
+
+def _parse_part(tokens: list[str]) -> _Subject | None:
+    """Parse one clause (no commas) that ends right before a speech verb."""
+    if not tokens:
+        return None
+    i = _trailing_run(tokens)
     run = tokens[i:]
     if run:
         if len(run) == 1 and run[0].lower() in _PRONOUNS:
             return ("pronoun", run[0].lower())
         titles, name = _clean_run(run)
         before = tokens[i - 1].lower() if i > 0 else ""
+        if len(name) == 1 and name[0].lower() in _STOP_LEAD:
+            return None
         if name and not titles and before in _ARTICLES:
             art = max(k for k, t in enumerate(tokens[:i]) if t.lower() in _ARTICLES)
             return ("role", _normalise_role(tokens[art:]))
@@ -459,19 +486,52 @@ def _subject_before_verb(region: str) -> _Subject | None:
             cut = k + 1
     rest = tokens[cut:]
     if not rest:
-        return _leading_name(text)
+        return None
     for k, tok in enumerate(rest):
-        if tok.lower() in _ARTICLES:
+        if tok.lower().rstrip("’'s") in _ARTICLES or tok.lower() in _ARTICLES:
             return ("role", _normalise_role(rest[k:])) if len(rest) - k <= 7 else None
     if len(rest) <= 3 and all(t.isalpha() for t in rest):
         return ("role", " ".join(rest))
     return None
 
 
-_PARTICLE_SET = set(_PARTICLE.strip("(?:)").split("|"))
+def _subject_before_verb(region: str, index: _Index) -> _Subject | None:
+    """Parse the words right before a speech verb (``White House Press Secretary Jen Psaki``).
+
+    The region is split into comma clauses; a relative clause (``, who runs a shop,``) is
+    skipped, and a role in apposition (``Marta Kowalczyk, the chief engineer,``) gives way to
+    the name before it.
+    """
+    tokens = region.strip(" \t,\u2014\u2013-").split()
+    while tokens and (
+        tokens[-1].lower() in _AUX or (tokens[-1].islower() and tokens[-1].endswith("ly"))
+    ):
+        tokens.pop()
+    text = " ".join(tokens)
+    parts = [p.split() for p in _CLAUSE_SPLIT_RE.split(text)[-4:]]
+    parts = [p for p in parts if p]
+    role: _Subject | None = None
+    for k in range(len(parts) - 1, -1, -1):
+        relative = parts[k][0].lower() in _RELATIVE
+        part = parts[k][-10:]
+        if relative and part[-1].lower() not in _PRONOUNS:
+            continue
+        subject = _parse_part(part)
+        if subject is None:
+            break
+        if subject[0] != "role":
+            if role is not None and subject[0] != "name":
+                return role
+            return subject
+        if role is not None:
+            break
+        role = subject
+    if role is not None:
+        return role
+    return _leading_name(text, index)
 
 
-def _leading_name(text: str) -> _Subject | None:
+def _leading_name(text: str, index: _Index) -> _Subject | None:
     """``Rossi called the plan a waste and said`` → Rossi (the sentence's subject)."""
     m = _rx().name_at.match(text)
     if not m:
@@ -480,7 +540,7 @@ def _leading_name(text: str) -> _Subject | None:
     if len(tokens) == 1 and tokens[0].lower() in _PRONOUNS:
         return ("pronoun", tokens[0].lower())
     _, name = _clean_run(tokens)
-    if name and not (len(name) == 1 and name[0].lower() in _STOP_LEAD):
+    if name and index.plausible(name):
         return ("name", " ".join(name))
     return None
 
@@ -507,16 +567,27 @@ def _subject_after_verb(text: str, pos: int) -> _Subject | None:
     return None
 
 
-def _attribution_after(text: str, end: int, quoted: str) -> _Subject | None:
+_DASH_RE = re.compile(r"\s*[\u2014\u2015\u2013]\s*")
+
+
+def _attribution_after(text: str, end: int, quoted: str, index: _Index) -> _Subject | None:
     """The attribution following a closing mark at ``end`` (``Zhao told``, ``said X``)."""
     window = text[end + 1 : end + 1 + _AFTER_WINDOW]
     if not window.strip():
         return None
+    m = _DASH_RE.match(window)
+    if m and m.end() < len(window) and window[m.end()].isupper():  # “…” — Ana Rossi
+        return _subject_after_verb(window, m.end())
+    first = window.lstrip(" \t,\u2014\u2013-")
+    if first[:1] in ".!?":
+        return None
     # a quotation ending in a full stop is followed by a new sentence unless lowercase follows
-    if quoted.rstrip().endswith(".") and not quoted.rstrip().endswith("..."):
-        first = window.lstrip(" \t,\u2014\u2013-")
-        if not first or not first[0].islower():
-            return None
+    if (
+        quoted.rstrip().endswith(".")
+        and not quoted.rstrip().endswith("...")
+        and not (first[:1].islower())
+    ):
+        return None
     m = _AFTER_INVERTED_RE.match(window)
     if m:
         subj = _subject_after_verb(window, m.end())
@@ -527,40 +598,83 @@ def _attribution_after(text: str, end: int, quoted: str) -> _Subject | None:
         region = m.group("subj")
         if _NEW_SENTENCE_IN_REGION.search(region) or len(region.split()) > 10:
             return None
-        return _subject_before_verb(region)
+        return _subject_before_verb(region, index)
     return None
 
 
-def _sentence_start(window: str) -> int:
-    start = 0
+def _sentence_starts(window: str) -> list[int]:
+    """Offsets where sentences start in ``window`` (0 first), skipping abbreviations."""
+    starts = [0]
     for m in _SENTENCE_BREAK_RE.finditer(window):
         word = window[: m.start()].rsplit(None, 1)
         last = word[-1].lower() if word else ""
         last = last.lstrip('("“')
         if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
             continue
-        if re.fullmatch(r"(?:[a-z]\.)+[a-z]", last):  # U.S.
+        if _ACRONYM_RE.fullmatch(last):  # U.S.
             continue
-        start = m.end()
-    return start
+        starts.append(m.end())
+    return starts
 
 
-def _attribution_before(text: str, open_at: int, floor: int) -> _Subject | None:
+_ACRONYM_RE = re.compile(r"(?:[a-z]\.)+[a-z]")
+_PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+(?:\w+ly\s+)?$")
+
+
+def _attribution_before(text: str, open_at: int, floor: int, index: _Index) -> _Subject | None:
     """The attribution in the sentence before an opening mark (``Yellen told X, “``)."""
     lo = max(floor, open_at - _BEFORE_WINDOW)
     window = text[lo:open_at]
     if not window.strip():
         return None
-    window = window[_sentence_start(window) :]
+    return _verb_subject(window[_sentence_starts(window)[-1] :], index, to_end=True)
+
+
+def _verb_subject(sentence: str, index: _Index, to_end: bool) -> _Subject | None:
+    """The subject of the last speech verb in ``sentence``."""
     last = None
-    for m in _VERB_RE.finditer(window):
+    for m in _VERB_RE.finditer(sentence):
         last = m
-    if last is None or len(window) - last.end() > _MAX_VERB_TO_QUOTE:
+    if last is None or (to_end and len(sentence) - last.end() > _MAX_VERB_TO_QUOTE):
+        return None
+    if _PASSIVE_RE.search(sentence, 0, last.start()):  # "was said to", "is described as"
         return None
     if last.group().lower().startswith("according"):
-        rest = window[last.end() :]
+        rest = sentence[last.end() :]
         return _subject_after_verb(rest, len(rest) - len(rest.lstrip()))
-    return _subject_before_verb(window[: last.start()])
+    return _subject_before_verb(sentence[: last.start()], index)
+
+
+def _context_subject(text: str, lo: int, hi: int, index: _Index, any_name: bool) -> str | None:
+    """A person the text between ``lo`` and ``hi`` is about, nearest sentence first.
+
+    A sentence counts when a name is the subject of a speech verb in it (``Brekke said the
+    fleets …``), or, with ``any_name``, when it mentions a plausible name at all (``Tomas Berg,
+    who runs a shop, was blunt.``).
+    """
+    lo = max(lo, hi - _CONTEXT_WINDOW)
+    window = text[lo:hi]
+    starts = _sentence_starts(window)
+    ends = [*starts[1:], len(window)]
+    for s, e in zip(reversed(starts), reversed(ends), strict=True):
+        sentence = window[s:e]
+        subject = _verb_subject(sentence, index, to_end=False)
+        if subject is not None and subject[0] == "name":
+            return subject[1]
+        if not any_name:
+            continue
+        for m in _rx().name_at.finditer(sentence):
+            before = sentence[max(0, m.start() - 6) : m.start()].split()
+            if before and before[-1].lower() in _NOT_BEFORE_PERSON:  # the Millbrook, in May
+                continue
+            _, name = _clean_run(m.group().split())
+            if name and index.plausible(name):
+                return " ".join(name)
+    return None
+
+
+_CONTEXT_WINDOW = 1500
+_NOT_BEFORE_PERSON = {"the", "a", "an", "in", "at", "on", "of", "from", "into", "near", "its"}
 
 
 # ------------------------------------------------------------------------------- main
@@ -573,12 +687,91 @@ def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
     in reading order; a multi-paragraph quotation gives one entry per paragraph, all with the
     same speaker. See the module docstring for the rules.
     """
-    # 1. pair marks and build chains of segments (a chain = one quotation, maybe multi-paragraph)
+    paragraphs = [p if isinstance(p, str) else str(p) for p in paragraphs]
+    kept = _candidate_quotations(paragraphs)
+    if not kept:
+        return []
+    index = _Index(paragraphs)
+    result: list[Quotation] = []
+    last_named: str | None = None
+    last_any: str | None = None
+    prev_para = -1
+    prev_end = 0
+    prev_speaker: str | None = None
+    for spans, open_at, close_at in kept:
+        p0 = spans[0][0]
+        pl, sl, el = spans[-1]
+        first_text = paragraphs[p0]
+        last_text = paragraphs[pl]
+        floor = prev_end if prev_para == p0 else 0
+        same_para_speaker = prev_speaker if prev_para == p0 else None
+        pos = (p0, open_at)
+        subject = None
+        if close_at is not None:
+            subject = _attribution_after(last_text, close_at, last_text[sl:el], index)
+            nxt = paragraphs[pl + 1] if pl + 1 < len(paragraphs) else ""
+            if subject is None and not last_text[close_at + 1 :].strip():
+                subject = (
+                    _attribution_after(" " + nxt, 0, "", index) if _DASH_RE.match(nxt) else None
+                )
+        if subject is None:
+            subject = _attribution_before(first_text, open_at, floor, index)
+        at_start = not first_text[:open_at].strip()
+        if subject is None and at_start and p0 > 0:
+            prev_text = paragraphs[p0 - 1].rstrip()
+            if prev_text.endswith(":"):
+                subject = _attribution_before(prev_text, len(prev_text), 0, index)
+        speaker: str | None = None
+        if subject is not None:
+            kind, value = subject
+            if kind == "name":
+                speaker = value
+            elif kind == "pronoun":
+                speaker = _context_subject(first_text, floor, open_at, index, any_name=True)
+                speaker = speaker or same_para_speaker
+                if (
+                    speaker is None
+                    and at_start
+                    and p0 > 0
+                    and not _MARK_RE.search(paragraphs[p0 - 1])
+                ):
+                    prev_text = paragraphs[p0 - 1]
+                    speaker = _context_subject(prev_text, 0, len(prev_text), index, True)
+                speaker = speaker or (last_any if value == "it" else last_named)
+            else:
+                speaker = index.role_name(value, pos) or value
+                if speaker == value:
+                    last_any = speaker
+        else:
+            speaker = same_para_speaker or _context_subject(
+                first_text, floor, open_at, index, any_name=False
+            )
+        if speaker is not None and (subject is None or subject[0] != "role" or speaker != value):
+            speaker = index.full_name(speaker, pos)
+            last_named = speaker
+        if speaker is not None:
+            last_any = speaker
+        for p, s, e in spans:
+            result.append(Quotation(paragraphs[p][s:e], speaker, p, s, e))
+        prev_para, prev_end, prev_speaker = (
+            pl,
+            (close_at + 1 if close_at is not None else el),
+            speaker,
+        )
+    return result
+
+
+def _candidate_quotations(
+    paragraphs: list[str],
+) -> list[tuple[list[tuple[int, int, int]], int, int | None]]:
+    """Paired, trimmed quotations that pass the word-count rule, in reading order.
+
+    Each is (spans, opening mark offset, closing mark offset or None); spans are
+    (paragraph, start, end), more than one for a multi-paragraph quotation.
+    """
     chains: list[list[_Segment]] = []
     carry: list[_Segment] | None = None
     for p, text in enumerate(paragraphs):
-        if not isinstance(text, str):
-            text = str(text)
         pairs, dangling = _pair_marks(text)
         first = True
         for open_at, close_at in pairs:
@@ -592,8 +785,7 @@ def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
             first = False
         if dangling is not None:
             seg = _Segment(p, dangling + 1, len(text), dangling, False)
-            nxt = paragraphs[p + 1] if p + 1 < len(paragraphs) else ""
-            continues = isinstance(nxt, str) and _starts_with_open_mark(nxt)
+            continues = p + 1 < len(paragraphs) and _starts_with_open_mark(paragraphs[p + 1])
             if first and carry is not None and not text[:dangling].strip():
                 carry.append(seg)
                 carry = carry if continues else None
@@ -601,11 +793,9 @@ def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
                 carry = [seg] if continues else None
         else:
             carry = None
-    # a chain left open at the very end is dropped; closed chains only
-    chains = [c for c in chains if c[-1].closed]
+    chains = [c for c in chains if c[-1].closed]  # an open chain at the very end is dropped
     chains.sort(key=lambda c: (c[0].paragraph, c[0].start))
 
-    # 2. trim and filter scare quotes
     kept: list[tuple[list[tuple[int, int, int]], int, int | None]] = []
     for chain in chains:
         spans = []
@@ -622,58 +812,4 @@ def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
         tail = paragraphs[last_seg.paragraph][last_seg.start : last_seg.end].rstrip()
         if _word_count_ok(words, tail[-1:]):
             kept.append((spans, chain[0].open_at, last_seg.end if last_seg.closed else None))
-
-    if not kept:
-        return []
-
-    # 3 + 4. attribute and resolve, in reading order
-    index = _Index(paragraphs)
-    result: list[Quotation] = []
-    last_named: str | None = None
-    last_any: str | None = None
-    prev_para = -1
-    prev_end = 0
-    prev_speaker: str | None = None
-    for spans, open_at, close_at in kept:
-        p0, s0, _ = spans[0]
-        pl, sl, el = spans[-1]
-        first_text = paragraphs[p0]
-        last_text = paragraphs[pl]
-        floor = prev_end if prev_para == p0 else 0
-        subject = None
-        if close_at is not None:
-            subject = _attribution_after(last_text, close_at, last_text[sl:el])
-        if subject is None:
-            subject = _attribution_before(first_text, open_at, floor)
-        if subject is None and not first_text[:open_at].strip() and p0 > 0:
-            prev_text = paragraphs[p0 - 1].rstrip()
-            if prev_text.endswith(":"):
-                subject = _attribution_before(prev_text, len(prev_text), 0)
-        speaker: str | None = None
-        pos = (p0, open_at)
-        if subject is not None:
-            kind, value = subject
-            if kind == "name":
-                speaker = index.full_name(value, pos)
-                last_named = speaker
-            elif kind == "pronoun":
-                speaker = last_any if value == "it" else last_named
-            else:
-                linked = index.role_name(value, pos)
-                if linked:
-                    speaker = index.full_name(linked, pos)
-                    last_named = speaker
-                else:
-                    speaker = value
-        if speaker is None and prev_para == p0 and prev_speaker is not None:
-            speaker = prev_speaker
-        if speaker is not None:
-            last_any = speaker
-        for p, s, e in spans:
-            result.append(Quotation(paragraphs[p][s:e], speaker, p, s, e))
-        prev_para, prev_end, prev_speaker = (
-            pl,
-            (close_at + 1 if close_at is not None else el),
-            speaker,
-        )
-    return result
+    return kept
