@@ -9,6 +9,7 @@ threads, newsletter boxes and the like (``strip_chrome``). Nothing here picks th
 from __future__ import annotations
 
 import codecs
+import html
 import re
 
 import lxml.etree
@@ -176,3 +177,77 @@ def strip_chrome(root: HtmlElement, *, keep: HtmlElement | None = None, mode: st
             continue
         if _is_chrome(el):
             _drop(el)
+
+
+_BLOCK_TAGS = frozenset(
+    {"address", "article", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption"}
+    | {"figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre"}
+    | {"section", "table", "td", "th", "tr", "ul"}
+)
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "head", "title", "svg")
+_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>|<![^<>]*>")
+
+
+def _drop_invisible(text: str) -> str:
+    """Cut ``<script>``...``</script>`` and the like, by plain search (linear time)."""
+    lower = text.lower()
+    out: list[str] = []
+    pos = 0
+    while True:
+        hits = [(lower.find(f"<{tag}", pos), tag) for tag in _INVISIBLE_TAGS]
+        hits = [(i, tag) for i, tag in hits if i >= 0]
+        if not hits:
+            out.append(text[pos:])
+            return "".join(out)
+        start, tag = min(hits)
+        out.append(text[pos:start])
+        end = lower.find(f"</{tag}", start)
+        if end < 0:
+            return "".join(out)
+        close = lower.find(">", end)
+        pos = len(text) if close < 0 else close + 1
+
+
+def visible_text(text: str) -> str:
+    """Plain visible text of a page, for pages libxml2 cannot build a useful tree from
+    (nesting deeper than its limit, whose content it discards). Linear-time regexes only."""
+
+    def tag(match: re.Match[str]) -> str:
+        name = (match.group(1) or "").lower()
+        return "\n\n" if name in _BLOCK_TAGS else ""
+
+    stripped = _TAG.sub(tag, _drop_invisible(sanitize_text(text)))
+    paragraphs = (" ".join(html.unescape(p).split()) for p in stripped.split("\n\n"))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def tree_text(root: HtmlElement) -> str:
+    """Plain text of a tree with paragraph breaks at block elements (iterative, linear)."""
+    parts: list[str] = []
+    for event, el in lxml.etree.iterwalk(root, events=("start", "end")):
+        block = isinstance(el.tag, str) and el.tag in _BLOCK_TAGS
+        if event == "start":
+            if block:
+                parts.append("\n\n")
+            if el.text and el.tag not in _INVISIBLE_TAGS:
+                parts.append(el.text)
+        else:
+            if block:
+                parts.append("\n\n")
+            if el.tail and el is not root:
+                parts.append(el.tail)
+    paragraphs = (" ".join(p.split()) for p in "".join(parts).split("\n\n"))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def max_depth(root: HtmlElement) -> int:
+    """The deepest element nesting in a tree (iterative, linear)."""
+    depth = deepest = 0
+    for event, _el in lxml.etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+# libxml2 stops building the tree past this nesting and discards what lies deeper.
+PARSER_DEPTH_LIMIT = 250

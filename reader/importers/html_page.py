@@ -16,17 +16,37 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from reader.errors import ImportFailed
-from reader.importers.html_clean import decode_html, parse_document, strip_chrome
+from reader.importers.html_clean import (
+    PARSER_DEPTH_LIMIT,
+    decode_html,
+    max_depth,
+    parse_document,
+    strip_chrome,
+    tree_text,
+    visible_text,
+)
 from reader.importers.html_metadata import choose_title, clean_text, extract_metadata
 from reader.importers.html_readability import extract_article_html
 from reader.models import ParsedArticle
 
 _MIN_WORDS = 1
+_MAX_ENTITIES = 50_000
+_MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
 _WORD = re.compile(r"[^\W_]+")
 
 
 def _markdown(html: str) -> str:
-    """Convert an HTML fragment (already cleaned) to Markdown, unwrapped."""
+    """Convert an HTML fragment (already cleaned) to Markdown, unwrapped.
+
+    html2text handles each character reference in Python, which takes seconds on a page
+    made of hundreds of thousands of ``&lt;``; such input is converted as plain text.
+    """
+    if html.count("&") > _MAX_ENTITIES:
+        try:
+            fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+        except (lxml.etree.LxmlError, ValueError):
+            return ""
+        return _escape_plain(tree_text(fragment))
     converter = html2text.HTML2Text()
     converter.body_width = 0
     converter.unicode_snob = True
@@ -102,6 +122,8 @@ def _parse(
     markdown = _markdown(article_html) if article_html else ""
     if _word_count(markdown) < _MIN_WORDS:
         markdown = _body_fallback(root)
+    if _word_count(markdown) < _MIN_WORDS and max_depth(root) >= PARSER_DEPTH_LIMIT:
+        markdown = _escape_plain(visible_text(text))
     if _word_count(markdown) < _MIN_WORDS:
         raise ImportFailed(source, "no article text found in the page")
     return ParsedArticle(
@@ -115,6 +137,13 @@ def _parse(
         source_path=source_path,
         source_format="html",
     )
+
+
+def _escape_plain(text: str) -> str:
+    """Plain text as Markdown paragraphs: escape characters that would start markup."""
+    if not text:
+        return ""
+    return text.translate(_MARKDOWN_ESCAPES) + "\n"
 
 
 def _first_line(markdown: str) -> str:

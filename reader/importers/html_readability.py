@@ -21,8 +21,22 @@ _TOP_CANDIDATES = 5
 _MIN_ALTERNATIVES = 3
 
 
+def _text_length(elem: Any) -> int:
+    words = (elem.text_content() or "").split()
+    return sum(map(len, words)) + max(len(words) - 1, 0)
+
+
 class _ClimbingDocument(Document):
     """A readability-lxml ``Document`` whose best candidate may climb to an ancestor."""
+
+    def get_link_density(self, elem: Any) -> float:
+        """Share of an element's text inside links (whitespace runs count as one char).
+
+        Same measure as readability-lxml's, computed with ``str.split`` instead of three
+        regex passes per call, which took most of the time on long pages.
+        """
+        link_length = sum(_text_length(a) for a in elem.iterdescendants("a"))
+        return link_length / max(_text_length(elem), 1)
 
     def select_best_candidate(self, candidates: dict[Any, dict[str, Any]]) -> Any:
         best = super().select_best_candidate(candidates)
