@@ -266,3 +266,18 @@ def test_whole_page_dump_with_nav_items_on_their_own_lines() -> None:
     assert article.markdown == (
         long_paragraph + "\n\nVolunteers collect the lanterns from the water before sunrise."
     )
+
+
+def test_list_items_stay_separate_items() -> None:
+    from reader.importers.scraped_text import parse_text
+
+    text = (
+        "Council sets out its plan\n\n"
+        "The council listed its demands on Monday. They include:\n\n"
+        "- a freeze on fees for two years;\n"
+        "- a seat on the board;\n"
+        "- an audit of the accounts.\n\n"
+        "The meeting ended early.\n"
+    )
+    body = parse_text(text, url=None, source_path=None).markdown
+    assert "- a freeze on fees for two years;\n\n- a seat on the board;" in body

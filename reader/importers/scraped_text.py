@@ -68,6 +68,7 @@ _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Þ][\w'’.\-]*|and|&|de|da|del|van|von|der
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|all rights reserved", re.IGNORECASE)
 _FOLLOW = re.compile(r"^(?:follow|like|join)\s+(?:us|me)\b", re.IGNORECASE)
 _TAGS_LINE = re.compile(r"^(?:tags|topics|filed under|more on)\s*:\s*(?P<tags>.+)$", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+\S")
 _LONG = 1000  # longer lines are prose, never chrome
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -243,8 +244,8 @@ def split_paragraphs(lines: list[tuple[str, int]]) -> list[str]:
     blocks: list[list[str]] = []
     last_block: int | None = None
     for text, block in lines:
-        if block != last_block:
-            blocks.append([])
+        if block != last_block or _LIST_ITEM.match(text):
+            blocks.append([])  # a list item always starts its own paragraph
             last_block = block
         blocks[-1].append(" ".join(text.split()))
     for texts in blocks:
