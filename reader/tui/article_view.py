@@ -1,0 +1,805 @@
+"""The centre pane: one article as a virtual, line-rendered, scrollable view.
+
+Owns ``ArticleView``: it parses the article's Markdown (``reader.document``), lays the
+blocks out as wrapped rows at a readable measure (``article_layout``), and renders only the
+visible rows in ``render_line`` with a strip cache (the toolong ``LogLines`` pattern).
+It marks highlights, keeps a sentence-based or mouse-drag selection inside one paragraph,
+and reports the reading position (``PositionChanged``, debounced) and the end of the
+article (``ReachedEnd``).
+
+Article text is untrusted: it is cleaned with ``reader.sanitize.clean_text`` and drawn from
+plain strings as Rich ``Text``/``Segment`` objects; no markup is ever parsed from it.
+
+Colours come from the theme through component classes (see ``DEFAULT_CSS``), so the shell
+only has to pick a Textual theme.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events, work
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+from textual.worker import get_current_worker
+
+from reader.document import Block, parse_document, sentence_spans
+from reader.highlight_match import resolve_anchor
+from reader.models import Article, Highlight
+from reader.sanitize import clean_line, clean_text
+from reader.tui.article_layout import QUOTE_BAR, LaidLine, column_to_offset, layout_article
+
+DEFAULT_MEASURE = 80
+MIN_MEASURE = 40
+MAX_MEASURE = 160
+MEASURE_STEP = 4
+# Markdown longer than this is parsed and laid out in a thread worker.
+BACKGROUND_PARSE_CHARS = 60_000
+POSITION_DEBOUNCE_SECONDS = 0.5
+CONTEXT_ROWS = 2  # rows left above text scrolled "to the top"
+MISSING_BODY = "This article's text is missing (body file not found)."
+
+
+@dataclass(slots=True)
+class _Document:
+    """What one ``show`` produced: blocks and rows for a given measure."""
+
+    blocks: list[Block]
+    lines: list[LaidLine]
+    measure: int
+    first_line: list[int]  # first row index of each block
+
+
+def _meta_line(article: Article) -> str:
+    parts: list[str] = []
+    for value in (article.author, article.site):
+        if value and clean_line(value):
+            parts.append(clean_line(value))
+    if article.published:
+        parts.append(clean_line(article.published)[:10])
+    if article.reading_minutes:
+        parts.append(f"{article.reading_minutes} min read")
+    tags = " ".join(f"#{clean_line(t)}" for t in article.tags if clean_line(t))
+    if tags:
+        parts.append(tags)
+    return " · ".join(parts)
+
+
+def _first_lines(lines: Sequence[LaidLine], block_count: int) -> list[int]:
+    first = [0] * block_count
+    seen = [False] * block_count
+    for row, line in enumerate(lines):
+        b = line.block
+        if b >= 0 and not seen[b]:
+            seen[b] = True
+            first[b] = row
+    return first
+
+
+def _build(markdown: str, measure: int, title: str, meta: str) -> _Document:
+    blocks = parse_document(clean_text(markdown))
+    lines = layout_article(blocks, measure, title=title, meta=meta)
+    return _Document(blocks, lines, measure, _first_lines(lines, len(blocks)))
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """A scrollable, virtual view of one article with highlights and a selection."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("j,down", "line_down", "Down", show=False),
+        Binding("k,up", "line_up", "Up", show=False),
+        Binding("J", "grow_selection", "Extend", show=False),
+        Binding("K", "shrink_selection", "Shrink", show=False),
+        Binding("space,pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("g,home", "top", "Top", show=False),
+        Binding("G,end", "bottom", "Bottom", show=False),
+        Binding("plus,equals_sign", "wider", "Wider", show=False),
+        Binding("minus", "narrower", "Narrower", show=False),
+        Binding("v", "start_selection", "Select", show=False),
+        Binding("escape", "cancel_selection", "Cancel selection", show=False),
+        Binding("left_square_bracket", "prev_highlight", "Prev highlight", show=False),
+        Binding("right_square_bracket", "next_highlight", "Next highlight", show=False),
+    ]
+    """Keys: j/k/arrows scroll a row (grow/shrink the selection while selecting), J/K
+    grow/shrink the selection, space/pagedown and pageup page, g/G go to the top/end,
+    +/- change the measure, v starts a selection, escape cancels it, [ and ] jump between
+    highlights."""
+
+    COMPONENT_CLASSES = {
+        "article-view--title",
+        "article-view--meta",
+        "article-view--rule",
+        "article-view--heading",
+        "article-view--link",
+        "article-view--url",
+        "article-view--code",
+        "article-view--inline-code",
+        "article-view--quote",
+        "article-view--quote-bar",
+        "article-view--marker",
+        "article-view--notice",
+        "article-view--highlight",
+        "article-view--selection",
+    }
+    """Theme-driven styles of the article's parts."""
+
+    DEFAULT_CSS = """
+    ArticleView {
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        color: $foreground;
+        scrollbar-gutter: stable;
+        & > .article-view--title { color: $text; text-style: bold; }
+        & > .article-view--meta { color: $text-muted; }
+        & > .article-view--rule { color: $primary 60%; }
+        & > .article-view--heading { color: $accent; text-style: bold; }
+        & > .article-view--link { color: $primary; text-style: underline; }
+        & > .article-view--url { color: $text-muted; }
+        & > .article-view--code { background: $panel; color: $text; }
+        & > .article-view--inline-code { background: $panel; color: $text; }
+        & > .article-view--quote { color: $text-muted; text-style: italic; }
+        & > .article-view--quote-bar { color: $primary; }
+        & > .article-view--marker { color: $accent; }
+        & > .article-view--notice { color: $warning; text-style: bold; }
+        & > .article-view--highlight { background: $warning 35%; }
+        & > .article-view--selection { background: $primary 55%; }
+    }
+    """
+
+    class PositionChanged(Message):
+        """The reading position settled (posted ~0.5 s after scrolling stops)."""
+
+        def __init__(self, article_id: str, progress: float) -> None:
+            super().__init__()
+            self.article_id = article_id
+            self.progress = progress
+
+    class ReachedEnd(Message):
+        """The end of the article became visible (once per ``show``)."""
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    class SelectionChanged(Message):
+        """The selection changed: ``(paragraph, start, end, text)`` or ``None``."""
+
+        def __init__(self, selection: tuple[int, int, int, str] | None) -> None:
+            super().__init__()
+            self.selection = selection
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's name
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._article: Article | None = None
+        self._markdown: str | None = None
+        self._doc = _Document([], [], DEFAULT_MEASURE, [])
+        self._measure = DEFAULT_MEASURE
+        self._notice = ""
+        self._highlights: list[Highlight] = []
+        self._marks: dict[int, list[tuple[int, int]]] = {}
+        self._mark_order: list[tuple[int, int, int]] = []
+        self._current_mark: int | None = None
+        self._selection: tuple[int, int, int] | None = None
+        self._selecting = False
+        self._drag_anchor: tuple[int, int] | None = None
+        self._drag_moved = False
+        self._strip_cache: LRUCache[int, Strip] = LRUCache(maxsize=1024)
+        self._styles: dict[str, Style] | None = None
+        self._position_timer: Timer | None = None
+        self._reached_end_sent = False
+        self._generation = 0
+        self._pending_position: float | None = None
+        self.strips_built = 0
+        """How many rows were rendered (cache misses); for tests and profiling."""
+
+    # -- public API ------------------------------------------------------------------------------
+    @property
+    def article(self) -> Article | None:
+        """The article shown, if any."""
+        return self._article
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The shown article's paragraph list (``reader.document.paragraphs``)."""
+        return [b.text for b in self._doc.blocks]
+
+    @property
+    def measure(self) -> int:
+        """The text width in columns."""
+        return self._measure
+
+    @property
+    def line_count(self) -> int:
+        """Number of laid-out rows."""
+        return len(self._doc.lines)
+
+    @property
+    def progress(self) -> float:
+        """Position in the article, 0..1 (1 when it fits on one screen)."""
+        max_y = self.max_scroll_y
+        if max_y <= 0:
+            return 1.0 if self._doc.lines else 0.0
+        return min(1.0, max(0.0, self.scroll_y / max_y))
+
+    @property
+    def selection(self) -> tuple[int, int, int, str] | None:
+        """``(paragraph, start, end, text)`` of the selection, or ``None``.
+
+        A selection always lies inside ONE paragraph (block); growing it stops at the
+        paragraph's last sentence and a mouse drag is clamped to the paragraph it began in.
+        """
+        if self._selection is None:
+            return None
+        b, s, e = self._selection
+        return (b, s, e, self._doc.blocks[b].text[s:e])
+
+    def show(
+        self,
+        article: Article,
+        markdown: str | None,
+        highlights: Sequence[Highlight] = (),
+        position: float = 0.0,
+    ) -> None:
+        """Show ``article`` with body ``markdown`` (``None``: the body file is missing),
+        marking ``highlights`` and scrolling to ``position`` (a 0..1 fraction)."""
+        self._generation += 1
+        self._article = article
+        self._markdown = markdown
+        self._highlights = list(highlights)
+        self._notice = MISSING_BODY if markdown is None else ""
+        self._selection = None
+        self._selecting = False
+        self._drag_anchor = None
+        self._current_mark = None
+        self._reached_end_sent = False
+        self._pending_position = min(1.0, max(0.0, position))
+        title = clean_line(article.title) or "(untitled)"
+        meta = _meta_line(article)
+        measure = self._effective_measure()
+        if markdown is not None and len(markdown) > BACKGROUND_PARSE_CHARS:
+            # Show the header at once; the body arrives from the worker.
+            self._apply(
+                _Document([], layout_article([], measure, title=title, meta=meta), measure, [])
+            )
+            self.loading = True
+            self._build_in_thread(self._generation, markdown, measure, title, meta)
+            return
+        self._apply(_build(markdown or "", measure, title, meta))
+
+    def clear(self, message: str = "") -> None:
+        """Show nothing (or ``message``)."""
+        self._generation += 1
+        self._article = None
+        self._markdown = None
+        self._highlights = []
+        self._notice = clean_line(message)
+        self._selection = None
+        self._selecting = False
+        self._pending_position = None
+        self.loading = False
+        self._apply(_Document([], [], self._effective_measure(), []))
+
+    def set_highlights(self, highlights: Sequence[Highlight]) -> None:
+        """Mark ``highlights`` (found with ``resolve_anchor``) without moving the view."""
+        self._highlights = list(highlights)
+        self._resolve_marks()
+        self._invalidate()
+
+    def scroll_to_paragraph(
+        self, paragraph: int, offset: int = 0, *, animate: bool = False
+    ) -> None:
+        """Scroll so the row showing ``offset`` of ``paragraph`` is near the top."""
+        row = self._row_of(paragraph, offset)
+        if row is None:
+            return
+        self.scroll_to(y=max(0, row - CONTEXT_ROWS), animate=animate)
+
+    def set_measure(self, columns: int) -> None:
+        """Set the text width to ``columns`` (clamped to 40..160), keeping the place."""
+        columns = min(MAX_MEASURE, max(MIN_MEASURE, int(columns)))
+        if columns == self._measure:
+            return
+        self._measure = columns
+        self._relayout()
+
+    def start_selection(self) -> None:
+        """Select the first sentence starting at or below the top of the view."""
+        top = int(self.scroll_y)
+        lines = self._doc.lines
+        for row in range(top, len(lines)):
+            line = lines[row]
+            if line.block < 0 or line.role != "text":
+                continue
+            text = self._doc.blocks[line.block].text
+            for s, e in sentence_spans(text):
+                if e > line.start:
+                    self._selecting = True
+                    self._set_selection((line.block, s, e))
+                    return
+        self.app.bell()
+
+    def extend_selection(self, delta: int) -> None:
+        """Grow (``delta > 0``) or shrink (``delta < 0``) the selection by sentences,
+        within its paragraph; it never shrinks below its first sentence."""
+        if self._selection is None:
+            self.start_selection()
+            return
+        b, s, e = self._selection
+        spans = sentence_spans(self._doc.blocks[b].text)
+        ends = [se for _, se in spans]
+        # index of the sentence the selection currently ends in
+        i = bisect.bisect_left(ends, e)
+        i = min(i, len(ends) - 1)
+        first = max(0, bisect.bisect_right([ss for ss, _ in spans], s) - 1)
+        target = max(first, min(len(spans) - 1, i + delta))
+        new_end = spans[target][1] if spans else e
+        if target == i and delta > 0 and new_end <= e:
+            self.app.bell()
+            return
+        self._set_selection((b, s, max(new_end, s + 1)))
+
+    def cancel_selection(self) -> None:
+        """Drop the selection."""
+        self._selecting = False
+        self._drag_anchor = None
+        if self._selection is not None:
+            self._set_selection(None)
+
+    def next_highlight(self) -> None:
+        """Scroll to the next highlight below the current one (or below the top)."""
+        self._jump_highlight(+1)
+
+    def prev_highlight(self) -> None:
+        """Scroll to the previous highlight."""
+        self._jump_highlight(-1)
+
+    # -- building ----------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="article-layout")
+    def _build_in_thread(
+        self, generation: int, markdown: str, measure: int, title: str, meta: str
+    ) -> None:
+        doc = _build(markdown, measure, title, meta)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._apply_if_current, generation, doc)
+
+    def _apply_if_current(self, generation: int, doc: _Document) -> None:
+        if generation == self._generation:
+            self.loading = False
+            self._apply(doc)
+
+    def _apply(self, doc: _Document) -> None:
+        self._doc = doc
+        self._resolve_marks()
+        self._update_virtual_size()
+        self._invalidate()
+        if self._pending_position is not None and (doc.blocks or self._markdown is None):
+            position = self._pending_position
+            self._pending_position = None
+            self.scroll_to(y=0, animate=False)
+            if position > 0:
+                self.call_after_refresh(self._restore_position, position, self._generation)
+        self.call_after_refresh(self._check_end)
+
+    def _restore_position(self, position: float, generation: int) -> None:
+        if generation == self._generation:
+            self.scroll_to(y=round(position * self.max_scroll_y), animate=False)
+
+    def _effective_measure(self) -> int:
+        width = self.scrollable_content_region.width if self.is_mounted else 0
+        if width <= 0:
+            return self._measure
+        return max(20, min(self._measure, width - 2))
+
+    def _relayout(self) -> None:
+        """Lay the same blocks out again (measure or width changed), keeping the place."""
+        measure = self._effective_measure()
+        if measure == self._doc.measure:
+            self._invalidate()
+            return
+        anchor = self._top_anchor()
+        doc = self._doc
+        title, meta = "", ""
+        if self._article is not None:
+            title = clean_line(self._article.title) or "(untitled)"
+            meta = _meta_line(self._article)
+        lines = layout_article(doc.blocks, measure, title=title, meta=meta)
+        self._doc = _Document(doc.blocks, lines, measure, _first_lines(lines, len(doc.blocks)))
+        self._update_virtual_size()
+        self._invalidate()
+        if anchor is not None:
+            row = self._row_of(*anchor)
+            if row is not None:
+                self.scroll_to(y=row, animate=False)
+
+    def _top_anchor(self) -> tuple[int, int] | None:
+        lines = self._doc.lines
+        for row in range(int(self.scroll_y), len(lines)):
+            if lines[row].block >= 0:
+                return (lines[row].block, lines[row].start)
+        return None
+
+    def _update_virtual_size(self) -> None:
+        width = self.scrollable_content_region.width if self.is_mounted else 0
+        self.virtual_size = Size(max(0, width), len(self._doc.lines) + (1 if self._notice else 0))
+
+    def _invalidate(self) -> None:
+        self._strip_cache.clear()
+        self.refresh()
+
+    def _resolve_marks(self) -> None:
+        paragraphs = self.paragraphs
+        marks: dict[int, list[tuple[int, int]]] = {}
+        order: list[tuple[int, int, int]] = []
+        if paragraphs:
+            for hl in self._highlights:
+                found = resolve_anchor(paragraphs, hl)
+                if found is None:
+                    continue
+                p, s, e = found
+                marks.setdefault(p, []).append((s, e))
+                order.append(found)
+        order.sort()
+        self._marks = marks
+        self._mark_order = order
+
+    # -- offsets and rows -------------------------------------------------------------------------
+    def _row_of(self, block: int, offset: int) -> int | None:
+        """The row showing ``offset`` of ``block``."""
+        doc = self._doc
+        if not (0 <= block < len(doc.blocks)):
+            return None
+        row = doc.first_line[block]
+        lines = doc.lines
+        while (
+            row + 1 < len(lines)
+            and lines[row + 1].block == block
+            and lines[row + 1].start <= offset
+        ):
+            row += 1
+        return row
+
+    def _margin(self) -> int:
+        width = self.scrollable_content_region.width
+        return max(0, (width - self._doc.measure) // 2)
+
+    def _offset_at(self, x: int, y: int) -> tuple[int, int] | None:
+        """``(block, offset)`` under widget coordinates ``(x, y)``, or ``None``."""
+        row = y + int(self.scroll_y)
+        lines = self._doc.lines
+        if not (0 <= row < len(lines)):
+            return None
+        line = lines[row]
+        if line.block < 0 or line.role == "rule":
+            return None
+        prefix_cells = 2 * line.quote + Text(line.prefix).cell_len
+        column = x - self._margin() - prefix_cells
+        return (line.block, column_to_offset(self._doc.blocks[line.block].text, line, column))
+
+    def _set_selection(self, selection: tuple[int, int, int] | None) -> None:
+        self._selection = selection
+        self._invalidate()
+        if selection is not None:
+            b, _s, e = selection
+            row = self._row_of(b, max(0, e - 1))
+            if row is not None:
+                self.scroll_to_region_rows(row)
+        self.post_message(self.SelectionChanged(self.selection))
+
+    def scroll_to_region_rows(self, row: int) -> None:
+        """Scroll the least amount that makes ``row`` visible."""
+        height = self.scrollable_content_region.height
+        top = int(self.scroll_y)
+        if row < top:
+            self.scroll_to(y=row, animate=False)
+        elif height > 0 and row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False)
+
+    def _jump_highlight(self, direction: int) -> None:
+        order = self._mark_order
+        if not order:
+            self.app.bell()
+            return
+        if self._current_mark is None:
+            here = int(self.scroll_y) + CONTEXT_ROWS
+            rows = [self._row_of(p, s) or 0 for p, s, _ in order]
+            if direction > 0:
+                candidates = [i for i, r in enumerate(rows) if r > here]
+                index = candidates[0] if candidates else None
+            else:
+                candidates = [i for i, r in enumerate(rows) if r < here]
+                index = candidates[-1] if candidates else None
+        else:
+            index = self._current_mark + direction
+            if not (0 <= index < len(order)):
+                index = None
+        if index is None:
+            self.app.bell()
+            return
+        self._current_mark = index
+        p, s, _ = order[index]
+        self.scroll_to_paragraph(p, s)
+
+    # -- rendering -------------------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+        self._strip_cache.clear()
+
+    def _style(self, name: str) -> Style:
+        if self._styles is None:
+            self._styles = {}
+        style = self._styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(f"article-view--{name}", partial=True)
+            self._styles[name] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        """Render row ``y`` of the widget (only visible rows are ever asked for)."""
+        row = y + int(self.scroll_y)
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if row >= len(self._doc.lines):
+            if self._notice and row == len(self._doc.lines):
+                strip = self._notice_strip(width)
+                return strip.crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        strip = self._strip_cache.get(row)
+        if strip is None:
+            self.strips_built += 1
+            strip = self._build_strip(row, width)
+            self._strip_cache[row] = strip
+        return strip
+
+    def _notice_strip(self, width: int) -> Strip:
+        text = Text(self._notice, style=self._style("notice"), end="")
+        margin = self._margin()
+        return Strip([Segment(" " * margin, self.rich_style), *text.render(self.app.console)])
+
+    def _build_strip(self, row: int, width: int) -> Strip:
+        line = self._doc.lines[row]
+        base = self.rich_style
+        console = self.app.console
+        margin = self._margin()
+        measure = self._doc.measure
+        segments: list[Segment] = [Segment(" " * margin, base)] if margin else []
+        if line.quote:
+            bar = base + self._style("quote-bar")
+            segments.append(Segment(QUOTE_BAR * line.quote, bar))
+        role = line.role
+        if line.block < 0:
+            style_name = {"title": "title", "meta": "meta", "header-rule": "rule"}.get(role)
+            if style_name:
+                segments.append(Segment(line.text, base + self._style(style_name)))
+        else:
+            block = self._doc.blocks[line.block]
+            if line.prefix:
+                marker_style = base + self._style("marker")
+                segments.append(Segment(line.prefix, marker_style))
+            used = 2 * line.quote + Text(line.prefix).cell_len
+            if role == "rule":
+                segments.append(Segment("─" * max(0, measure - used), base + self._style("rule")))
+            else:
+                text = self._line_text(block, line, role)
+                segments.extend(text.render(console))
+                if role == "code":
+                    pad = measure - used - text.cell_len
+                    if pad > 0:
+                        segments.append(Segment(" " * pad, base + self._style("code")))
+        strip = Strip(segments)
+        return strip.crop_extend(0, width, base)
+
+    def _line_text(self, block: Block, line: LaidLine, role: str) -> Text:
+        s0, e0 = line.start, line.end
+        base = self.rich_style
+        piece = block.text[s0:e0].replace("\t", " ")
+        style = base
+        if role == "code":
+            style = base + self._style("code")
+        elif block.kind == "heading":
+            style = base + self._style("heading")
+            if block.level == 1:
+                style += Style(underline=True)
+        elif block.kind == "quote":
+            style = base + self._style("quote")
+        text = Text(piece, style=style, end="")
+        for span in block.spans:
+            if span.end <= s0 or span.start >= e0:
+                continue
+            a, b = max(span.start, s0) - s0, min(span.end, e0) - s0
+            if span.style == "bold":
+                text.stylize(Style(bold=True), a, b)
+            elif span.style == "italic":
+                text.stylize(Style(italic=True), a, b)
+            elif span.style == "strike":
+                text.stylize(Style(strike=True), a, b)
+            elif span.style == "code":
+                text.stylize(self._style("inline-code"), a, b)
+            elif span.style == "link":
+                text.stylize(self._style("link"), a, b)
+        for a, b in self._marks.get(line.block, ()):
+            if b > s0 and a < e0:
+                text.stylize(_bg(self._style("highlight")), max(a, s0) - s0, min(b, e0) - s0)
+        if self._selection is not None and self._selection[0] == line.block:
+            _, a, b = self._selection
+            if b > s0 and a < e0:
+                text.stylize(_bg(self._style("selection")), max(a, s0) - s0, min(b, e0) - s0)
+        return text
+
+    # -- scrolling, position ------------------------------------------------------------------------
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) == round(new_value):
+            return
+        if self._position_timer is not None:
+            self._position_timer.stop()
+        if self._article is not None:
+            self._position_timer = self.set_timer(POSITION_DEBOUNCE_SECONDS, self._post_position)
+        self._check_end()
+
+    def _post_position(self) -> None:
+        self._position_timer = None
+        if self._article is not None:
+            self.post_message(self.PositionChanged(self._article.id, self.progress))
+
+    def _check_end(self) -> None:
+        if self._article is None or self._reached_end_sent or not self._doc.blocks:
+            return
+        height = self.scrollable_content_region.height
+        if height > 0 and int(self.scroll_y) + height >= len(self._doc.lines):
+            self._reached_end_sent = True
+            self.post_message(self.ReachedEnd(self._article.id))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._styles = None
+        self._update_virtual_size()
+        self._relayout()
+
+    # -- actions ---------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_selection":
+            return self._selection is not None or self._selecting
+        if action in ("grow_selection", "shrink_selection"):
+            return self._selecting
+        return True
+
+    def action_line_down(self) -> None:
+        if self._selecting:
+            self.extend_selection(+1)
+        else:
+            self.scroll_to(y=self.scroll_y + 1, animate=False)
+
+    def action_line_up(self) -> None:
+        if self._selecting:
+            self.extend_selection(-1)
+        else:
+            self.scroll_to(y=self.scroll_y - 1, animate=False)
+
+    def action_grow_selection(self) -> None:
+        self.extend_selection(+1)
+
+    def action_shrink_selection(self) -> None:
+        self.extend_selection(-1)
+
+    def action_page_down(self) -> None:
+        self.scroll_to(
+            y=self.scroll_y + max(1, self.scrollable_content_region.height - 2), animate=False
+        )
+
+    def action_page_up(self) -> None:
+        self.scroll_to(
+            y=self.scroll_y - max(1, self.scrollable_content_region.height - 2), animate=False
+        )
+
+    def action_top(self) -> None:
+        self.scroll_to(y=0, animate=False)
+
+    def action_bottom(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False)
+
+    def action_wider(self) -> None:
+        self.set_measure(self._measure + MEASURE_STEP)
+
+    def action_narrower(self) -> None:
+        self.set_measure(self._measure - MEASURE_STEP)
+
+    def action_start_selection(self) -> None:
+        self.start_selection()
+
+    def action_cancel_selection(self) -> None:
+        self.cancel_selection()
+
+    def action_next_highlight(self) -> None:
+        self.next_highlight()
+
+    def action_prev_highlight(self) -> None:
+        self.prev_highlight()
+
+    # -- mouse selection -------------------------------------------------------------------------------
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
+            return
+        self._drag_anchor = self._offset_at(event.x, event.y)
+        self._drag_moved = False
+        if self._drag_anchor is not None:
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag_anchor is None or not event.button:
+            return
+        self._drag_moved = True
+        self._drag_to(event.x, event.y)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_anchor is None:
+            return
+        if self._drag_moved:
+            self._drag_to(event.x, event.y)
+        else:  # a plain click drops the selection
+            self.cancel_selection()
+        self._drag_anchor = None
+        self.release_mouse()
+
+    def _drag_to(self, x: int, y: int) -> None:
+        assert self._drag_anchor is not None
+        block, anchor = self._drag_anchor
+        row = y + int(self.scroll_y)
+        lines = self._doc.lines
+        first = self._doc.first_line[block]
+        if row < first:
+            offset = 0
+        else:
+            hit = self._offset_at(x, y)
+            if hit is not None and hit[0] == block:
+                offset = hit[1]
+            else:
+                offset = len(self._doc.blocks[block].text) if row > first else anchor
+                if 0 <= row < len(lines) and lines[row].block == block:
+                    offset = lines[row].end
+        text = self._doc.blocks[block].text
+        start, end = _snap_words(text, min(anchor, offset), max(anchor, offset))
+        if end <= start:
+            return
+        self._selecting = False
+        if self._selection != (block, start, end):
+            self._selection = (block, start, end)
+            self._invalidate()
+            self.post_message(self.SelectionChanged(self.selection))
+
+
+def _snap_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole words; trim surrounding spaces."""
+    n = len(text)
+    start = max(0, min(start, n))
+    end = max(start, min(end, n))
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < n and end > 0 and not text[end - 1].isspace() and not text[end].isspace():
+        end += 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _bg(style: Style) -> Style:
+    return Style(bgcolor=style.bgcolor) if style.bgcolor is not None else style
