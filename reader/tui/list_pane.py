@@ -2,7 +2,7 @@
 
 Owns ``ListPane`` (an ``OptionList``, which renders only the rows on screen) and
 ``article_row`` (the two-line prompt of one article). A row shows the bookmark mark, the
-unread mark or the reading progress, the title, then site, date, reading time and tags.
+unread mark or the reading progress, the title, then date, reading time, tags and site.
 Rows are Textual ``Content`` assembled from plain strings: a title such as ``[bold]`` or
 ``[@click=app.quit]`` is shown literally, never interpreted as markup.
 """
@@ -38,18 +38,17 @@ def article_row(article: Article) -> Content:
     Built with ``Content.assemble`` from plain strings, so article data is never markup.
     """
     details = [
-        article.site or "",
         (article.published or article.added or "")[:10],
-        f"{article.reading_minutes} min" if article.reading_minutes else "",
+        f"{article.reading_minutes}m" if article.reading_minutes else "",
+        " ".join(f"#{tag}" for tag in article.tags),
+        article.site or "",
     ]
-    tags = ("  " + " ".join(f"#{tag}" for tag in article.tags)) if article.tags else ""
     return Content.assemble(
         (BOOKMARK_MARK if article.bookmarked else " ", "$accent bold"),
         (progress_mark(article), "$text-muted" if article.read else "$primary bold"),
         (article.title, "" if article.read else "bold"),
         "\n     ",
         (" · ".join(d for d in details if d), "$text-muted"),
-        (tags, "$text-secondary italic"),
     )
 
 

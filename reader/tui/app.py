@@ -1,0 +1,422 @@
+"""The reader app: three panes over one library, and the actions behind every key.
+
+Owns ``ReaderApp`` (layout, responsive folding, the actions of ``commands.COMMANDS``,
+writing every change to the library at once, themes and settings) and ``save_screenshot``.
+
+Layout: header (library and filter), then the list pane (left), the article pane (centre,
+widest) and the quote pane (right), the filter bar and the footer. Below 100 columns the
+quote pane folds away (``\\`` brings it back); below 70 columns one pane shows at a time and
+``tab`` moves between them.
+
+Persistence: bookmarks, tags, read state go to the library as they change; the reading
+position is written when the article pane reports it settled (``PositionChanged``). Settings kept in the library: ``sort``, ``theme``.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from pathlib import Path
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.theme import Theme
+from textual.widget import Widget
+from textual.widgets import Footer, Header, OptionList
+
+from reader.document import paragraphs as document_paragraphs
+from reader.models import Article
+from reader.quotes import find_quotations
+from reader.sanitize import is_web_url
+from reader.store import Library
+from reader.tui.article_view import ArticleView
+from reader.tui.commands import ReaderCommands, app_bindings
+from reader.tui.filter_bar import FilterBar
+from reader.tui.help_screen import HelpScreen
+from reader.tui.library_view import SORT_LABELS, LibraryView, replace_tag_terms, tag_terms
+from reader.tui.list_pane import ListPane
+from reader.tui.quote_pane import QuotePane
+from reader.tui.tag_editor import TagEditor
+from reader.tui.tag_filter import TagFilter
+from reader.tui.themes import DEFAULT_THEME, load_themes
+
+WIDE = 100  # at least this many columns: all three panes
+NARROW = 70  # fewer columns than this: one pane at a time
+
+
+class ReaderApp(App[None]):
+    """Read, bookmark, tag and highlight the articles of one library."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "reader"
+    BINDINGS = [
+        Binding("tab", "next_pane", "Next pane", show=False, priority=True),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False, priority=True),
+        *app_bindings(),
+    ]
+    """Every app action, from ``commands.COMMANDS``; tab/shift+tab move between panes."""
+
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+    """The palette offers our actions besides Textual's (theme switch, keys, quit)."""
+
+    def __init__(self, library: Library, *, library_label: str | None = None) -> None:
+        super().__init__()
+        self.library = library
+        self.library_label = library_label or library.path.name
+        self.view = LibraryView(library, sort=str(library.get_setting("sort", "added")))
+        self._shown: Article | None = None
+        self._quotes_wanted: bool | None = None  # None: fold by width
+        self._current_pane = "list"
+        self._loading_theme = False
+
+    # -- building ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        """Header, the three panes, the filter bar and the footer."""
+        yield Header(icon="≡")
+        with Horizontal(id="panes"):
+            yield ListPane(id="list")
+            yield ArticleView(id="article")
+            yield QuotePane(id="quotes")
+        yield FilterBar(id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Themes, the list, and focus on the list."""
+        self._load_themes()
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._show_rows()
+        self.list_pane.focus()
+        self._apply_layout(self.size.width)
+
+    @property
+    def list_pane(self) -> ListPane:
+        """The article list."""
+        return self.query_one("#list", ListPane)
+
+    @property
+    def article_view(self) -> ArticleView:
+        """The article pane."""
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def quote_pane(self) -> QuotePane:
+        """The quote pane."""
+        return self.query_one("#quotes", QuotePane)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        """The search box."""
+        return self.query_one("#filter", FilterBar)
+
+    # -- themes --------------------------------------------------------------------------
+    def _load_themes(self) -> None:
+        loaded = load_themes()
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        for problem in loaded.problems:
+            self.notify(problem, severity="warning", timeout=8)
+        wanted = self.library.get_setting("theme") or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        self._loading_theme = True
+        self.theme = wanted
+        self._loading_theme = False
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if self._loading_theme or self.library.get_setting("theme") == theme.name:
+            return
+        self.library.set_setting("theme", theme.name)
+
+    # -- layout ----------------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        """Fold panes to fit the terminal."""
+        self._apply_layout(event.size.width)
+
+    def _pane_order(self) -> list[str]:
+        panes = ["list", "article"]
+        if self._quotes_visible(self.size.width) or self.size.width < NARROW:
+            panes.append("quotes")
+        return panes
+
+    def _quotes_visible(self, width: int) -> bool:
+        if self._quotes_wanted is not None:
+            return self._quotes_wanted
+        return width >= WIDE
+
+    def _apply_layout(self, width: int) -> None:
+        panes = self.query_one("#panes")
+        single = width < NARROW
+        panes.set_class(single, "-single")
+        panes.set_class(not single and not self._quotes_visible(width), "-no-quotes")
+        for pane_id in ("list", "article", "quotes"):
+            self.query_one(f"#{pane_id}").set_class(pane_id == self._current_pane, "-current")
+
+    def _pane_of(self, widget: Widget | None) -> str | None:
+        while widget is not None:
+            if widget.id in ("list", "article", "quotes"):
+                return widget.id
+            widget = widget.parent  # type: ignore[assignment]
+        return None
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Track which pane is current (the one shown in one-pane mode)."""
+        pane = self._pane_of(event.widget)
+        if pane is not None and pane != self._current_pane:
+            self._current_pane = pane
+            self._apply_layout(self.size.width)
+
+    def _focus_pane(self, pane: str) -> None:
+        self._current_pane = pane
+        self._apply_layout(self.size.width)
+        self.query_one(f"#{pane}").focus()
+
+    def _cycle_pane(self, step: int) -> None:
+        if self.screen is not self.screen_stack[0]:
+            (self.screen.focus_next if step > 0 else self.screen.focus_previous)()
+            return
+        if self.focused is self.filter_bar:
+            self._focus_pane("list")
+            return
+        order = self._pane_order()
+        current = self._current_pane if self._current_pane in order else "list"
+        self._focus_pane(order[(order.index(current) + step) % len(order)])
+
+    def action_next_pane(self) -> None:
+        """Move to the next pane."""
+        self._cycle_pane(1)
+
+    def action_previous_pane(self) -> None:
+        """Move to the previous pane."""
+        self._cycle_pane(-1)
+
+    def action_toggle_quotes(self) -> None:
+        """Show or hide the quote pane (at any width)."""
+        self._quotes_wanted = not self._quotes_visible(self.size.width)
+        if not self._quotes_wanted and self._current_pane == "quotes":
+            self._focus_pane("article")
+        self._apply_layout(self.size.width)
+
+    # -- the list ----------------------------------------------------------------------------
+    def _update_titles(self) -> None:
+        self.title = f"reader · {self.library_label}"
+        described = self.view.describe()
+        count = f"{len(self.view.rows)} of {self.view.total}"
+        sort = f"sort: {SORT_LABELS[self.view.sort]}"
+        self.sub_title = " · ".join(
+            part for part in (f"filter: {described}" if described else "", count, sort) if part
+        )
+        self.list_pane.border_title = f"Articles ({len(self.view.rows)})"
+
+    def _show_rows(self, keep: str | None = None) -> None:
+        """Refill the list from the view, keeping the cursor on ``keep`` (or where it was)."""
+        pane = self.list_pane
+        keep = keep or pane.current_id
+        pane.show_articles(self.view.rows, keep)
+        self._update_titles()
+        if not self.view.rows:
+            self._show_article(None)
+
+    def _article_changed(self, article: Article) -> None:
+        """Redraw after a change to one article that the library already saved."""
+        before = [a.id for a in self.view.rows]
+        self.view.note_changed(article)
+        if [a.id for a in self.view.rows] == before:
+            self.list_pane.update_article(article)
+            self._update_titles()
+        else:
+            self._show_rows(keep=article.id)
+        if self._shown is not None and self._shown.id == article.id:
+            self._shown = article
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Preview the article under the list cursor."""
+        if event.option_list is not self.list_pane:
+            return
+        article = self.view.get(event.option.id or "")
+        if article is not None and (self._shown is None or self._shown.id != article.id):
+            self._show_article(article)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """``enter`` on a row opens the article."""
+        if event.option_list is self.list_pane:
+            self.action_open_article()
+
+    # -- the article -----------------------------------------------------------------------------
+    def _show_article(self, article: Article | None) -> None:
+        self._shown = article
+        if article is None:
+            self.article_view.clear()
+            self.quote_pane.clear()
+            return
+        markdown = self.library.body(article.id) or ""
+        highlights = self.library.highlights(article.id)
+        self.article_view.show(article, markdown, highlights, article.position)
+        paragraphs = getattr(self.article_view, "paragraphs", None)
+        if paragraphs is None:
+            paragraphs = document_paragraphs(markdown)
+        self.quote_pane.show(highlights, find_quotations(paragraphs))
+
+    def on_article_view_position_changed(self, event: ArticleView.PositionChanged) -> None:
+        """Save the reading position (the view posts it once scrolling settles)."""
+        article = self.view.get(event.article_id)
+        if article is None or abs(article.position - event.progress) < 1e-4:
+            return
+        self._article_changed(self.library.set_position(article.id, float(event.progress)))
+
+    def on_article_view_reached_end(self, event: ArticleView.ReachedEnd) -> None:
+        """Reading to the end marks the article read."""
+        article = self.view.get(event.article_id)
+        if article is not None and not article.read:
+            self._article_changed(self.library.set_read(article.id, True))
+
+    def on_quote_pane_jump(self, event: QuotePane.Jump) -> None:
+        """Scroll the article to the chosen highlight or quotation."""
+        self.article_view.scroll_to_paragraph(event.paragraph, event.start)
+        if self.size.width < NARROW:
+            self._focus_pane("article")
+
+    def _current(self) -> Article | None:
+        current_id = self.list_pane.current_id
+        return self.view.get(current_id) if current_id else None
+
+    # -- actions ------------------------------------------------------------------------------------
+    def action_open_article(self) -> None:
+        """Open the article under the cursor: focus the article pane."""
+        if self._current() is not None:
+            self._focus_pane("article")
+
+    def action_back(self) -> None:
+        """Back to the list; on the list, clear the filter."""
+        if self._current_pane != "list" or self.focused is self.filter_bar:
+            self.filter_bar.close()
+            self._focus_pane("list")
+        elif self.view.query_text:
+            self._set_query("")
+
+    def _move(self, step: int) -> None:
+        pane = self.list_pane
+        if pane.option_count == 0:
+            return
+        current = pane.highlighted if pane.highlighted is not None else 0
+        pane.highlighted = max(0, min(pane.option_count - 1, current + step))
+
+    def action_next_article(self) -> None:
+        """Show the next article in the list."""
+        self._move(1)
+
+    def action_previous_article(self) -> None:
+        """Show the previous article in the list."""
+        self._move(-1)
+
+    def action_toggle_bookmark(self) -> None:
+        """Bookmark or un-bookmark the current article."""
+        article = self._current()
+        if article is not None:
+            self._article_changed(self.library.set_bookmarked(article.id, not article.bookmarked))
+
+    def action_toggle_read(self) -> None:
+        """Mark the current article read or unread."""
+        article = self._current()
+        if article is not None:
+            self._article_changed(self.library.set_read(article.id, not article.read))
+
+    def action_edit_tags(self) -> None:
+        """Open the tag editor for the current article."""
+        article = self._current()
+        if article is None:
+            return
+
+        def done(tags: list[str] | None) -> None:
+            if tags is not None and tags != article.tags:
+                self._article_changed(self.library.set_tags(article.id, tags))
+
+        self.push_screen(TagEditor(article.title, article.tags, self.library.all_tags()), done)
+
+    def action_tag_filter(self) -> None:
+        """Choose tags to filter by."""
+
+        def done(tags: list[str] | None) -> None:
+            if tags is not None:
+                self._set_query(replace_tag_terms(self.view.query_text, tags))
+
+        counts = self.library.all_tags()
+        self.push_screen(TagFilter(counts, tag_terms(self.view.query_text)), done)
+
+    def action_filter(self) -> None:
+        """Open the filter bar."""
+        self.filter_bar.open(self.view.query_text)
+
+    def _set_query(self, text: str) -> None:
+        self.view.set_query(text)
+        self._show_rows()
+
+    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
+        """Filter as the user types."""
+        self._set_query(event.text)
+
+    def on_filter_bar_done(self, event: FilterBar.Done) -> None:
+        """Keep the filter and go back to the list."""
+        self.filter_bar.close()
+        self._focus_pane("list")
+
+    def on_filter_bar_cancelled(self, event: FilterBar.Cancelled) -> None:
+        """Clear the filter and go back to the list."""
+        self.filter_bar.close()
+        self._set_query("")
+        self._focus_pane("list")
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next order; remembered in the library's settings."""
+        sort = self.view.cycle_sort()
+        self.library.set_setting("sort", sort)
+        self._show_rows()
+        self.notify(f"Sorted by {SORT_LABELS[sort]}", timeout=2)
+
+    def action_open_url(self) -> None:
+        """Open the article's web address (http and https only) in the browser."""
+        article = self._current()
+        if article is None:
+            return
+        if not article.url:
+            self.notify("This article has no web address", severity="warning")
+        elif not is_web_url(article.url):
+            self.notify("Not a web address: only http and https open", severity="warning")
+        else:
+            webbrowser.open(article.url.strip())
+            self.notify("Opened in the browser", timeout=2)
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.push_screen(HelpScreen(ArticleView.BINDINGS))
+
+    def action_reload(self) -> None:
+        """Re-read the library file now."""
+        changed = self._reload()
+        self.notify(f"Reloaded: {self.view.total} articles" if changed else "Up to date")
+
+    def _reload(self) -> bool:
+        if not self.view.refresh():
+            return False
+        self._show_rows()
+        if self._shown is not None:
+            fresh = self.view.get(self._shown.id)
+            if fresh is None:
+                self._show_article(None)
+            else:
+                self._shown = fresh
+        return True
+
+    def on_app_focus(self, event: events.AppFocus) -> None:
+        """Pick up articles added in another terminal."""
+        self._reload()
+
+
+async def save_screenshot(library: Library, path: Path, size: tuple[int, int] = (120, 40)) -> None:
+    """Run the app headless on ``library`` and save an SVG screenshot to ``path``."""
+    app = ReaderApp(library)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        path.write_text(app.export_screenshot(title="reader"), encoding="utf-8")
