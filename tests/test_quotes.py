@@ -213,6 +213,76 @@ def test_each_speech_verb_is_recognised() -> None:
     assert q.speaker == "Weber"
 
 
+def test_pronoun_prefers_person_introduced_in_the_same_paragraph() -> None:
+    paras = [
+        "“The bridge will open in May,” said Ana Rossi.",
+        "Tomas Berg, who runs a hardware shop near the Market Street stop, was blunt. "
+        "“For two summers my customers could not park,” he said.",
+    ]
+    assert speakers(paras)[1][1] == "Tomas Berg"
+
+
+def test_pronoun_after_a_second_person_in_between_quotes() -> None:
+    para = (
+        "Samuel Okafor won by a step over Lukas Brandt. “I thought I had lost it at the bend,” "
+        "Okafor said. Brandt was gracious in defeat. “Lose to someone who ran it honestly,” "
+        "he told the crowd."
+    )
+    assert [s for _, s in speakers([para])] == ["Samuel Okafor", "Lukas Brandt"]
+
+
+def test_pronoun_at_paragraph_start_uses_previous_paragraph_without_quotes() -> None:
+    paras = [
+        "“Gloves on at all times and nobody goes in above the knee,” said Priya Nair.",
+        "At lunch Dr Sofia Mendes came down to sample the water of the Millbrook.",
+        "“Most of what I measure comes down the drains,” she said.",
+    ]
+    assert speakers(paras)[1][1] == "Sofia Mendes"
+
+
+def test_relative_clause_and_appositive_do_not_steal_the_subject() -> None:
+    paras = [
+        "Olav Brekke, who skippers a boat out of the harbour of Lyngnes, said the cut was "
+        "too deep. “At today’s prices that pays the fuel and nothing else,” he said.",
+        "Marta Kowalczyk, the project’s chief engineer, said the test went well. "
+        "“We ran that test eleven times and the numbers barely moved,” she said.",
+    ]
+    assert [s for _, s in speakers(paras)] == ["Olav Brekke", "Marta Kowalczyk"]
+
+
+def test_unattributed_quote_after_indirect_speech_in_same_paragraph() -> None:
+    para = (
+        "Olav Brekke said the fleets wanted no special treatment. “Cut us if the fish are in "
+        "trouble, but cut everybody the same.”"
+    )
+    assert only([para]).speaker == "Olav Brekke"
+
+
+def test_dash_attribution_same_and_next_paragraph() -> None:
+    same = only(["“Mostly it is about not making the second-best move.” — Ilse Brandauer, coach"])
+    nxt = only(["“Mostly it is about not making the second-best move.”", "— Ilse Brandauer"])
+    assert same.speaker == "Ilse Brandauer"
+    assert nxt.speaker == "Ilse Brandauer"
+
+
+def test_passive_said_is_not_an_attribution() -> None:
+    q = only(["The plan was described as “a waste of public money for years” by critics."])
+    assert q.speaker is None
+
+
+def test_described_as_is_an_attribution() -> None:
+    para = "Analyst Gareth Moss described the plan as “simple to explain and hard to execute”."
+    assert only([para]).speaker == "Gareth Moss"
+
+
+def test_particle_names_resolve() -> None:
+    paras = [
+        "In round two she lost to the Dutch master Joris van Dijk.",
+        "“After that game everyone knew who the dangerous player was,” van Dijk said.",
+    ]
+    assert only(paras).speaker == "Joris van Dijk"
+
+
 # ------------------------------------------------------------------ quote marks
 
 
