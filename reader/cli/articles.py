@@ -51,16 +51,30 @@ def article_json(
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--tag", "tags", multiple=True, help="Tag every imported article (repeatable).")
+@click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    help="Subscribe to an RSS/Atom feed (URL or file) and import it.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of results.")
 @click.pass_context
-def add(ctx: click.Context, paths: tuple[str, ...], tags: tuple[str, ...], as_json: bool) -> None:
-    """Import files, folders (recursively) or web pages (http/https URLs).
+def add(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    tags: tuple[str, ...],
+    feeds: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Import files, folders (recursively), web pages (http/https URLs) or feeds (--feed).
 
     One line per file: its id and title, "duplicate", or the error. Exit status 1 if
     anything failed; what was imported stays imported.
     """
+    if not paths and not feeds:
+        raise click.UsageError("give files, folders or URLs to add, or --feed URL_OR_FILE")
     library = open_library(ctx)
     err = stderr_console()
     urls = [p for p in paths if p.lower().startswith(("http://", "https://"))]
@@ -83,6 +97,15 @@ def add(ctx: click.Context, paths: tuple[str, ...], tags: tuple[str, ...], as_js
         from reader.fetch import import_urls
 
         outcomes += import_urls(library, urls, tags=tags, on_outcome=report)
+    if feeds:
+        from reader.feeds import subscribe_and_import
+
+        for feed in feeds:
+            try:
+                outcomes += subscribe_and_import(library, feed, tags=tags, on_outcome=report)
+            except ReaderError as exc:
+                outcomes.append(ImportOutcome(feed, "error", error=str(exc)))
+                report(outcomes[-1])
     if as_json:
         print_json([o.to_json() for o in outcomes])
     failed = sum(1 for o in outcomes if o.status == "error")
