@@ -55,9 +55,18 @@ def db_option_callback(
 
 
 def library_path(ctx: click.Context) -> Path:
+    """The library file: ``--db``, else ``READER_DB``, else ``db`` in config.toml, else the default."""
     root = ctx.find_root()
     explicit = (root.obj or {}).get("db_path")
-    return explicit or default_db_path()
+    if explicit:
+        return explicit
+    if not os.environ.get("READER_DB"):
+        from reader.config import load_config
+
+        configured = load_config().db
+        if configured:
+            return configured
+    return default_db_path()
 
 
 def open_library(ctx: click.Context) -> Library:
