@@ -11,7 +11,14 @@ import sys
 
 import click
 
-from reader.cli import app_commands, articles, config_commands, highlight_commands, maintenance
+from reader.cli import (
+    app_commands,
+    articles,
+    config_commands,
+    feed_commands,
+    highlight_commands,
+    maintenance,
+)
 from reader.cli.common import ReaderGroup, db_option_callback
 
 
@@ -40,7 +47,14 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
         ctx.invoke(app_commands.tui)
 
 
-for module in (app_commands, articles, config_commands, highlight_commands, maintenance):
+for module in (
+    app_commands,
+    articles,
+    config_commands,
+    feed_commands,
+    highlight_commands,
+    maintenance,
+):
     for command in module.COMMANDS:
         cli.add_command(command)
 
