@@ -548,7 +548,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._styles = {}
         style = self._styles.get(name)
         if style is None:
-            style = self.get_component_rich_style(f"article-view--{name}", partial=True)
+            style = self.get_component_rich_style(f"article-view--{name}")
             self._styles[name] = style
         return style
 
@@ -743,7 +743,7 @@ class ArticleView(ScrollView, can_focus=True):
             self.capture_mouse()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        if self._drag_anchor is None or not event.button:
+        if self._drag_anchor is None:
             return
         self._drag_moved = True
         self._drag_to(event.x, event.y)

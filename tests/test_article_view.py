@@ -1,0 +1,305 @@
+"""Pilot tests for the centre pane, ArticleView, mounted alone in a tiny app."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.app import App, ComposeResult
+from textual.strip import Strip
+
+from reader.models import Article, Highlight
+from reader.tui.article_view import MISSING_BODY, ArticleView
+
+SIZE = (100, 30)
+
+STORY = """Tides turn twice a day. The harbour empties at noon. Gulls wait on the posts.
+
+The keeper writes in a ledger. Mr. Hale checks it every night.
+
+""" + "\n\n".join(
+    f"Paragraph {i} tells of boats and nets and weather on the long grey coast." for i in range(60)
+)
+
+
+def _article(title: str = "Harbour Days", article_id: str = "a1") -> Article:
+    return Article(
+        id=article_id,
+        title=title,
+        author="Ann Reed",
+        site="example.org",
+        published="2024-03-01",
+        reading_minutes=4,
+        tags=["sea"],
+    )
+
+
+class ViewApp(App[None]):
+    """Mounts only the article view."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[object] = []
+
+    def compose(self) -> ComposeResult:
+        yield ArticleView()
+
+    def on_article_view_selection_changed(self, message: ArticleView.SelectionChanged) -> None:
+        self.messages.append(message)
+
+    def on_article_view_reached_end(self, message: ArticleView.ReachedEnd) -> None:
+        self.messages.append(message)
+
+
+def _rows(view: ArticleView) -> list[str]:
+    return [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
+
+
+def _row_with(view: ArticleView, needle: str) -> tuple[int, Strip]:
+    for y in range(view.scrollable_content_region.height):
+        strip = view.render_line(y)
+        if needle in strip.text:
+            return y, strip
+    raise AssertionError(f"{needle!r} not on screen: {_rows(view)}")
+
+
+def _bg_under(strip: Strip, needle: str) -> set[object]:
+    """Background colours of the cells showing ``needle`` in ``strip``."""
+    colours: set[object] = set()
+    pos = 0
+    start = strip.text.index(needle)
+    end = start + len(needle)
+    for seg in strip:
+        seg_end = pos + len(seg.text)
+        if seg_end > start and pos < end:
+            colours.add(seg.style.bgcolor if seg.style else None)
+        pos = seg_end
+    return colours
+
+
+async def test_shows_title_meta_and_text() -> None:
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), STORY)
+        await pilot.pause()
+        text = "\n".join(_rows(view))
+        assert "Harbour Days" in text
+        assert "Ann Reed · example.org · 2024-03-01 · 4 min read · #sea" in text
+        assert "Tides turn twice a day." in text
+        assert view.article is not None and view.article.id == "a1"
+        assert view.paragraphs[0].startswith("Tides turn twice a day.")
+
+
+async def test_missing_body_shows_notice() -> None:
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), None)
+        await pilot.pause()
+        assert any(MISSING_BODY in row for row in _rows(view))
+        view.clear("Nothing selected")
+        await pilot.pause()
+        assert any("Nothing selected" in row for row in _rows(view))
+        assert view.article is None
+
+
+async def test_keys_scroll() -> None:
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), STORY)
+        view.focus()
+        await pilot.pause()
+        assert view.scroll_y == 0
+        await pilot.press("j", "j")
+        assert view.scroll_y == 2
+        await pilot.press("k")
+        assert view.scroll_y == 1
+        await pilot.press("G")
+        await pilot.pause()
+        assert view.scroll_y == view.max_scroll_y > 10
+        assert view.progress == 1.0
+        await pilot.press("g")
+        await pilot.pause()
+        assert view.scroll_y == 0
+        await pilot.press("space")
+        await pilot.pause()
+        assert view.scroll_y > 5
+
+
+async def test_position_restored_and_end_reported() -> None:
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), STORY, position=0.5)
+        await pilot.pause()
+        await pilot.pause()
+        assert abs(view.progress - 0.5) < 0.05
+        assert not any(isinstance(m, ArticleView.ReachedEnd) for m in app.messages)
+        view.focus()
+        await pilot.press("G")
+        await pilot.pause()
+        ends = [m for m in app.messages if isinstance(m, ArticleView.ReachedEnd)]
+        assert [m.article_id for m in ends] == ["a1"]
+
+
+async def test_long_article_is_virtual() -> None:
+    sentence = "The quick brown fox jumps over the lazy dog near the river bank today."
+    paragraphs = [" ".join([sentence] * 8) for _ in range(20_000 // 112 + 1)]
+    markdown = "\n\n".join(paragraphs)
+    assert len(markdown.split()) >= 20_000
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), markdown)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(view.paragraphs) == len(paragraphs)
+        assert view.line_count > 1500
+        height = view.scrollable_content_region.height
+        built = view.strips_built
+        assert 0 < built <= 2 * height
+        view.focus()
+        await pilot.press("G")
+        await pilot.pause()
+        assert view.strips_built - built <= 2 * height
+        assert any(sentence[:20] in row for row in _rows(view))
+
+
+async def test_measure_keys() -> None:
+    app = ViewApp()
+    async with app.run_test(size=(140, 30)) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), STORY)
+        view.focus()
+        await pilot.pause()
+        assert view.measure == 80
+        await pilot.press("plus")
+        assert view.measure == 84
+        await pilot.press("minus", "minus")
+        assert view.measure == 76
+        widths = [len(row.rstrip()) - (len(row) - len(row.lstrip())) for row in _rows(view)]
+        assert max(widths) <= 76
+        view.set_measure(10)
+        assert view.measure == 40
+        view.set_measure(999)
+        assert view.measure == 160
+
+
+async def test_sentence_selection_keys() -> None:
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), STORY)
+        view.focus()
+        await pilot.pause()
+        await pilot.press("v")
+        assert view.selection == (0, 0, 23, "Tides turn twice a day.")
+        await pilot.press("j")
+        assert view.selection is not None
+        assert view.selection[3] == "Tides turn twice a day. The harbour empties at noon."
+        assert view.scroll_y == 0  # j extends instead of scrolling
+        await pilot.press("k")
+        assert view.selection[3] == "Tides turn twice a day."
+        await pilot.press("J", "J", "J")  # stops at the paragraph's last sentence
+        assert view.selection[3].endswith("Gulls wait on the posts.")
+        y, strip = _row_with(view, "Tides turn")
+        selection_bg = view.get_component_rich_style("article-view--selection").bgcolor
+        assert selection_bg in _bg_under(strip, "Tides turn")
+        await pilot.press("escape")
+        assert view.selection is None
+        assert isinstance(app.messages[-1], ArticleView.SelectionChanged)
+        assert app.messages[-1].selection is None
+        await pilot.press("j")
+        assert view.scroll_y == 1  # scrolling again
+
+
+async def test_mouse_drag_selects_words() -> None:
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), STORY)
+        await pilot.pause()
+        y, strip = _row_with(view, "The keeper writes")
+        x0 = strip.text.index("keeper")
+        x1 = strip.text.index("ledger") + 2
+        await pilot.mouse_down(view, offset=(x0 + 1, y))
+        await pilot.hover(view, offset=(x1, y))
+        await pilot.mouse_up(view, offset=(x1, y))
+        assert view.selection is not None
+        paragraph, start, end, text = view.selection
+        assert paragraph == 1
+        assert text == "keeper writes in a ledger."
+        assert view.paragraphs[1][start:end] == text
+        await pilot.click(view, offset=(x0, y))
+        assert view.selection is None
+
+
+async def test_highlights_marked_and_navigated() -> None:
+    app = ViewApp()
+    highlights = [
+        Highlight(id="h1", article_id="a1", text="The harbour empties at noon."),
+        Highlight(id="h2", article_id="a1", text="Paragraph 40 tells of boats"),
+        Highlight(id="h3", article_id="a1", text="Paragraph 55 tells of boats"),
+        Highlight(id="gone", article_id="a1", text="words that are not there"),
+    ]
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), STORY, highlights[:1])
+        view.focus()
+        await pilot.pause()
+        mark_bg = view.get_component_rich_style("article-view--highlight").bgcolor
+        assert mark_bg is not None
+        _, strip = _row_with(view, "The harbour empties")
+        assert _bg_under(strip, "harbour empties") == {mark_bg}
+        assert mark_bg not in _bg_under(strip, "Tides turn")
+        view.set_highlights(highlights)
+        await pilot.press("right_square_bracket")  # h1, just below the top rows
+        await pilot.pause()
+        assert 0 < view.scroll_y < 5
+        await pilot.press("right_square_bracket")  # h2
+        await pilot.pause()
+        top = view.scroll_y
+        assert top > 10
+        _, strip = _row_with(view, "Paragraph 40 tells")
+        assert mark_bg in _bg_under(strip, "Paragraph 40")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert view.scroll_y > top
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert view.scroll_y == top
+        view.scroll_to_paragraph(0, animate=False)
+        await pilot.pause()
+        assert view.scroll_y == 0 or view.scroll_y <= 4
+
+
+async def test_untrusted_markup_and_escapes_are_literal() -> None:
+    hostile = "Look [bold]x[/] and [@click=app.quit]q[/] then \x1b[31mred\x1b[0m and \x07bell."
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(title="[b]T[/b] \x1b]0;pwn\x07"), hostile)
+        await pilot.pause()
+        text = "\n".join(_rows(view))
+        assert "[bold]x[/]" in text
+        assert "[@click=app.quit]q[/]" in text
+        assert "[31mred[0m" in text
+        assert "\x1b" not in text and "\x07" not in text
+        assert "[b]T[/b]" in text
+        _, strip = _row_with(view, "[bold]x[/]")
+        assert not any(seg.style and seg.style.bold for seg in strip if "x" in seg.text)
+        await pilot.click(view, offset=(20, 4))
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_wide_characters_wrap_inside_measure() -> None:
+    app = ViewApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), "東京の港には船がたくさんあります。" * 20 + " 😀" * 30)
+        await pilot.pause()
+        rows = _rows(view)
+        assert "".join(rows).count("港") == 20  # nothing lost or cut at the edge
+        for row in rows:
+            assert cell_len(row.strip()) <= view.measure
