@@ -48,6 +48,9 @@ class ViewApp(App[None]):
     def on_article_view_reached_end(self, message: ArticleView.ReachedEnd) -> None:
         self.messages.append(message)
 
+    def on_article_view_position_changed(self, message: ArticleView.PositionChanged) -> None:
+        self.messages.append(message)
+
 
 def _rows(view: ArticleView) -> list[str]:
     return [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
@@ -303,3 +306,35 @@ async def test_wide_characters_wrap_inside_measure() -> None:
         assert "".join(rows).count("港") == 20  # nothing lost or cut at the edge
         for row in rows:
             assert cell_len(row.strip()) <= view.measure
+
+
+async def test_position_changed_after_scrolling_stops() -> None:
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), STORY)
+        view.focus()
+        await pilot.pause()
+        await pilot.press("space")
+        await pilot.pause(0.8)
+        positions = [m for m in app.messages if isinstance(m, ArticleView.PositionChanged)]
+        assert positions, "no PositionChanged after scrolling"
+        assert positions[-1].article_id == "a1"
+        assert abs(positions[-1].progress - view.progress) < 1e-9
+        assert 0 < positions[-1].progress < 1
+
+
+async def test_huge_single_line_goes_through_worker() -> None:
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), "word " * 200_000 + "[" * 100_000)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view.line_count > 10_000
+        assert len(view.paragraphs) == 1
+        view.focus()
+        await pilot.press("G")
+        await pilot.pause()
+        assert "[[[[" in "".join(_rows(view))
+        assert app.is_running

@@ -44,7 +44,7 @@ MIN_MEASURE = 40
 MAX_MEASURE = 160
 MEASURE_STEP = 4
 # Markdown longer than this is parsed and laid out in a thread worker.
-BACKGROUND_PARSE_CHARS = 60_000
+BACKGROUND_PARSE_CHARS = 250_000
 POSITION_DEBOUNCE_SECONDS = 0.5
 CONTEXT_ROWS = 2  # rows left above text scrolled "to the top"
 MISSING_BODY = "This article's text is missing (body file not found)."
