@@ -48,6 +48,9 @@ class ViewApp(App[None]):
     def on_article_view_reached_end(self, message: ArticleView.ReachedEnd) -> None:
         self.messages.append(message)
 
+    def on_article_view_ready(self, message: ArticleView.Ready) -> None:
+        self.messages.append(message)
+
     def on_article_view_position_changed(self, message: ArticleView.PositionChanged) -> None:
         self.messages.append(message)
 
@@ -333,6 +336,7 @@ async def test_huge_single_line_goes_through_worker() -> None:
         await pilot.pause()
         assert view.line_count > 10_000
         assert len(view.paragraphs) == 1
+        assert [m.article_id for m in app.messages if isinstance(m, ArticleView.Ready)] == ["a1"]
         view.focus()
         await pilot.press("G")
         await pilot.pause()

@@ -173,6 +173,17 @@ class ArticleView(ScrollView, can_focus=True):
             super().__init__()
             self.article_id = article_id
 
+    class Ready(Message):
+        """The article's text is parsed and laid out: ``paragraphs`` is now valid.
+
+        Posted by every ``show`` with a body; for bodies over ``BACKGROUND_PARSE_CHARS``
+        it comes later, from the layout worker.
+        """
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
     class SelectionChanged(Message):
         """The selection changed: ``(paragraph, start, end, text)`` or ``None``."""
 
@@ -283,6 +294,8 @@ class ArticleView(ScrollView, can_focus=True):
             self._build_in_thread(self._generation, markdown, measure, title, meta)
             return
         self._apply(_build(markdown or "", measure, title, meta))
+        if markdown is not None:
+            self.post_message(self.Ready(article.id))
 
     def clear(self, message: str = "") -> None:
         """Show nothing (or ``message``)."""
@@ -384,6 +397,8 @@ class ArticleView(ScrollView, can_focus=True):
         if generation == self._generation:
             self.loading = False
             self._apply(doc)
+            if self._article is not None:
+                self.post_message(self.Ready(self._article.id))
 
     def _apply(self, doc: _Document) -> None:
         self._doc = doc
