@@ -202,7 +202,6 @@ class _NamePatterns:
     role_at: re.Pattern[str]
     link_role_name: re.Pattern[str]
     link_name_role: re.Pattern[str]
-    name_scan: re.Pattern[str]
 
 
 @functools.cache
@@ -222,10 +221,10 @@ def _rx() -> _NamePatterns:
             rf"(?P<name>{_NAME_RUN}),\s+(?:the|a|an|its|his|her|their)\s+(?P<role>{_ROLE_WORDS})"
             rf"(?=\s*[,.;)\u2014]|\s*$)"
         ),
-        name_scan=re.compile(rf"(?:\b(?P<pre>[a-z][\w\-]*)\s+)?(?P<run>{_NAME_RUN})"),
     )
 
 
+_SENTENCE_OPENERS = frozenset('.!?"“”«»:')
 _BEFORE_WINDOW = 300
 _AFTER_WINDOW = 200
 _MAX_VERB_TO_QUOTE = 160
@@ -343,9 +342,11 @@ class _Index:
     """Full names, role→name links and known name words found in the article, by position."""
 
     def __init__(self, paragraphs: Sequence[str]) -> None:
+        self._paragraphs = paragraphs
         self._names: dict[str, tuple[list[tuple[int, int]], list[str]]] = {}
         self._roles: dict[str, tuple[list[tuple[int, int]], list[str]]] = {}
         self._mid_sentence: set[str] = set()  # capitalized words seen inside a sentence
+        self._links_scanned = False
         for p, text in enumerate(paragraphs):
             self._scan(p, text)
 
@@ -364,15 +365,15 @@ class _Index:
         return entry[1][i - 1] if i > 0 else None
 
     def _scan(self, p: int, text: str) -> None:
-        for m in _rx().name_scan.finditer(text):
-            run = m.group("run").split()
+        for m in _rx().name_at.finditer(text):
+            run = m.group().split()
             titles, name = _clean_run(run)
             if not name:
                 continue
             full = " ".join(name)
-            pos = (p, m.start("run"))
-            before = text[: m.start("run")].rstrip()[-1:]
-            if before and before not in '.!?"“”«»:':
+            pos = (p, m.start())
+            lead = text[max(0, m.start() - 40) : m.start()].rstrip()
+            if lead and lead[-1] not in _SENTENCE_OPENERS:
                 self._mid_sentence.add(run[0])
             self._mid_sentence.update(run[1:])
             if len(_significant(name)) >= 2 and not any(t.lower() in _PRONOUNS for t in name):
@@ -382,16 +383,22 @@ class _Index:
                 phrase = " ".join(titles).lower()
                 for key in {phrase, titles[-1].lower().rstrip(".")}:
                     self._add(self._roles, key, pos, full)
-            pre = m.group("pre")
-            if pre and pre.lower() in _TITLES:
-                self._add(self._roles, pre.lower(), pos, full)
-        for rx in (_rx().link_role_name, _rx().link_name_role):
-            for m in rx.finditer(text):
-                _, name = _clean_run(m.group("name").split())
-                if not name:
-                    continue
-                for key in _role_keys(m.group("role")):
-                    self._add(self._roles, key, (p, m.start()), " ".join(name))
+            pre = lead.rsplit(None, 1)[-1].lower() if lead else ""
+            if pre in _TITLES:  # spokesman Zhao Lijian
+                self._add(self._roles, pre, pos, full)
+
+    def _scan_links(self) -> None:
+        """Appositive role links (``the minister, Karl Weber,``); only needed for roles."""
+        self._links_scanned = True
+        for p, text in enumerate(self._paragraphs):
+            for rx in (_rx().link_role_name, _rx().link_name_role):
+                for m in rx.finditer(text):
+                    _, name = _clean_run(m.group("name").split())
+                    for key in _role_keys(m.group("role")) if name else ():
+                        entry = self._roles.setdefault(key, ([], []))
+                        k = bisect.bisect_right(entry[0], (p, m.start()))
+                        entry[0].insert(k, (p, m.start()))
+                        entry[1].insert(k, " ".join(name))
 
     def full_name(self, name: str, pos: tuple[int, int]) -> str:
         """The latest full name before ``pos`` that ``name`` (one word) is part of."""
@@ -402,6 +409,8 @@ class _Index:
 
     def role_name(self, role: str, pos: tuple[int, int]) -> str | None:
         """The name an earlier appositive or title tied ``role`` to, if any."""
+        if not self._links_scanned:
+            self._scan_links()
         for key in _role_keys(role):
             found = self._latest(self._roles, key, pos)
             if found:
@@ -606,7 +615,7 @@ def _sentence_starts(window: str) -> list[int]:
     """Offsets where sentences start in ``window`` (0 first), skipping abbreviations."""
     starts = [0]
     for m in _SENTENCE_BREAK_RE.finditer(window):
-        word = window[: m.start()].rsplit(None, 1)
+        word = window[max(0, m.start() - 24) : m.start()].rsplit(None, 1)
         last = word[-1].lower() if word else ""
         last = last.lstrip('("“')
         if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
@@ -710,13 +719,13 @@ def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
         if close_at is not None:
             subject = _attribution_after(last_text, close_at, last_text[sl:el], index)
             nxt = paragraphs[pl + 1] if pl + 1 < len(paragraphs) else ""
-            if subject is None and not last_text[close_at + 1 :].strip():
+            if subject is None and close_at + 1 >= _content_end(last_text):
                 subject = (
                     _attribution_after(" " + nxt, 0, "", index) if _DASH_RE.match(nxt) else None
                 )
         if subject is None:
             subject = _attribution_before(first_text, open_at, floor, index)
-        at_start = not first_text[:open_at].strip()
+        at_start = open_at <= _content_start(first_text)
         if subject is None and at_start and p0 > 0:
             prev_text = paragraphs[p0 - 1].rstrip()
             if prev_text.endswith(":"):
@@ -761,6 +770,23 @@ def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
     return result
 
 
+def _content_start(text: str) -> int:
+    """Offset of the first non-space character (len(text) if none)."""
+    m = _NON_SPACE_RE.search(text)
+    return m.start() if m else len(text)
+
+
+def _content_end(text: str) -> int:
+    """Offset just after the last non-space character (bounded look-back)."""
+    end = len(text)
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+_NON_SPACE_RE = re.compile(r"\S")
+
+
 def _candidate_quotations(
     paragraphs: list[str],
 ) -> list[tuple[list[tuple[int, int, int]], int, int | None]]:
@@ -776,7 +802,7 @@ def _candidate_quotations(
         first = True
         for open_at, close_at in pairs:
             seg = _Segment(p, open_at + 1, close_at, open_at, True)
-            if first and carry is not None and not text[:open_at].strip():
+            if first and carry is not None and open_at <= _content_start(text):
                 carry.append(seg)
                 chains.append(carry)
             else:
@@ -786,7 +812,7 @@ def _candidate_quotations(
         if dangling is not None:
             seg = _Segment(p, dangling + 1, len(text), dangling, False)
             continues = p + 1 < len(paragraphs) and _starts_with_open_mark(paragraphs[p + 1])
-            if first and carry is not None and not text[:dangling].strip():
+            if first and carry is not None and dangling <= _content_start(text):
                 carry.append(seg)
                 carry = carry if continues else None
             else:
