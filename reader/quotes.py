@@ -21,19 +21,28 @@ How it works, in four steps (all linear in the text; windows around a quotation 
    counts its words over all parts. So “challenge” and “info war” are not quotations but
    “We will win.” is.
 3. **Attribution.** After the closing mark: ``said Ana Rossi``, ``Rossi added``,
-   ``the minister said``, ``he said``, ``according to X``. (After a quotation ending in a
-   full stop the next word must be lowercase, else it is a new sentence.) Otherwise before
-   the opening mark, in the same sentence: ``Yellen told the Atlantic Council, “…”``,
-   ``Jen Psaki has repeatedly called on China’s leaders to “…”``, ``According to X, “…”``,
-   or a previous paragraph ending in ``X said:``. The subject is the run of capitalized words
-   right before the verb, with leading titles stripped (``White House Press Secretary``,
-   ``Finance Minister``, ``Dr.``); a lowercase phrase is a role (``the minister``).
+   ``the minister said``, ``he said``, ``according to X``, ``— Ana Rossi`` (also as the next
+   paragraph). After a quotation ending in a full stop the next word must be lowercase, else
+   it is a new sentence. Otherwise before the opening mark, in the same sentence:
+   ``Yellen told the Atlantic Council, “…”``, ``Jen Psaki has repeatedly called on China’s
+   leaders to “…”``, ``According to X, “…”``, ``X described it as “…”``, or a previous
+   paragraph ending in ``X said:``. Passive forms (``was said to``) do not count. The subject
+   is the run of capitalized words right before the verb, with leading titles stripped
+   (``White House Press Secretary``, ``Finance Minister``, ``Dr.``); a relative clause
+   (``, who runs a shop,``) is skipped and an appositive role (``Marta Kowalczyk, the chief
+   engineer, said``) gives way to the name; a lowercase phrase is a role (``the minister``).
 4. **Resolution.** A single name (``Zhao``) becomes the latest full name earlier in the article
    whose first or last word it is (``Zhao Lijian``, ``Janet Yellen``). A role becomes the name
-   an earlier appositive tied it to (``the minister, Karl Weber,``, ``Ana Rossi, the mayor``,
-   ``Finance Minister Karl Weber``), else stays the role text. ``he``/``she``/``they`` become
-   the last named speaker. A quotation with no attribution right after an attributed one in
-   the same paragraph takes its speaker.
+   an earlier appositive or title tied it to (``the minister, Karl Weber,``, ``Ana Rossi, the
+   mayor``, ``Finance Minister Karl Weber``), else stays the role text (``the minister``).
+   ``he``/``she``/``they`` become, in order: the person the nearest earlier sentence of the
+   same paragraph is about (the subject of a speech verb, else its first plausible name: a
+   full name, or a single capitalized word known as a name elsewhere, not after
+   ``the``/``in``/…); else the previous quotation's speaker in that paragraph; else, for a
+   quotation opening its paragraph, the person the previous paragraph (if it has no quote
+   marks) is about; else the last named speaker. A quotation with no attribution takes the
+   speaker of the previous quotation in the same paragraph, else the name that is the
+   subject of a speech verb earlier in that paragraph (``Brekke said … “…”``), else None.
 
 The quotation text is the words inside the marks, trimmed of surrounding spaces and of a
 trailing comma (``“…,” he said`` gives ``…``); other punctuation is kept.
