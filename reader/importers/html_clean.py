@@ -251,3 +251,42 @@ def max_depth(root: HtmlElement) -> int:
 
 # libxml2 stops building the tree past this nesting and discards what lies deeper.
 PARSER_DEPTH_LIMIT = 250
+
+
+# Narrower than _CHROME_WORDS: boxes that sit *inside* an article container.
+_INLINE_CHROME = re.compile(
+    r"(?:^|[\s_-])(?:cookie|cookies|consent|share|sharing|social|sharebar|share-bar|"
+    r"related|newsletter|comments?|disqus)(?:$|[\s_-])",
+    re.I,
+)
+
+
+def _norm_words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())
+
+
+def _link_share(el: HtmlElement) -> float:
+    """Share of an element's text that sits in links (1.0 for text-free boxes)."""
+    total = len(" ".join(el.text_content().split()))
+    if not total:
+        return 1.0
+    linked = sum(len(" ".join(a.text_content().split())) for a in el.iterdescendants("a"))
+    return linked / total
+
+
+def clean_article(fragment: HtmlElement, title: str) -> None:
+    """Tidy the chosen article subtree in place: drop share bars, related lists, comment
+    threads, newsletter and cookie boxes left inside it, and a heading repeating the title."""
+    for el in list(fragment.iter()):
+        if not isinstance(el, HtmlElement) or el is fragment or el.getparent() is None:
+            continue
+        names = f"{el.get('class', '')} {el.get('id', '')}".strip()
+        if names and _INLINE_CHROME.search(names) and _link_share(el) > 0.5:
+            el.drop_tree()
+    title_words = _norm_words(title)
+    if not title_words:
+        return
+    for heading in fragment.iter("h1", "h2"):
+        if _norm_words(heading.text_content()) == title_words:
+            heading.drop_tree()
+        break  # only the first heading can be a repeated title

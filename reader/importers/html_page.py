@@ -7,6 +7,7 @@ converts only that subtree to Markdown with html2text. See docs/extraction.md.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from urllib.parse import urljoin
 
@@ -18,6 +19,7 @@ from lxml.html import HtmlElement
 from reader.errors import ImportFailed
 from reader.importers.html_clean import (
     PARSER_DEPTH_LIMIT,
+    clean_article,
     decode_html,
     max_depth,
     parse_document,
@@ -62,17 +64,22 @@ def _serialize(el: HtmlElement) -> str:
     return lxml.html.tostring(el, encoding="unicode", method="html")
 
 
-def _readability_html(root: HtmlElement, url: str | None) -> str:
-    """The article HTML readability-lxml picks from a pre-cleaned page, or ``""``."""
+def _article_html(root: HtmlElement, url: str | None, title: str) -> str:
+    """The article HTML picked from a pre-cleaned page and tidied, or ``""``."""
     article = extract_article_html(_serialize(root))
-    if not url or not article:
-        return article
+    if not article:
+        return ""
     try:
         fragment = lxml.html.fragment_fromstring(article, create_parent="div")
-        fragment.rewrite_links(lambda link: link if link.startswith("#") else urljoin(url, link))
-        return _serialize(fragment)
-    except (ValueError, lxml.etree.LxmlError):  # a malformed URL: keep the links as they are
+    except (lxml.etree.LxmlError, ValueError):
         return article
+    clean_article(fragment, title)
+    if url:
+        with contextlib.suppress(ValueError):  # a malformed URL: keep the links as they are
+            fragment.rewrite_links(
+                lambda link: link if link.startswith("#") else urljoin(url, link)
+            )
+    return _serialize(fragment)
 
 
 def _word_count(markdown: str) -> int:
@@ -118,7 +125,7 @@ def _parse(
     title = choose_title(md, headings[:200], h1_texts)
 
     strip_chrome(root, mode="light")
-    article_html = _readability_html(root, md.url)
+    article_html = _article_html(root, md.url, title)
     markdown = _markdown(article_html) if article_html else ""
     if _word_count(markdown) < _MIN_WORDS:
         markdown = _body_fallback(root)
