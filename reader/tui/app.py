@@ -351,16 +351,16 @@ class ReaderApp(App[None]):
         self.view.set_query(text)
         self._show_rows()
 
-    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
+    def on_filter_bar_query_changed(self, event: FilterBar.QueryChanged) -> None:
         """Filter as the user types."""
         self._set_query(event.text)
 
-    def on_filter_bar_done(self, event: FilterBar.Done) -> None:
+    def on_filter_bar_query_done(self, event: FilterBar.QueryDone) -> None:
         """Keep the filter and go back to the list."""
         self.filter_bar.close()
         self._focus_pane("list")
 
-    def on_filter_bar_cancelled(self, event: FilterBar.Cancelled) -> None:
+    def on_filter_bar_query_cancelled(self, event: FilterBar.QueryCancelled) -> None:
         """Clear the filter and go back to the list."""
         self.filter_bar.close()
         self._set_query("")

@@ -1,8 +1,8 @@
 """The filter bar: a one-line search box under the panes, opened with ``/``.
 
-Owns ``FilterBar``. It filters as you type (posting ``FilterBar.Changed`` on every edit),
-``enter`` keeps the filter and returns to the list (``FilterBar.Done``), ``escape`` clears
-the filter and closes the bar (``FilterBar.Cancelled``). The query language is described
+Owns ``FilterBar``. It filters as you type (posting ``FilterBar.QueryChanged`` on every edit),
+``enter`` keeps the filter and returns to the list (``FilterBar.QueryDone``), ``escape`` clears
+the filter and closes the bar (``FilterBar.QueryCancelled``). The query language is described
 in ``reader.query``.
 """
 
@@ -30,17 +30,17 @@ class FilterBar(Input):
     }
     """
 
-    class Changed(Message):
+    class QueryChanged(Message):
         """The query text changed (as typed)."""
 
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
 
-    class Done(Message):
+    class QueryDone(Message):
         """The user pressed enter: keep the filter."""
 
-    class Cancelled(Message):
+    class QueryCancelled(Message):
         """The user pressed escape: clear the filter."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -69,13 +69,13 @@ class FilterBar(Input):
     def on_input_changed(self, event: Input.Changed) -> None:
         """Filter as you type."""
         event.stop()
-        self.post_message(self.Changed(event.value))
+        self.post_message(self.QueryChanged(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Keep the filter."""
         event.stop()
-        self.post_message(self.Done())
+        self.post_message(self.QueryDone())
 
     def action_cancel(self) -> None:
         """Clear the filter."""
-        self.post_message(self.Cancelled())
+        self.post_message(self.QueryCancelled())
