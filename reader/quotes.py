@@ -22,7 +22,8 @@ How it works, in four steps (all linear in the text; windows around a quotation 
    “We will win.” is.
 3. **Attribution.** After the closing mark: ``said Ana Rossi``, ``Rossi added``,
    ``the minister said``, ``he said``, ``according to X``, ``— Ana Rossi`` (also as the next
-   paragraph). After a quotation ending in a full stop the next word must be lowercase, else
+   paragraph), ``said branch manager Denise Okoro``, or a pull quote's caption
+   (``“…” Martin Ashby, chair``). After a quotation ending in a full stop the next word must be lowercase, else
    it is a new sentence. Otherwise before the opening mark, in the same sentence:
    ``Yellen told the Atlantic Council, “…”``, ``Jen Psaki has repeatedly called on China’s
    leaders to “…”``, ``According to X, “…”``, ``X described it as “…”``, or a previous
@@ -166,7 +167,11 @@ _TITLES = {
         "Coach Manager Leader Head Editor Analyst Economist Founder Co-founder Executive "
         "Deputy Vice Undersecretary Secretary-General Attorney Counsel Lawyer Spokesmen "
         "Adviser Advisor Envoy Councillor Councilor Councilwoman Councilman Speaker Whip "
-        "Dean Rector Chancellor Provost Auditor Treasurer Comptroller Prosecutor"
+        "Dean Rector Chancellor Provost Auditor Treasurer Comptroller Prosecutor "
+        "Architect Engineer Librarian Historian Author Writer Novelist Artist Photographer "
+        "Designer Scientist Researcher Biologist Physician Doctor Nurse Teacher Principal "
+        "Curator Activist Farmer Chef Owner Organizer Organiser Resident Volunteer Consultant "
+        "Strategist Reporter Journalist Correspondent Columnist Critic Pastor Imam Rabbi Priest"
     )
 }
 _STOP_LEAD = {
@@ -207,6 +212,8 @@ class _NamePatterns:
     """Regexes built on the uppercase-letter class; compiled on first use (costly to compile)."""
 
     name_at: re.Pattern[str]
+    described_name: re.Pattern[str]
+    caption: re.Pattern[str]
     token: re.Pattern[str]
     role_at: re.Pattern[str]
     link_role_name: re.Pattern[str]
@@ -217,6 +224,10 @@ class _NamePatterns:
 def _rx() -> _NamePatterns:
     return _NamePatterns(
         name_at=re.compile(_NAME_RUN),
+        described_name=re.compile(
+            rf"(?:(?!the\b|a\b|an\b)[a-z][\w\-]*\s+){{1,4}}(?P<name>{_NAME_RUN})"
+        ),
+        caption=re.compile(rf"\s*(?P<name>{_NAME_RUN})\s*(?:,[^.!?]*)?\.?\s*$"),
         token=re.compile(_TOK),
         role_at=re.compile(
             rf"(?P<art>the|a|an|The|A|An)\s+(?P<role>{_ROLE_WORDS})"
@@ -233,7 +244,6 @@ def _rx() -> _NamePatterns:
     )
 
 
-_SENTENCE_OPENERS = frozenset('.!?"“”«»:')
 _BEFORE_WINDOW = 300
 _AFTER_WINDOW = 200
 _MAX_VERB_TO_QUOTE = 160
@@ -354,7 +364,6 @@ class _Index:
         self._paragraphs = paragraphs
         self._names: dict[str, tuple[list[tuple[int, int]], list[str]]] = {}
         self._roles: dict[str, tuple[list[tuple[int, int]], list[str]]] = {}
-        self._mid_sentence: set[str] = set()  # capitalized words seen inside a sentence
         self._links_scanned = False
         for p, text in enumerate(paragraphs):
             self._scan(p, text)
@@ -382,9 +391,6 @@ class _Index:
             full = " ".join(name)
             pos = (p, m.start())
             lead = text[max(0, m.start() - 40) : m.start()].rstrip()
-            if lead and lead[-1] not in _SENTENCE_OPENERS:
-                self._mid_sentence.add(run[0])
-            self._mid_sentence.update(run[1:])
             if len(_significant(name)) >= 2 and not any(t.lower() in _PRONOUNS for t in name):
                 self._add(self._names, name[0], pos, full)
                 self._add(self._names, name[-1], pos, full)
@@ -436,7 +442,7 @@ class _Index:
         word = words[0]
         if word.lower() in _STOP_LEAD or word.lower() in _PRONOUNS:
             return False
-        return word in self._names or word in self._mid_sentence
+        return word in self._names  # part of a full name seen in the article
 
 
 def _significant(name: list[str]) -> list[str]:
@@ -582,6 +588,11 @@ def _subject_after_verb(text: str, pos: int) -> _Subject | None:
             return ("name", " ".join(name))
         if titles:
             return ("role", " ".join(titles))
+    m = _rx().described_name.match(text, pos)  # said branch manager Denise Okoro
+    if m:
+        _, name = _clean_run(m.group("name").split())
+        if name:
+            return ("name", " ".join(name))
     return None
 
 
@@ -596,6 +607,11 @@ def _attribution_after(text: str, end: int, quoted: str, index: _Index) -> _Subj
     m = _DASH_RE.match(window)
     if m and m.end() < len(window) and window[m.end()].isupper():  # “…” — Ana Rossi
         return _subject_after_verb(window, m.end())
+    m = _rx().caption.match(window)  # a pull quote's caption: “…” Ana Rossi, mayor
+    if m and len(window) < _AFTER_WINDOW and not _VERB_RE.search(window):
+        _, name = _clean_run(m.group("name").split())
+        if name and (len(_significant(name)) >= 2 or index.plausible(name)):
+            return ("name", " ".join(name))
     first = window.lstrip(" \t,\u2014\u2013-")
     if first[:1] in ".!?":
         return None

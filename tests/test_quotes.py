@@ -283,6 +283,29 @@ def test_particle_names_resolve() -> None:
     assert only(paras).speaker == "Joris van Dijk"
 
 
+def test_pull_quote_caption_after_the_quote() -> None:
+    para = "“We spent years buying queens from abroad for more honey.” Martin Ashby, chair"
+    assert only([para]).speaker == "Martin Ashby"
+
+
+def test_inverted_verb_with_lowercase_role_before_name() -> None:
+    para = "“I have never seen anything like it,” said branch manager Denise Okoro."
+    assert only([para]).speaker == "Denise Okoro"
+
+
+def test_profession_title_stripped() -> None:
+    para = "Architect Sanjay Mehta said, “We wanted them to know exactly where they were.”"
+    assert only([para]).speaker == "Sanjay Mehta"
+
+
+def test_sentence_initial_common_word_is_not_a_name() -> None:
+    paras = [
+        "“Bees adapt to the place they live in,” said Dr Nadia Karim.",
+        "Local bees are not a magic fix, she said. “But the notes are genuinely useful,” she said.",
+    ]
+    assert speakers(paras)[1][1] == "Nadia Karim"
+
+
 # ------------------------------------------------------------------ quote marks
 
 
