@@ -106,10 +106,9 @@ def _build_upper_class() -> str:
 
 _UP = _build_upper_class()
 # A capitalized name word: O’Brien and Jean-Luc yes, the possessive in Zhao’s no; initials "J."
-_TOK = (
-    rf"(?:[{_UP}](?:\.[{_UP}])*\.(?=\s+[{_UP}])"  # initials: J. Smith, U.S. Treasury
-    rf"|[{_UP}][^\W\d_]{{0,3}}\.(?=\s+[{_UP}])"  # short abbreviations: Dr. Rossi
-    rf"|[{_UP}](?:[\w\-]|[’'](?=[^\W\d_]{{2}}))*)"
+_TOK = (  # one capital, then: initials (J. Smith, U.S.), Dr. Rossi, or the rest of a word
+    rf"[{_UP}](?:(?:\.[{_UP}])*\.(?=\s+[^\W\d_])|[^\W\d_]{{0,3}}\.(?=\s+[^\W\d_])"
+    rf"|(?:[\w\-]|[’'](?=[^\W\d_]{{2}}))*)"
 )
 _PARTICLE = r"(?:de|da|di|du|del|della|der|den|van|von|la|le|bin|ibn|al|dos|das|y)"
 _PARTICLE_SET = set(_PARTICLE.strip("(?:)").split("|"))
@@ -216,8 +215,6 @@ class _NamePatterns:
     caption: re.Pattern[str]
     token: re.Pattern[str]
     role_at: re.Pattern[str]
-    link_role_name: re.Pattern[str]
-    link_name_role: re.Pattern[str]
 
 
 @functools.cache
@@ -233,11 +230,18 @@ def _rx() -> _NamePatterns:
             rf"(?P<art>the|a|an|The|A|An)\s+(?P<role>{_ROLE_WORDS})"
             rf"(?:,\s+(?P<name>{_NAME_RUN}))?"
         ),
-        link_role_name=re.compile(
+    )
+
+
+@functools.cache
+def _link_rx() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Appositive patterns (``the minister, Karl Weber,`` / ``Ana Rossi, the mayor``)."""
+    return (
+        re.compile(
             rf"\b(?:the|The|a|A|an|its|his|her|their)\s+(?P<role>{_ROLE_WORDS}),\s+"
             rf"(?P<name>{_NAME_RUN})(?=\s*[,.;)\u2014]|\s+{_VERBS}\b)"
         ),
-        link_name_role=re.compile(
+        re.compile(
             rf"(?P<name>{_NAME_RUN}),\s+(?:the|a|an|its|his|her|their)\s+(?P<role>{_ROLE_WORDS})"
             rf"(?=\s*[,.;)\u2014]|\s*$)"
         ),
@@ -406,7 +410,7 @@ class _Index:
         """Appositive role links (``the minister, Karl Weber,``); only needed for roles."""
         self._links_scanned = True
         for p, text in enumerate(self._paragraphs):
-            for rx in (_rx().link_role_name, _rx().link_name_role):
+            for rx in _link_rx():
                 for m in rx.finditer(text):
                     _, name = _clean_run(m.group("name").split())
                     for key in _role_keys(m.group("role")) if name else ():
