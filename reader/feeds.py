@@ -189,6 +189,10 @@ def _apply_entry_metadata(parsed: ParsedArticle, entry: Any, site: str | None) -
     parsed.author = clean_line(entry.get("author")) or parsed.author
     parsed.published = _published(entry) or parsed.published
     parsed.site = parsed.site or site
+    if not parsed.summary:
+        summary = clean_line(html.unescape(_TAG.sub(" ", entry.get("summary") or "")))
+        if summary and _words(summary) <= 80:  # a teaser, not the whole text again
+            parsed.summary = summary
     link = _link(entry)
     if link:
         parsed.url = link

@@ -116,6 +116,7 @@ def test_rss_full_content_is_imported_without_fetching_pages(
     assert article.author == "Morwenna Hale"
     assert article.published == "2024-05-06T07:15:00"
     assert article.site == "Pellow Gazette"
+    assert article.summary == "A short teaser for Harbour wall repairs finish early."
     body = library.body(article.id) or ""
     assert "Wenna Trask" in body and "drive belt" in body
     assert article.word_count > 150
