@@ -18,6 +18,7 @@ from reader.cli import (
     feed_commands,
     highlight_commands,
     maintenance,
+    migrate_commands,
 )
 from reader.cli.common import ReaderGroup, db_option_callback
 
@@ -54,6 +55,7 @@ for module in (
     feed_commands,
     highlight_commands,
     maintenance,
+    migrate_commands,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)
