@@ -392,10 +392,12 @@ def fetch_parallel(
         except ReaderError as err:
             return err
 
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
     try:
-        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-            yield from pool.map(work, urls)
+        yield from pool.map(work, urls)
     finally:
+        # On Ctrl-C or an early stop, drop the queued downloads instead of waiting for them.
+        pool.shutdown(wait=False, cancel_futures=True)
         client.close()
 
 
