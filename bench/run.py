@@ -1,0 +1,688 @@
+"""The benchmark of issue "Fast at 10,000 and 50,000 articles": one command, one table.
+
+Usage::
+
+    python bench/run.py --sizes 1000,10000[,50000] [--quick] [--runs N] [--json out.json]
+
+Owns the measurements and the table. Every figure is a median of several runs, next to a
+reference measured in the same run and the ratio to it:
+
+* cold start: ``reader --db LIB`` in a 120x40 pseudo-terminal until the first list row's
+  title is on screen, against ``bench/minimal_app.py`` (one line, exits after its first frame);
+* key latency, in-process (``App.run_test`` + ``Pilot``): ``await pilot.press(key)`` then
+  ``await pilot.pause()`` (and, when opening an article, the background layout worker),
+  against a key nothing is bound to;
+* ``Library.set_bookmarked`` alone; import throughput (``import_paths`` with 2 and 1 workers
+  against html2text on one core) and whether the parallel import stored exactly what the
+  serial one did; export of 10,000 highlights to each format (against ``json.dumps`` of the
+  same highlights); peak RSS (VmHWM) of a process that opens the library, builds the list
+  model and search index and shows the list (against the minimal app in the same harness).
+
+Synthetic libraries come from ``bench/synthetic.py`` and are cached by size and seed.
+No assertion here fails on speed: the table says "ok"/"SLOW" against the issue's targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
+
+import synthetic  # noqa: E402
+from pty_timing import time_to_marker  # noqa: E402
+
+ROW_NAMES = (
+    "cold start (pty, first screen)",
+    "key j: next article in list",
+    "open article 5,000 words",
+    "open article 20,000 words",
+    "space: page down in article",
+    "filter: first keystroke (index)",
+    "filter: text keystroke",
+    "filter: tag: keystroke",
+    "key b: bookmark (with write)",
+    "Library.set_bookmarked alone",
+    "peak RSS (list + index)",
+    "import 2 workers",
+    "import 1 worker",
+    "html2text 1 core",
+    "export markdown",
+    "export json",
+    "export csv",
+    "export obsidian",
+)
+"""Every row the table can hold (``tests/test_bench_quick.py`` checks they are printed)."""
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    name: str
+    size: str
+    unit: str  # "ms", "s", "MB", "pages/s"
+    median: float
+    p95: float | None = None
+    reference: float | None = None
+    reference_label: str = ""
+    target: str = ""
+    ok: bool | None = None
+    samples: int = 0
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        """median / reference (for pages/s: median / reference too)."""
+        if self.reference in (None, 0):
+            return None
+        return self.median / self.reference  # type: ignore[operator]
+
+
+@dataclass
+class Report:
+    """Everything measured, for the table and ``--json``."""
+
+    machine: dict[str, str]
+    rows: list[Row] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def p95(values: Sequence[float]) -> float:
+    """The 95th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def log(message: str) -> None:
+    """Progress on stderr (the table goes to stdout)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- machine ------------------------------------------------------------------------------------
+def machine_info() -> dict[str, str]:
+    """CPU model, cores, Python and Textual versions."""
+    cpu = platform.processor() or "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    import textual
+
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count() or 1),
+        "python": platform.python_version(),
+        "textual": textual.__version__,
+        "platform": platform.platform(),
+    }
+
+
+# -- working copies ---------------------------------------------------------------------------------
+@contextlib.contextmanager
+def working_copy(library: Path):
+    """A copy of the library file beside a symlink to its (read-only here) bodies, so
+    bookmarks and reading positions written by a measurement never touch the cache."""
+    with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
+        copy = Path(tmp) / library.name
+        shutil.copy2(library, copy)
+        bodies = library.with_name(library.stem + ".bodies")
+        (Path(tmp) / bodies.name).symlink_to(bodies, target_is_directory=True)
+        yield copy
+
+
+# -- cold start ------------------------------------------------------------------------------------
+def first_row_title(library: Path) -> str:
+    """The title the list shows first (the marker of a complete first screen)."""
+    from reader.store import Library
+    from reader.tui.library_view import LibraryView
+
+    with Library(library) as lib:
+        view = LibraryView(lib, sort=str(lib.get_setting("sort", "added")))
+        return view.rows[0].title
+
+
+def measure_cold_start(library: Path, size: int, runs: int) -> Row:
+    """reader --db LIB vs the minimal app, interleaved, both in a 120x40 pty."""
+    marker = first_row_title(library)[:16]
+    env = dict(os.environ, READER_BENCH_EXIT_AFTER_FIRST_FRAME="1")
+    reader_argv = [sys.executable, "-m", "reader", "--db", str(library)]
+    minimal_argv = [sys.executable, str(BENCH_DIR / "minimal_app.py")]
+    ours, reference = [], []
+    with working_copy(library) as copy:
+        reader_argv[-1] = str(copy)
+        time_to_marker(minimal_argv, "MINIMAL-APP-READY", env=env)  # warm the file cache
+        time_to_marker(reader_argv, marker, env=env, grace=0.5)
+        for _ in range(runs):
+            reference.append(time_to_marker(minimal_argv, "MINIMAL-APP-READY", env=env))
+            ours.append(time_to_marker(reader_argv, marker, env=env, grace=0.5))
+    med, ref = statistics.median(ours), statistics.median(reference)
+    limit = 1.5 if size <= 10_000 else 2.0
+    return Row(
+        ROW_NAMES[0],
+        f"{size:,}",
+        "s",
+        med,
+        p95(ours),
+        ref,
+        "minimal app",
+        f"<= {limit}x",
+        med / ref <= limit,
+        len(ours),
+    )
+
+
+# -- key latency -----------------------------------------------------------------------------------
+async def _key_latencies(library: Path, presses: int) -> dict[str, list[float]]:
+    from reader.store import Library
+    from reader.tui.app import ReaderApp
+
+    results: dict[str, list[float]] = {}
+    lib = Library(library)
+    app = ReaderApp(lib, library_label="bench")
+    perf = time.perf_counter
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        pane = app.list_pane
+
+        async def settle() -> None:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+        async def timed(key: str, *, workers: bool = False) -> float:
+            start = perf()
+            await pilot.press(key)
+            await pilot.pause()
+            if workers:
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            return perf() - start
+
+        # reference: a key nothing is bound to
+        pane.focus()
+        await settle()
+        results["noop"] = [await timed("x") for _ in range(presses)]
+
+        # j in the list (each move previews the next article)
+        pane.highlighted = 0
+        await settle()
+        results["j"] = [await timed("j", workers=True) for _ in range(presses)]
+
+        # opening long articles: put the cursor just above one, then time the move onto it
+        rows = app.view.rows
+        for key, low, high in (("open5k", 4500, 6000), ("open20k", 18000, 1 << 30)):
+            targets = [i for i, a in enumerate(rows) if low <= a.word_count <= high and i > 0]
+            samples = []
+            for n in range(presses if targets else 0):
+                index = targets[n % len(targets)]
+                pane.highlighted = index - 1
+                await settle()
+                samples.append(await timed("j", workers=True))
+            results[key] = samples
+
+        # paging through a 20,000-word article
+        long_rows = [i for i, a in enumerate(rows) if a.word_count >= 18000]
+        pane.highlighted = long_rows[0] if long_rows else 0
+        await settle()
+        await pilot.press("enter")
+        await settle()
+        samples = []
+        for n in range(presses):
+            if n and n % 15 == 0:
+                await pilot.press("g")
+                await settle()
+            samples.append(await timed("space"))
+        results["space"] = samples
+        await pilot.press("escape")
+        await settle()
+
+        # the filter bar: the very first keystroke builds the search index
+        pane.focus()
+        await pilot.press("slash")
+        await settle()
+        results["filter_first"] = [await timed("c")]
+        await pilot.press("escape")
+        await settle()
+
+        tag = max(lib.all_tags().items(), key=lambda kv: kv[1])[0]
+        for key, text in (("filter_text", "climate river"), ("filter_tag", f"tag:{tag}")):
+            samples = []
+            while len(samples) < presses:
+                pane.focus()
+                await pilot.press("slash")
+                await settle()
+                for char in text:
+                    samples.append(await timed(char))
+                await pilot.press("escape")
+                await settle()
+            results[key] = samples[:presses]
+
+        # bookmark toggles (written to disk before the key returns)
+        pane.focus()
+        pane.highlighted = 0
+        await settle()
+        results["b"] = [await timed("b") for _ in range(presses)]
+    lib.close()
+    return results
+
+
+def measure_set_bookmarked(library: Path, presses: int) -> list[float]:
+    """``Library.set_bookmarked`` alone (lock, re-read check, atomic write)."""
+    from reader.store import Library
+
+    samples = []
+    with Library(library) as lib:
+        article = lib.articles()[0]
+        state = article.bookmarked
+        for _ in range(presses):
+            state = not state
+            start = time.perf_counter()
+            lib.set_bookmarked(article.id, state)
+            samples.append(time.perf_counter() - start)
+    return samples
+
+
+def measure_keys(library: Path, size: int, presses: int) -> list[Row]:
+    """All per-key rows for one library."""
+    with working_copy(library) as copy:
+        results = asyncio.run(_key_latencies(copy, presses))
+        results["set_bookmarked"] = measure_set_bookmarked(copy, presses)
+    ref = statistics.median(results["noop"]) * 1000
+    label = "unbound key"
+    rows = []
+    for key, name, med_target, p95_target in (
+        ("j", ROW_NAMES[1], 50, 100),
+        ("open5k", ROW_NAMES[2], 50, 100),
+        ("open20k", ROW_NAMES[3], 50, 100),
+        ("space", ROW_NAMES[4], 50, 100),
+        ("filter_first", ROW_NAMES[5], 30, None),
+        ("filter_text", ROW_NAMES[6], 30, None),
+        ("filter_tag", ROW_NAMES[7], 30, None),
+        ("b", ROW_NAMES[8], 30, None),
+        ("set_bookmarked", ROW_NAMES[9], 30, None),
+    ):
+        samples = [s * 1000 for s in results.get(key, [])]
+        if not samples:
+            rows.append(Row(name, f"{size:,}", "ms", float("nan"), note="no such article"))
+            continue
+        med, high = statistics.median(samples), p95(samples)
+        target = f"<= {med_target} ms" + (f", p95 <= {p95_target}" if p95_target else "")
+        ok = med <= med_target and (p95_target is None or high <= p95_target)
+        rows.append(
+            Row(
+                name,
+                f"{size:,}",
+                "ms",
+                med,
+                high,
+                ref if key != "set_bookmarked" else None,
+                label if key != "set_bookmarked" else "",
+                target,
+                ok,
+                len(samples),
+            )
+        )
+    return rows
+
+
+# -- peak memory -------------------------------------------------------------------------------------
+_RSS_PROBE = """
+import asyncio, sys
+from pathlib import Path
+
+def vmhwm():
+    for line in Path('/proc/self/status').read_text().splitlines():
+        if line.startswith('VmHWM:'):
+            return int(line.split()[1]) / 1024
+    return float('nan')
+
+async def main(target):
+    if target == 'minimal':
+        sys.path.insert(0, {bench!r})
+        from minimal_app import MinimalApp
+        app = MinimalApp()
+        app.on_mount = lambda: None
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+    else:
+        from reader.store import Library
+        from reader.tui.app import ReaderApp
+        lib = Library(target)
+        app = ReaderApp(lib, library_label='bench')
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            app.view.set_query('climate')  # builds the search index
+            app.view.set_query('')
+            app._show_rows()
+            await pilot.pause()
+    print(f'VMHWM {{vmhwm():.1f}}')
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+def _probe_rss(target: str) -> float:
+    code = _RSS_PROBE.format(bench=str(BENCH_DIR))
+    out = subprocess.run(
+        [sys.executable, "-c", code, target], capture_output=True, text=True, timeout=900
+    )
+    for line in out.stdout.splitlines():
+        if line.startswith("VMHWM "):
+            return float(line.split()[1])
+    raise RuntimeError(f"RSS probe failed: {out.stderr.strip()[-500:]}")
+
+
+def measure_rss(library: Path, size: int, runs: int) -> Row:
+    """Peak RSS of a process showing the list with the search index built."""
+    with working_copy(library) as copy:
+        ours = [_probe_rss(str(copy)) for _ in range(runs)]
+    reference = [_probe_rss("minimal") for _ in range(runs)]
+    limit = 200 if size <= 10_000 else 500
+    med = statistics.median(ours)
+    return Row(
+        ROW_NAMES[10],
+        f"{size:,}",
+        "MB",
+        med,
+        max(ours),
+        statistics.median(reference),
+        "minimal app",
+        f"<= {limit} MB",
+        med <= limit,
+        len(ours),
+    )
+
+
+# -- import ------------------------------------------------------------------------------------------
+def _library_snapshot(path: Path) -> list[tuple[str, str, str]]:
+    from reader.store import Library
+
+    with Library(path) as lib:
+        return [(a.id, a.title, lib.body(a.id) or "") for a in lib.articles()]
+
+
+def measure_import(pages: int, runs: int) -> tuple[list[Row], bool]:
+    """Pages/s of import_paths with 2 and 1 workers vs html2text on one core."""
+    import html2text
+
+    from reader.importing import import_paths
+    from reader.store import Library
+
+    folder = synthetic.write_html_pages(pages)
+    files = sorted(folder.glob("*.html"))
+    texts = [f.read_text(encoding="utf-8") for f in files]
+
+    def html2text_once() -> float:
+        start = time.perf_counter()
+        for page in texts:
+            html2text.HTML2Text().handle(page)
+        return len(texts) / (time.perf_counter() - start)
+
+    def import_once(workers: int, keep: Path | None = None) -> float:
+        with tempfile.TemporaryDirectory(prefix="reader-bench-import-") as tmp:
+            lib_path = Path(tmp) / "library.json"
+            start = time.perf_counter()
+            with Library(lib_path) as lib:
+                outcomes = import_paths(lib, [folder], workers=workers)
+            elapsed = time.perf_counter() - start
+            errors = [o for o in outcomes if o.status == "error"]
+            if errors:
+                log(f"  import errors: {len(errors)} e.g. {errors[0].error}")
+            if keep is not None:
+                shutil.copytree(tmp, keep, dirs_exist_ok=True)
+        return len(files) / elapsed
+
+    reference, two, one = [], [], []
+    with tempfile.TemporaryDirectory(prefix="reader-bench-cmp-") as cmp_dir:
+        serial_dir, parallel_dir = Path(cmp_dir) / "serial", Path(cmp_dir) / "parallel"
+        for run in range(runs):
+            reference.append(html2text_once())
+            two.append(import_once(2, parallel_dir if run == 0 else None))
+            one.append(import_once(1, serial_dir if run == 0 else None))
+        identical = _library_snapshot(serial_dir / "library.json") == _library_snapshot(
+            parallel_dir / "library.json"
+        )
+    ref = statistics.median(reference)
+    rows = []
+    for name, samples, target in (
+        (ROW_NAMES[11], two, 1.7),
+        (ROW_NAMES[12], one, None),
+        (ROW_NAMES[13], reference, None),
+    ):
+        med = statistics.median(samples)
+        rows.append(
+            Row(
+                name,
+                f"{len(files):,} pages",
+                "pages/s",
+                med,
+                min(samples),  # the slowest run, shown in the p95 column
+                ref,
+                "html2text",
+                f">= {target}x html2text" if target else "",
+                (med / ref >= target) if target else None,
+                len(samples),
+                note=f"identical: {'yes' if identical else 'no'}" if name == ROW_NAMES[11] else "",
+            )
+        )
+    return rows, identical
+
+
+# -- export -------------------------------------------------------------------------------------------
+def measure_export(library: Path, wanted: int, runs: int) -> list[Row]:
+    """Seconds to export ``wanted`` highlights (or all the library has) to each format."""
+    from reader.export import export_obsidian, export_text
+    from reader.highlights import export_items
+    from reader.store import Library
+
+    with Library(library) as lib:
+        all_items = export_items(lib)
+    items, count = [], 0
+    for article, highlights in all_items:
+        if count >= wanted:
+            break
+        take = highlights[: wanted - count]
+        items.append((article, take))
+        count += len(take)
+    plain = [[asdict(a), [asdict(h) for h in hs]] for a, hs in items]
+    reference = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        json.dumps(plain, ensure_ascii=False, indent=2)
+        reference.append(time.perf_counter() - start)
+    ref = statistics.median(reference)
+    rows = []
+    for fmt, name in (
+        ("markdown", ROW_NAMES[14]),
+        ("json", ROW_NAMES[15]),
+        ("csv", ROW_NAMES[16]),
+        ("obsidian", ROW_NAMES[17]),
+    ):
+        samples = []
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory(prefix="reader-bench-export-") as tmp:
+                start = time.perf_counter()
+                if fmt == "obsidian":
+                    export_obsidian(items, Path(tmp) / "vault")
+                else:
+                    export_text(fmt, items)
+                samples.append(time.perf_counter() - start)
+        rows.append(
+            Row(
+                name,
+                f"{count:,} hl",
+                "s",
+                statistics.median(samples),
+                max(samples),
+                ref,
+                "json.dumps",
+                "",
+                None,
+                len(samples),
+            )
+        )
+    return rows
+
+
+# -- the table --------------------------------------------------------------------------------------------
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if unit == "s":
+        return f"{value:.3f} s"
+    if unit == "ms":
+        return f"{value:.1f} ms"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value:.1f} {unit}"
+
+
+def render_table(report: Report) -> str:
+    """The machine lines and one aligned plain-text table."""
+    m = report.machine
+    lines = [
+        f"machine: {m['cpu']}, {m['cores']} cores; Python {m['python']}; Textual {m['textual']}",
+        f"platform: {m['platform']}",
+        "",
+    ]
+    header = ("measurement", "size", "median", "p95/worst", "reference", "ratio", "target", "")
+    table = [header]
+    for row in report.rows:
+        ratio = row.ratio
+        ref = _fmt(row.reference, row.unit)
+        if row.reference_label and row.reference is not None:
+            ref = f"{ref} ({row.reference_label})"
+        verdict = "" if row.ok is None else ("ok" if row.ok else "SLOW")
+        if row.note:
+            verdict = f"{verdict} {row.note}".strip()
+        table.append(
+            (
+                row.name,
+                row.size,
+                _fmt(row.median, row.unit),
+                _fmt(row.p95, row.unit),
+                ref,
+                "-" if ratio is None else f"{ratio:.2f}x",
+                row.target,
+                verdict,
+            )
+        )
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    for n, cells in enumerate(table):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# -- main -------------------------------------------------------------------------------------------------
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="library sizes, comma separated")
+    parser.add_argument("--quick", action="store_true", help="tiny CI run (< 60 s)")
+    parser.add_argument("--runs", type=int, default=None, help="runs per figure (default 5)")
+    parser.add_argument("--presses", type=int, default=None, help="key presses (default 25)")
+    parser.add_argument("--import-pages", type=int, default=None, help="default 1000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache-dir", type=Path, default=None, help="built libraries go here")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--only",
+        default="start,keys,rss,import,export",
+        help="comma separated parts to run (start,keys,rss,import,export)",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes = "200"
+        args.runs = args.runs or 3
+        args.presses = args.presses or 4
+        args.import_pages = args.import_pages or 50
+    args.runs = args.runs or 5
+    args.presses = args.presses or 25
+    args.import_pages = args.import_pages or 1000
+    args.size_list = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    args.parts = {p.strip() for p in args.only.split(",")}
+    return args
+
+
+def run(args: argparse.Namespace, on_row: Callable[[Row], None] | None = None) -> Report:
+    """Build the libraries and take every measurement."""
+    report = Report(machine_info())
+
+    def add(rows: Sequence[Row]) -> None:
+        for row in rows:
+            report.rows.append(row)
+            if on_row:
+                on_row(row)
+
+    libraries: dict[int, Path] = {}
+    for size in args.size_list:
+        log(f"library of {size:,} articles ...")
+        path, built = synthetic.build_library(size, args.seed, args.cache_dir, progress=log)
+        libraries[size] = path
+        if built is not None:
+            report.extra[f"build_seconds_{size}"] = round(built, 1)
+            log(f"  built in {built:.1f} s")
+        if "start" in args.parts:
+            log("  cold start ...")
+            add([measure_cold_start(path, size, args.runs)])
+        if "keys" in args.parts:
+            log("  key latency ...")
+            add(measure_keys(path, size, args.presses))
+        if "rss" in args.parts:
+            log("  peak RSS ...")
+            add([measure_rss(path, size, min(args.runs, 3))])
+    if "import" in args.parts:
+        log(f"import of {args.import_pages} pages ...")
+        rows, identical = measure_import(args.import_pages, min(args.runs, 3))
+        report.extra["import_identical"] = identical
+        add(rows)
+    if "export" in args.parts and libraries:
+        largest = libraries[max(libraries)]
+        log("export ...")
+        add(measure_export(largest, 10_000, min(args.runs, 3)))
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run, print the table (and the import identity line), write --json."""
+    args = parse_args(argv)
+    report = run(args, on_row=lambda row: log(f"  {row.name} [{row.size}]: {row.median:.3f}"))
+    print(render_table(report))
+    if "import_identical" in report.extra:
+        print(f"\nidentical: {'yes' if report.extra['import_identical'] else 'no'}")
+    if args.json:
+        data = {
+            "machine": report.machine,
+            "rows": [{**asdict(r), "ratio": r.ratio} for r in report.rows],
+            "extra": report.extra,
+        }
+        args.json.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
