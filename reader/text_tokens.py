@@ -1,0 +1,93 @@
+"""Text folding and word tokenizing shared by the query parser and the search index.
+
+Owns the one definition of "a word" used for searching, so that the words of a query and
+the words of an indexed article always compare equal:
+
+* ``fold(text)`` lower-cases (Unicode case folding), applies compatibility decomposition
+  (NFKD: ligatures, full-width forms and the like become plain letters) and removes Latin,
+  Greek and Cyrillic diacritics, so ``"Café"`` and ``"CAFE"`` both fold to ``"cafe"``.
+  ``fold`` is idempotent: ``fold(fold(x)) == fold(x)``.
+* A word is a maximal run of letters and digits (``[^\\W_]+``) in folded text, cut to
+  ``MAX_TOKEN_LEN`` characters. Punctuation, underscores and other marks separate words,
+  so ``"e-mail"`` is the two words ``e`` and ``mail``.
+
+Nothing here does I/O; every function accepts any ``str`` (including NULs, escapes and
+huge lines) and never raises.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "MAX_TOKEN_LEN",
+    "fold",
+    "fold_value",
+    "phrase_regex",
+    "tokenize",
+    "unique_tokens",
+]
+
+#: Longer words are cut to this many characters, both when indexing and when querying.
+MAX_TOKEN_LEN = 64
+
+# Combining diacritical marks (and their extensions and supplements); removed by ``fold``.
+_DIACRITICS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_DIACRITICS_RE = re.compile(f"[{_DIACRITICS}]+")
+_WORD_RE = re.compile(r"[^\W_]+")
+_SEPARATOR = r"[\W_]+"
+_NOT_WORD_BEFORE = r"(?<![^\W_])"
+_NOT_WORD_AFTER = r"(?![^\W_])"
+
+
+def fold(text: str) -> str:
+    """Return ``text`` case-folded, NFKD-normalized and without diacritics."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    return _DIACRITICS_RE.sub("", decomposed)
+
+
+def fold_value(text: str | None) -> str:
+    """Fold a field value (tag, site, author) and collapse its whitespace to single spaces."""
+    if not text:
+        return ""
+    return " ".join(fold(text).split())
+
+
+def _cut(words: list[str]) -> list[str]:
+    return [w if len(w) <= MAX_TOKEN_LEN else w[:MAX_TOKEN_LEN] for w in words]
+
+
+def tokenize(text: str) -> list[str]:
+    """Return the folded words of ``text`` in order (with repeats)."""
+    words = _WORD_RE.findall(fold(text))
+    if words and max(map(len, words)) > MAX_TOKEN_LEN:
+        words = _cut(words)
+    return words
+
+
+def unique_tokens(text: str) -> set[str]:
+    """Return the set of folded words of ``text`` (what the index stores per article)."""
+    words = set(_WORD_RE.findall(fold(text)))
+    if words and max(map(len, words)) > MAX_TOKEN_LEN:
+        words = set(_cut(list(words)))
+    return words
+
+
+def phrase_regex(tokens: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+    """Return a pattern finding the word sequence ``tokens`` in *folded* text.
+
+    Words must follow each other with only non-word characters between them (spaces,
+    punctuation, line breaks, Markdown emphasis), and must be whole words: ``"tram stop"``
+    matches ``"Tram-stop!"`` but not ``"tram stops"``. A token cut to ``MAX_TOKEN_LEN``
+    matches any longer word that starts with it.
+    """
+    parts = []
+    for token in tokens:
+        part = re.escape(token)
+        if len(token) >= MAX_TOKEN_LEN:
+            part += r"[^\W_]*"
+        parts.append(part)
+    return re.compile(_NOT_WORD_BEFORE + _SEPARATOR.join(parts) + _NOT_WORD_AFTER)
