@@ -111,6 +111,75 @@ def short_id(seed: str, taken: Iterable[str] | set[str] | dict[str, Any]) -> str
         salt += 1
 
 
+_OPTIONAL_TEXT = ("author", "site", "url", "source_path", "published", "summary")
+_FLAGS = ("bookmarked", "read", "unfetched")
+_COUNTS = ("word_count", "reading_minutes", "highlight_count")
+
+
+def _well_typed(a: Article) -> bool:
+    """Whether every field has its type (checked on every load: kept cheap)."""
+    str_ = str
+    return (
+        type(a.title) is str_
+        and type(a.added) is str_
+        and type(a.content_hash) is str_
+        and type(a.tags) is list
+        and (a.author is None or type(a.author) is str_)
+        and (a.site is None or type(a.site) is str_)
+        and (a.url is None or type(a.url) is str_)
+        and (a.source_path is None or type(a.source_path) is str_)
+        and (a.published is None or type(a.published) is str_)
+        and (a.summary is None or type(a.summary) is str_)
+        and type(a.bookmarked) is bool
+        and type(a.read) is bool
+        and type(a.unfetched) is bool
+        and type(a.word_count) is int
+        and type(a.reading_minutes) is int
+        and type(a.highlight_count) is int
+        and type(a.position) in (float, int)
+        and all(type(t) is str_ for t in a.tags)
+    )
+
+
+def _number(value: Any, kind: type) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return kind(value)
+        except (OverflowError, ValueError):  # inf, nan
+            return kind(0)
+    return kind(0)
+
+
+def _coerce(a: Article) -> Article:
+    """An article read from a hand-edited or foreign file, with every field of its type."""
+    a.title = clean_line(str(a.title)) if a.title is not None else "(untitled)"
+    for name in ("added", "content_hash"):
+        value = getattr(a, name)
+        setattr(a, name, value if isinstance(value, str) else "")
+    for name in _OPTIONAL_TEXT:
+        value = getattr(a, name)
+        if value is not None and not isinstance(value, str):
+            setattr(a, name, clean_line(str(value)) or None)
+    tags = a.tags if isinstance(a.tags, list) else [a.tags] if isinstance(a.tags, str) else []
+    a.tags = [clean_tag(str(t)) for t in tags if isinstance(t, str | int | float)]
+    for name in _FLAGS:
+        setattr(a, name, getattr(a, name) is True)
+    for name in _COUNTS:
+        setattr(a, name, max(0, _number(getattr(a, name), int)))
+    a.position = min(1.0, max(0.0, _number(a.position, float)))
+    return a
+
+
+def article_from_record(key: str, doc: dict[str, Any]) -> Article:
+    """The ``Article`` stored under ``key``; fields of a wrong type (a hand-edited or
+    foreign file) are coerced, unknown fields dropped, so a bad record cannot crash us."""
+    try:
+        article = Article(id=key, **doc)
+    except TypeError:  # fields from another version: keep what we know
+        article = Article.from_dict({**doc, "id": key})
+    return article if _well_typed(article) else _coerce(article)
+
+
 class Library:
     """One library file and its bodies. Create with ``Library(path)``; close when done."""
 
@@ -138,7 +207,12 @@ class Library:
     def _open(self) -> None:
         self._storage.refresh()  # raises StoreError for a damaged file
         meta = self._meta_table.get(doc_id="schema")
-        version = int(meta["version"]) if meta else (0 if self.path.exists() else SCHEMA_VERSION)
+        version = meta.get("version") if meta else (0 if self.path.exists() else SCHEMA_VERSION)
+        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+            raise StoreError(
+                f"{self.path}: unreadable schema version {str(version)[:20]!r}; "
+                "restore a backup with `reader restore` (the file was left untouched)"
+            )
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: made by a newer reader (schema {version}; this one reads "
@@ -199,10 +273,7 @@ class Library:
         raw = (self._storage.read() or {}).get("articles", {})
         articles: dict[str, Article] = {}
         for key, doc in raw.items():
-            try:
-                articles[key] = Article(id=key, **doc)
-            except TypeError:  # fields from another version: keep what we know
-                articles[key] = Article.from_dict({**doc, "id": key})
+            articles[key] = article_from_record(key, doc)
         self._articles = articles
         self._by_url = {}
         self._by_hash = {}

@@ -83,6 +83,13 @@ def load_json_file(path: Path) -> dict[str, Any]:
             f"{path}: not a reader library (top level is not an object); "
             "restore a backup with `reader restore` (the file was left untouched)"
         )
+    for name, table in data.items():
+        # Every table is an object of records; anything else would crash TinyDB later.
+        if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
+            raise StoreError(
+                f"{path}: not a reader library (table {str(name)[:40]!r} is not a set of "
+                "records); restore a backup with `reader restore` (the file was left untouched)"
+            )
     return data
 
 
