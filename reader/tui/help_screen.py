@@ -23,6 +23,7 @@ _KEY_NAMES = {
     "backslash": "\\",
     "plus": "+",
     "minus": "-",
+    "equals_sign": "=",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
     "pageup": "pgup",
