@@ -128,7 +128,7 @@ def read(path: Path) -> ExportData:
         highlights = _merge(clips)
         if not highlights:
             continue
-        dates = sorted(h.created for h in highlights if h.created)
+        dates = sorted(c.created for c in clips if c.created)
         data.entries.append(
             Entry(
                 label=f"{name}: {title[:60]}",

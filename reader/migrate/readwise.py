@@ -104,6 +104,6 @@ def read(path: Path) -> ExportData:
     for entry in data.entries:
         if not entry.url:
             entry.markdown = highlights_body(entry.highlights)
-            dates = sorted(h.created for h in entry.highlights if h.created)
-            entry.added = dates[0] if dates else None
+        dates = sorted(h.created for h in entry.highlights if h.created)
+        entry.added = dates[0] if dates else None
     return data
