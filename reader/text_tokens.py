@@ -50,10 +50,16 @@ def fold(text: str) -> str:
 
 
 def fold_value(text: str | None) -> str:
-    """Fold a field value (tag, site, author) and collapse its whitespace to single spaces."""
+    """Fold a field value (tag, site, author) and collapse its whitespace to single spaces.
+
+    Lone surrogates are dropped.
+    """
     if not text:
         return ""
-    return " ".join(fold(text).split())
+    value = " ".join(fold(text).split())
+    if not value.isascii():  # drop lone surrogates (undecodable bytes): they cannot be saved
+        value = value.encode("utf-8", "ignore").decode("utf-8")
+    return value
 
 
 def _cut(words: list[str]) -> list[str]:
