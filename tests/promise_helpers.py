@@ -1,0 +1,179 @@
+"""Helpers for ``test_promises.py``: running ``reader`` as a user would, killing it at
+random moments, and checking that what reaches the terminal is safe.
+
+Nothing here asserts a promise by itself; the tests in ``test_promises.py`` do.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.models import ParsedArticle
+from reader.store import Library
+
+# Every command in these tests must finish well within this many seconds.
+COMMAND_TIMEOUT = 60.0
+
+# Characters that must never reach a terminal from article data: C0 controls (except
+# newline, tab and carriage return), DEL, C1 controls, bidi embeddings/overrides/isolates.
+_FORBIDDEN_CODEPOINTS = frozenset(
+    [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
+    + [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def reader_cmd(db: Path, *args: str) -> list[str]:
+    """The argv of ``reader --db DB ARGS...`` run with this interpreter."""
+    return [sys.executable, "-m", "reader", "--db", str(db), *args]
+
+
+def child_env() -> dict[str, str]:
+    """The environment for a child ``reader``: unbuffered, no colours, no debugging."""
+    env = dict(os.environ)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.pop("READER_DEBUG", None)
+    env.pop("FORCE_COLOR", None)
+    env["TERM"] = "xterm-256color"  # a real terminal type: escapes would be allowed
+    return env
+
+
+def run_reader(
+    db: Path, *args: str, timeout: float = COMMAND_TIMEOUT, cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``reader --db DB ARGS`` to completion, capturing raw stdout/stderr bytes."""
+    return subprocess.run(
+        reader_cmd(db, *args),
+        capture_output=True,
+        timeout=timeout,
+        env=child_env(),
+        cwd=cwd,
+        check=False,
+    )
+
+
+def unsafe_characters(data: bytes) -> list[str]:
+    """Descriptions of every terminal-unsafe byte or character in ``data`` (empty: safe)."""
+    problems: list[str] = []
+    # These bytes are never part of a multi-byte UTF-8 sequence, so search the raw bytes.
+    # (A C1 control such as CSI is U+009B, b"\xc2\x9b" in UTF-8: judged after decoding.)
+    for raw, name in ((b"\x1b", "ESC"), (b"\x07", "BEL"), (b"\x00", "NUL")):
+        if raw in data:
+            problems.append(f"{name} byte at {data.index(raw)}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return [*problems, f"not UTF-8 ({err})"]
+    for index, ch in enumerate(text):
+        if ord(ch) in _FORBIDDEN_CODEPOINTS:
+            problems.append(f"U+{ord(ch):04X} at {index}: {text[max(0, index - 30) : index]!r}")
+            if len(problems) > 5:
+                break
+    return problems
+
+
+def assert_terminal_safe(result: subprocess.CompletedProcess[bytes], label: str) -> None:
+    """No escape, BEL, C1 or bidi override in the output; no traceback on stderr."""
+    for stream, data in (("stdout", result.stdout), ("stderr", result.stderr)):
+        problems = unsafe_characters(data)
+        assert not problems, f"{label}: unsafe {stream}: {problems}"
+    assert b"Traceback" not in result.stderr, f"{label}: traceback:\n{result.stderr.decode()}"
+
+
+def one_line_error(result: subprocess.CompletedProcess[bytes]) -> str:
+    """The single line a failing command wrote on stderr (asserts it is exactly one)."""
+    lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}: {lines}"
+    assert "Traceback" not in lines[0]
+    return lines[0]
+
+
+def write_notes(folder: Path, count: int, tag: str) -> list[Path]:
+    """``count`` small distinct Markdown notes in ``folder`` (created)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"note-{tag}-{i:04d}.md"
+        path.write_text(
+            f"# Note {tag} {i}\n\nThis is note {i} of batch {tag}, about item {i * 7 + 3}.\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+def fill_library(db: Path, count: int, tag: str = "seed") -> list[str]:
+    """Create ``count`` articles in ``db`` in one write; return their ids in order."""
+    with Library(db) as library, library.batch():
+        ids = [
+            library.add_parsed(
+                ParsedArticle(
+                    title=f"Seed {tag} {i}",
+                    markdown=f"Seed article {i} of {tag}. It says something short.",
+                )
+            ).article.id
+            for i in range(count)
+        ]
+    return ids
+
+
+@dataclass
+class KillReport:
+    """What one kill-at-a-random-moment round saw."""
+
+    delay: float
+    finished_before_kill: bool
+    stdout: bytes
+    stderr: bytes
+    lines: list[str] = field(default_factory=list)
+
+
+def run_and_kill(argv: list[str], delay: float, *, cwd: Path | None = None) -> KillReport:
+    """Start ``argv``, send SIGKILL after ``delay`` seconds (unless it ended), collect output."""
+    proc = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=child_env(),
+        cwd=cwd,
+        start_new_session=True,
+    )
+    finished = False
+    try:
+        proc.wait(timeout=delay)
+        finished = True
+    except subprocess.TimeoutExpired:
+        # Kill the whole session: an import may have started a process pool.
+        os.killpg(proc.pid, signal.SIGKILL)
+    stdout, stderr = proc.communicate(timeout=COMMAND_TIMEOUT)
+    if not finished:
+        _reap_group(proc.pid)
+    lines = stdout.decode("utf-8", "replace").splitlines()
+    # The last line may have been cut by the kill: only complete lines count as reported.
+    if not stdout.endswith(b"\n") and lines:
+        lines.pop()
+    return KillReport(delay, finished, stdout, stderr, lines)
+
+
+def _reap_group(pgid: int) -> None:
+    """Make sure no member of a killed process group is still running."""
+    for _ in range(50):
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
+
+
+def random_delays(rng: random.Random, count: int, low: float, high: float) -> list[float]:
+    """``count`` delays spread over ``[low, high]`` (stratified, so early and late both occur)."""
+    width = (high - low) / count
+    delays = [low + width * (i + rng.random()) for i in range(count)]
+    rng.shuffle(delays)
+    return delays
