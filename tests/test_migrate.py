@@ -473,3 +473,57 @@ def test_cli_malformed_file_one_line(tmp_path: Path) -> None:
 def test_cli_unknown_format(tmp_path: Path) -> None:
     code, _, err = run(tmp_path, "migrate", "evernote", str(SAMPLES["pocket"]))
     assert code == 2 and "evernote" in err
+
+
+# -- unfetched entries fetched later: their highlights anchor then ---------------------------------------
+
+
+def test_unfetched_highlight_anchors_after_fetch(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from reader.document import paragraphs
+    from reader.fetch import fetch_unfetched
+    from reader.highlight_match import resolve_anchor
+
+    monkeypatch.setenv("READER_HOST_DELAY", "0")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "kites.html").write_text(
+        "<!DOCTYPE html><html><head><title>Kites</title></head><body><article>"
+        "<h1>Kites</h1><p>A kite needs steady wind and a patient flyer.</p>"
+        "<p>The tail keeps it from spinning when the gusts come.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/kites.html"
+        export = tmp_path / "instapaper.csv"
+        export.write_text(
+            "URL,Title,Selection,Folder,Timestamp\n"
+            f"{url},Kites,The tail keeps it from spinning,Unread,1680516932\n",
+            encoding="utf-8",
+        )
+        migrate(library, "instapaper", export)
+        (article,) = library.articles()
+        (hl,) = library.highlights(article.id)
+        assert article.unfetched and hl.paragraph is None
+        (outcome,) = fetch_unfetched(library, None)
+        assert outcome.status == "added", outcome.error
+    finally:
+        server.shutdown()
+        server.server_close()
+    body = library.body(article.id) or ""
+    paras = paragraphs(body)
+    found = resolve_anchor(paras, hl)
+    assert found is not None
+    p, start, end = found
+    assert paras[p][start:end] == "The tail keeps it from spinning"
+    assert library.get(article.id).added == "2023-04-03T10:15:32Z"
