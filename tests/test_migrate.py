@@ -527,3 +527,11 @@ def test_unfetched_highlight_anchors_after_fetch(
     p, start, end = found
     assert paras[p][start:end] == "The tail keeps it from spinning"
     assert library.get(article.id).added == "2023-04-03T10:15:32Z"
+
+
+def test_error_messages_carry_no_terminal_escapes(library: Library, tmp_path: Path) -> None:
+    export = tmp_path / "pocket.csv"
+    export.write_text("title,url\nx,\x1b[31mevil\x1b]0;t\x07\n", encoding="utf-8")
+    report = migrate(library, "pocket", export)
+    assert report.error_count == 1
+    assert "\x1b" not in report.errors[0] and "\x07" not in report.errors[0]

@@ -87,7 +87,7 @@ class MigrationReport:
     def error(self, message: str) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_ROW_ERRORS_KEPT:
-            self.errors.append(" ".join(message.split())[:300])
+            self.errors.append(clean_line(message)[:300])
 
     def summary(self) -> str:
         """``N articles added, N already here, N highlights, N unfetched, N errors``."""

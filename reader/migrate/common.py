@@ -21,6 +21,7 @@ from reader.errors import ImportFailed, ReaderError
 from reader.importers.dates import parse_date
 from reader.importers.decoding import decode_bytes
 from reader.models import ParsedArticle
+from reader.sanitize import clean_line
 
 MAX_EXPORT_BYTES = 1024 * 1024 * 1024  # one export file (a Wallabag JSON holds every text)
 MAX_ROW_ERRORS_KEPT = 200
@@ -102,7 +103,7 @@ class ExportData:
 
     def error(self, message: str) -> None:
         """Count a bad row (only the first ``MAX_ROW_ERRORS_KEPT`` messages are kept)."""
-        self.errors.append(" ".join(message.split())[:300])
+        self.errors.append(clean_line(message)[:300])
 
 
 # -- reading files --------------------------------------------------------------------------------
