@@ -34,7 +34,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from reader.errors import StoreError
+from reader.errors import ReaderError, StoreError
 from reader.export.obsidian import SECTION_END, parse_front_matter
 from reader.models import ParsedArticle
 from reader.sanitize import is_web_url
@@ -796,3 +796,29 @@ def test_yaml_front_matter_survives_quotes_colons_newlines(tmp_path: Path) -> No
     assert front["author"] == tricky
     assert front["tags"] == [tricky, "ok"]
     assert re.fullmatch(r"[^\n]+", front_lines[1])  # the title stayed on one line
+
+
+def test_json_export_imports_back_into_a_fresh_library(tmp_path: Path) -> None:
+    """Promise: `reader export --format json` is a backup of your highlights: imported into
+    a library holding the same articles, every highlight comes back. (A highlight whose
+    text is empty once cleaned is refused when made, so it cannot spoil the export.)"""
+    db = tmp_path / "lib.json"
+    ids = fill_library(db, 3)
+    with Library(db) as library:
+        with pytest.raises(ReaderError):
+            library.add_highlight(ids[0], " \x1b\u200b\n ")
+        for aid in ids:
+            library.add_highlight(aid, "Seed article", note="a [bold] note\x1b[31m")
+        expected = {(h.article_id, h.text, h.note) for h in library.highlights()}
+    exported = run_reader(db, "export", "--format", "json", "--out", str(tmp_path / "hl.json"))
+    assert exported.returncode == 0, exported.stderr.decode()
+    fresh = tmp_path / "fresh" / "lib.json"
+    with Library(db) as library, Library(fresh) as target, target.batch():
+        for article in library.articles():
+            target.add_parsed(
+                ParsedArticle(title=article.title, markdown=library.body(article.id) or "")
+            )
+    restored = run_reader(fresh, "import-highlights", str(tmp_path / "hl.json"))
+    assert restored.returncode == 0, restored.stderr.decode()
+    with Library(fresh) as target:
+        assert {(h.article_id, h.text, h.note) for h in target.highlights()} == expected

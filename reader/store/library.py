@@ -32,7 +32,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from reader.errors import Ambiguous, NotFound, StoreError
+from reader.errors import Ambiguous, NotFound, ReaderError, StoreError
 from reader.models import Article, Highlight, ParsedArticle
 from reader.sanitize import clean_line, clean_tag, clean_text
 from reader.store.backups import backup_due, take_backup
@@ -520,6 +520,9 @@ class Library:
         created: str | None = None,
         highlight_id: str | None = None,
     ) -> Highlight:
+        text = clean_text(text).strip()
+        if not text:  # an export holding it could not be imported back
+            raise ReaderError("the highlight text is empty")
         with self._write():
             article = self._require(article_id)
             taken = {str(doc.doc_id) for doc in self._highlights_table.all()}
@@ -531,7 +534,7 @@ class Library:
             highlight = Highlight(
                 id=hid,
                 article_id=article_id,
-                text=clean_text(text).strip(),
+                text=text,
                 note=clean_text(note).strip() or None if note else None,
                 color=clean_line(color) or None if color else None,
                 created=created or now_iso(),
