@@ -289,3 +289,21 @@ async def test_narrow_widths_fold_the_panes(lib_path: Path) -> None:
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert all(app.query_one(f"#{p}").display for p in ("list", "article", "quotes"))
+
+
+async def test_save_screenshot_writes_an_svg(lib_path: Path, tmp_path: Path) -> None:
+    from reader.tui.app import save_screenshot
+
+    out = tmp_path / "shot.svg"
+    await save_screenshot(Library(lib_path), out, size=(100, 30))
+    svg = out.read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "Harbour" in svg.replace("&#160;", " ")
+
+
+def test_tag_terms_round_trip() -> None:
+    from reader.tui.library_view import replace_tag_terms, tag_terms
+
+    text = replace_tag_terms("tram -tag:old tag:a is:unread", ["city", "two words"])
+    assert tag_terms(text) == ["city", "two words"]
+    assert "tram" in text and "is:unread" in text and "tag:a" not in text
+    assert "-tag:old" not in text  # the tag filter replaces every tag term

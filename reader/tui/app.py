@@ -88,6 +88,11 @@ class ReaderApp(App[None]):
         self._show_rows()
         self.list_pane.focus()
         self._apply_layout(self.size.width)
+        self._index_in_background()
+
+    def _index_in_background(self) -> None:
+        """Build the full-text index off the UI thread, so the first search is quick."""
+        self.run_worker(self.view.build_index, thread=True, exclusive=True, group="index")
 
     @property
     def list_pane(self) -> ListPane:
@@ -398,6 +403,7 @@ class ReaderApp(App[None]):
     def _reload(self) -> bool:
         if not self.view.refresh():
             return False
+        self._index_in_background()
         self._show_rows()
         if self._shown is not None:
             fresh = self.view.get(self._shown.id)

@@ -69,6 +69,7 @@ class LibraryView:
         self._index: SearchIndex | None = None
         self._generation = -1
         self.rows: list[Article] = []
+        self._sorted: list[Article] = []
         self.reload()
 
     # -- loading -------------------------------------------------------------------------
@@ -77,7 +78,7 @@ class LibraryView:
         self._articles = {a.id: a for a in self.library.articles()}
         self._generation = self.library.generation
         self._index = None  # rebuilt on next need
-        self._recompute()
+        self._resort()
 
     def refresh(self) -> bool:
         """Re-read the library file; reload and return True when it changed."""
@@ -93,7 +94,7 @@ class LibraryView:
         self._generation = self.library.generation
         if self._index is not None:
             self._index.update_metadata(article)
-        self._recompute()
+        self._resort()
 
     # -- sorting and filtering --------------------------------------------------------------
     @property
@@ -119,7 +120,7 @@ class LibraryView:
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}")
         self.sort = sort
-        self._recompute()
+        self._resort()
 
     def cycle_sort(self) -> str:
         """Move to the next sort order; returns it."""
@@ -137,12 +138,20 @@ class LibraryView:
             return ""
         return parse_query(self.query_text).describe() or ""
 
+    def build_index(self) -> None:
+        """Build the full-text index now (safe to call from a worker thread: the index is
+        swapped in only when complete, and dropped if the library was reloaded meanwhile)."""
+        articles = self._articles
+        index = SearchIndex()
+        for article in list(articles.values()):
+            index.add(article, self.library.body(article.id) or "")
+        if self._articles is articles and self._index is None:
+            self._index = index
+
     def _ensure_index(self) -> SearchIndex:
         if self._index is None:
-            index = SearchIndex()
-            for article in self._articles.values():
-                index.add(article, self.library.body(article.id) or "")
-            self._index = index
+            self.build_index()
+        assert self._index is not None
         return self._index
 
     def _phrase_text(self, article_id: str) -> str:
@@ -162,10 +171,13 @@ class LibraryView:
             return found
         return [a for a in found if a.id in ids]
 
-    def _recompute(self) -> None:
-        ordered = sorted(
+    def _resort(self) -> None:
+        self._sorted = sorted(
             self._articles.values(),
             key=_sort_key(self.sort),
             reverse=self.sort in ("added", "published"),
         )
-        self.rows = self._filtered(ordered)
+        self._recompute()
+
+    def _recompute(self) -> None:
+        self.rows = self._filtered(self._sorted)
