@@ -395,6 +395,29 @@ def test_a_library_with_cached_data_never_writes_back_a_stale_copy(tmp_path: Pat
         assert fresh.get(ids[3]).tags == ["a0059"]
 
 
+def test_no_stale_write_even_when_file_versions_look_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Promise: even on a file system where two versions of the library file look the
+    same (reused inode number, same size, coarse modification time), a write re-reads
+    what another instance wrote instead of overwriting it with a stale copy."""
+    import reader.store.storage as storage
+
+    db = tmp_path / "lib.json"
+    ids = fill_library(db, 2)
+    monkeypatch.setattr(storage, "file_signature", lambda p: (1, 1, 1) if p.exists() else None)
+    with Library(db) as a, Library(db) as b:
+        a.articles()
+        b.add_tags(ids[0], ["from-b"])
+        a.set_bookmarked(ids[1], True)
+        b.set_read(ids[1], True)
+        a.add_tags(ids[0], ["from-a"])
+    monkeypatch.undo()
+    with Library(db) as fresh:
+        assert fresh.get(ids[0]).tags == ["from-a", "from-b"]
+        assert fresh.get(ids[1]).bookmarked and fresh.get(ids[1]).read
+
+
 # ------------------------------------------------------------------------------------
 # 3. Damaged or foreign library files
 # ------------------------------------------------------------------------------------

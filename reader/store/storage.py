@@ -15,6 +15,7 @@ A file that is not valid JSON is never overwritten: opening it raises ``StoreErr
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -60,12 +61,21 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.close(dir_fd)
 
 
-def load_json_file(path: Path) -> dict[str, Any]:
-    """Parse a library file, raising a one-line ``StoreError`` when it is damaged."""
+def read_file_bytes(path: Path) -> bytes:
+    """The bytes of a library file, raising a one-line ``StoreError`` when unreadable."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the library ({exc.strerror or exc})") from None
+
+
+def load_json_file(path: Path) -> dict[str, Any]:
+    """Parse a library file, raising a one-line ``StoreError`` when it is damaged."""
+    return parse_library_bytes(path, read_file_bytes(path))
+
+
+def parse_library_bytes(path: Path, raw: bytes) -> dict[str, Any]:
+    """Parse the bytes of the library file at ``path`` (named in errors)."""
     if not raw.strip():
         raise StoreError(
             f"{path}: the library file is empty or truncated; "
@@ -93,6 +103,10 @@ def load_json_file(path: Path) -> dict[str, Any]:
     return data
 
 
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
 class AtomicJSONStorage(Storage):
     """A TinyDB storage that keeps the data in memory and writes atomically."""
 
@@ -104,6 +118,7 @@ class AtomicJSONStorage(Storage):
         self._dirty = False
         self.generation = 0  # bumps whenever the data changes (here or on disk)
         self.reload_count = 0  # bumps whenever the data was (re)loaded from disk
+        self._digest = b""  # of the bytes last read or written
 
     # -- TinyDB's Storage interface ---------------------------------------------------
     def read(self) -> dict[str, Any] | None:
@@ -124,27 +139,43 @@ class AtomicJSONStorage(Storage):
             self._flush()
 
     # -- ours ---------------------------------------------------------------------------
-    def refresh(self) -> bool:
-        """Re-read the file if another process replaced it. True if the data changed."""
+    def refresh(self, *, verify: bool = False) -> bool:
+        """Re-read the file if another process replaced it. True if the data changed.
+
+        A replaced file is noticed by its (inode, size, mtime). With ``verify`` (used
+        under the write lock, before a read-modify-write) an unchanged signature is not
+        trusted: the bytes are compared too, because an inode number can be reused and
+        a file system may keep coarse modification times.
+        """
         signature = file_signature(self.path)
         if signature == self._signature and self._data is not None:
-            return False
+            if not verify or signature is None:
+                return False
+            raw = read_file_bytes(self.path)
+            if _digest(raw) == self._digest:
+                return False
+            self._load(raw, file_signature(self.path))
+            return True
         if signature is None:
             # No file (yet): a new library, or one deleted under us; the next write
             # creates it again from what is in memory.
             self._signature = None
             return False
-        self._data = load_json_file(self.path)
+        self._load(read_file_bytes(self.path), signature)
+        return True
+
+    def _load(self, raw: bytes, signature: FileSignature | None) -> None:
+        self._data = parse_library_bytes(self.path, raw)
         self._signature = signature
+        self._digest = _digest(raw)
         self.generation += 1
         self.reload_count += 1
-        return True
 
     @contextlib.contextmanager
     def deferred(self) -> Iterator[None]:
         """Collect writes and flush them once when the outermost block ends."""
         if self._defer_depth == 0:
-            self.refresh()
+            self.refresh(verify=True)
         self._defer_depth += 1
         try:
             yield
@@ -155,6 +186,8 @@ class AtomicJSONStorage(Storage):
 
     def _flush(self) -> None:
         assert self._data is not None
-        atomic_write_bytes(self.path, orjson.dumps(self._data))
+        raw = orjson.dumps(self._data)
+        atomic_write_bytes(self.path, raw)
         self._signature = file_signature(self.path)
+        self._digest = _digest(raw)
         self._dirty = False
