@@ -1,8 +1,10 @@
 """The command line: ``reader`` and its subcommands (click).
 
-Owns the top-level group, the ``--db`` option, and the rule that a user-facing error is
-one line on stderr with a non-zero exit, never a traceback. Each group of commands lives
-in its own module and is registered here.
+Owns the top-level group, the ``--db`` option, the table of commands, and the rule that a
+user-facing error is one line on stderr with a non-zero exit, never a traceback. Each
+group of commands lives in its own module; a module is imported only when one of its
+commands runs (``reader parse`` need not load the TUI, ``reader`` need not load lxml), so
+start-up stays fast.
 """
 
 from __future__ import annotations
@@ -11,20 +13,39 @@ import sys
 
 import click
 
-from reader.cli import (
-    app_commands,
-    articles,
-    config_commands,
-    feed_commands,
-    highlight_commands,
-    maintenance,
-    migrate_commands,
-)
 from reader.cli.common import ReaderGroup, db_option_callback
+
+#: command name -> module that defines it (the module's ``COMMANDS`` list holds it).
+COMMAND_MODULES: dict[str, str] = {
+    "tui": "app_commands",
+    "demo": "app_commands",
+    "screenshot": "app_commands",
+    "add": "articles",
+    "list": "articles",
+    "show": "articles",
+    "tag": "articles",
+    "bookmark": "articles",
+    "read": "articles",
+    "rm": "articles",
+    "parse": "articles",
+    "quotes": "articles",
+    "highlight": "highlight_commands",
+    "highlights": "highlight_commands",
+    "unhighlight": "highlight_commands",
+    "export": "highlight_commands",
+    "import-highlights": "highlight_commands",
+    "feeds": "feed_commands",
+    "refresh": "feed_commands",
+    "fetch": "feed_commands",
+    "migrate": "migrate_commands",
+    "config": "config_commands",
+    "restore": "maintenance",
+}
 
 
 @click.group(
     cls=ReaderGroup,
+    command_modules=COMMAND_MODULES,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -35,7 +56,8 @@ from reader.cli.common import ReaderGroup, db_option_callback
     default=None,
     callback=db_option_callback,
     expose_value=True,
-    help="Library file (default: $READER_DB, else library.json in the user data folder).",
+    help="Library file (default: $READER_DB, else db in config.toml, else library.json "
+    "in the user data folder).",
 )
 @click.version_option(package_name="reader", prog_name="reader")
 @click.pass_context
@@ -45,20 +67,9 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
     With no command, opens the reader on your library.
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(app_commands.tui)
-
-
-for module in (
-    app_commands,
-    articles,
-    config_commands,
-    feed_commands,
-    highlight_commands,
-    maintenance,
-    migrate_commands,
-):
-    for command in module.COMMANDS:
-        cli.add_command(command)
+        tui = cli.get_command(ctx, "tui")
+        assert tui is not None
+        ctx.invoke(tui)
 
 
 def main() -> None:

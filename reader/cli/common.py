@@ -23,7 +23,28 @@ from reader.store import Library
 
 
 class ReaderGroup(click.Group):
-    """A click group whose commands fail with one clear line instead of a traceback."""
+    """A click group whose commands load on first use and fail with one clear line.
+
+    ``command_modules`` maps a command name to the module of ``reader.cli`` defining it.
+    """
+
+    def __init__(
+        self, *args: Any, command_modules: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.command_modules = dict(command_modules or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.command_modules})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.command_modules:
+            import importlib
+
+            module = importlib.import_module(f"reader.cli.{self.command_modules[cmd_name]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -47,9 +47,23 @@ _WORD = re.compile(r"\w+")
 
 
 class _IdTable(Table):
-    """A TinyDB table whose document ids are our short hex strings."""
+    """A TinyDB table whose document ids are our short hex strings.
+
+    Because ids are already strings, an update can change the stored table in place:
+    TinyDB's own ``_update_table`` copies the whole table twice to convert ids, which
+    makes a batch of n inserts cost O(n²).
+    """
 
     document_id_class = str  # type: ignore[assignment]
+
+    def _update_table(self, updater):  # type: ignore[no-untyped-def]
+        tables = self._storage.read()
+        if tables is None:
+            tables = {}
+        table = tables.setdefault(self.name, {})
+        updater(table)
+        self._storage.write(tables)
+        self.clear_cache()
 
 
 class _TinyDB(TinyDB):
@@ -491,12 +505,21 @@ class Library:
         return article
 
     # -- highlights -------------------------------------------------------------------------------
+    def _raw_table(self, name: str) -> dict[str, Any]:
+        """The stored documents of a table by id (read-only use)."""
+        return (self._storage.read() or {}).get(name, {})
+
     def highlights(self, article_id: str | None = None) -> list[Highlight]:
         """Highlights of one article (in text order) or of all, oldest first."""
         self.refresh()
+        raw = self._raw_table("highlights")
+        if article_id is not None:
+            article = self._articles.get(article_id)
+            if article is not None and article.highlight_count == 0:
+                return []
         found = [
-            Highlight.from_dict({**doc, "id": str(doc.doc_id)})
-            for doc in self._highlights_table.all()
+            Highlight.from_dict({**doc, "id": key})
+            for key, doc in raw.items()
             if article_id is None or doc.get("article_id") == article_id
         ]
         if article_id is None:
@@ -525,7 +548,7 @@ class Library:
             raise ReaderError("the highlight text is empty")
         with self._write():
             article = self._require(article_id)
-            taken = {str(doc.doc_id) for doc in self._highlights_table.all()}
+            taken = self._raw_table("highlights")
             if highlight_id and highlight_id in taken:
                 raise StoreError(f"highlight {highlight_id} already exists")
             hid = highlight_id or short_id(
