@@ -217,3 +217,14 @@ def test_empty_pages_raise_import_failed(page):
     with pytest.raises(ImportFailed) as info:
         parse_html(page, source_path="empty.html")
     assert str(info.value).startswith("empty.html: ")
+
+
+def test_brackets_in_link_text_are_escaped():
+    para = " ".join(BODY_PARAS)
+    page = (
+        f"<html><body><article><p>{para}"
+        '<a href="https://notes.example/pier#note-2">[2]</a></p></article></body></html>'
+    )
+    md = parse_html(page).markdown
+    assert "[\\[2\\]](https://notes.example/pier#note-2)" in md
+    assert "[[2]]" not in md

@@ -29,7 +29,7 @@ _META_CHARSET = re.compile(
 # Per the WHATWG encoding standard these labels all mean windows-1252.
 _LATIN1_ALIASES = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii"})
 _LATIN1_ALIASES |= {"us-ascii", "iso_8859-1", "8859-1", "cp819", "ibm819", "windows-1252"}
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 
 

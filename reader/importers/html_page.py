@@ -37,6 +37,24 @@ _MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
 _WORD = re.compile(r"[^\W_]+")
 
 
+# Stand-ins for brackets inside link text (noncharacters, removed from input on parsing).
+_OPEN, _CLOSE = "\ufdd0", "\ufdd1"
+_UNMARK = str.maketrans({_OPEN: "\\[", _CLOSE: "\\]"})
+
+
+class _Converter(html2text.HTML2Text):
+    """html2text that escapes brackets inside link text.
+
+    A citation link such as ``<a href="#note-2">[2]</a>`` otherwise becomes ``[[2]](url)``,
+    which many Markdown readers do not take as a link, showing the URL as text.
+    """
+
+    def handle_data(self, data: str, entity_char: bool = False) -> None:
+        if self.astack and self.astack[-1] is not None and not (self.code or self.pre):
+            data = data.replace("[", _OPEN).replace("]", _CLOSE)
+        super().handle_data(data, entity_char)
+
+
 def _markdown(html: str) -> str:
     """Convert an HTML fragment (already cleaned) to Markdown, unwrapped.
 
@@ -49,12 +67,12 @@ def _markdown(html: str) -> str:
         except (lxml.etree.LxmlError, ValueError):
             return ""
         return _escape_plain(tree_text(fragment))
-    converter = html2text.HTML2Text()
+    converter = _Converter()
     converter.body_width = 0
     converter.unicode_snob = True
     converter.protect_links = False
     converter.single_line_break = False
-    text = converter.handle(html)
+    text = converter.handle(html).translate(_UNMARK)
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip() + "\n" if text.strip() else ""
