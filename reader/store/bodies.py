@@ -8,6 +8,7 @@ every article) and a body is read only when its article is opened.
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 from reader.store.storage import atomic_write_bytes
@@ -24,8 +25,23 @@ class BodyStore:
             raise ValueError(f"invalid article id {article_id!r}")
         return self.folder / f"{article_id}.md"
 
-    def write(self, article_id: str, markdown: str) -> None:
-        atomic_write_bytes(self.path_for(article_id), markdown.encode("utf-8"))
+    def write(self, article_id: str, markdown: str, *, durable: bool = True) -> None:
+        """Write a body atomically. ``durable=False`` skips the fsync: the caller must
+        call ``sync()`` before it reports the article stored (one sync for a batch)."""
+        path = self.path_for(article_id)
+        data = markdown.encode("utf-8")
+        if durable:
+            atomic_write_bytes(path, data)
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+    @staticmethod
+    def sync() -> None:
+        """Make every body written with ``durable=False`` durable (one system-wide sync)."""
+        os.sync()
 
     def read(self, article_id: str) -> str | None:
         """The body, or None when its file is missing or unreadable."""

@@ -215,6 +215,7 @@ class Library:
         self._by_url: dict[str, str] = {}
         self._by_hash: dict[str, str] = {}
         self._duplicate_index_ready = False
+        self._unsynced_bodies = 0
         self._open()
 
     # -- opening, schema -----------------------------------------------------------------
@@ -272,7 +273,12 @@ class Library:
                 take_backup(self.path)
             with self._storage.deferred():
                 self._sync_cache()
-                yield
+                try:
+                    yield
+                finally:
+                    if self._lock.lock_counter == 1 and self._unsynced_bodies:
+                        self.bodies.sync()  # bodies are durable before the metadata names them
+                        self._unsynced_bodies = 0
         finally:
             self._lock.release()
 
@@ -419,7 +425,9 @@ class Library:
                 unfetched=unfetched,
             )
             if not unfetched:
-                self.bodies.write(article_id, body)
+                in_batch = self._lock.lock_counter > 1
+                self.bodies.write(article_id, body, durable=not in_batch)
+                self._unsynced_bodies += in_batch
             self._put(article)
             return AddResult("added", article)
 
