@@ -13,12 +13,34 @@ import logging
 from typing import Any
 
 from readability import Document
+from readability.readability import REGEXES
 
 logging.getLogger("readability.readability").addHandler(logging.NullHandler())
 logging.getLogger("readability.readability").propagate = False
 
 _TOP_CANDIDATES = 5
 _MIN_ALTERNATIVES = 3
+# The article's own frame: climbing never goes past one of these.
+_FRAMES = ("main",)
+
+
+def _content_classes(elem: Any) -> set[str]:
+    return {c for c in (elem.get("class") or "").split() if REGEXES["positiveRe"].search(c)}
+
+
+def _has_segments(best: Any, ranked: list[dict[str, Any]]) -> bool:
+    """True when other top candidates are segments of the same article as ``best``: the
+    same tag and a shared content class (``article-text``...). readability-lxml merges
+    those itself, more precisely than a common ancestor would."""
+    classes = _content_classes(best)
+    if not classes:
+        return False
+    return any(
+        c["elem"] is not best
+        and c["elem"].tag == best.tag
+        and classes & set((c["elem"].get("class") or "").split())
+        for c in ranked[:_TOP_CANDIDATES]
+    )
 
 
 def _text_length(elem: Any) -> int:
@@ -47,6 +69,8 @@ class _ClimbingDocument(Document):
             return best  # an articleBody or nested <article> choice: keep it
         top = best["elem"]
         score = best["content_score"]
+        if top.tag in _FRAMES:
+            return best
         alternatives = [
             set(c["elem"].iterancestors())
             for c in ranked[1:_TOP_CANDIDATES]
@@ -59,11 +83,13 @@ class _ClimbingDocument(Document):
                 if sum(ancestor in a for a in alternatives) >= _MIN_ALTERNATIVES:
                     top = ancestor
                     break
+                if ancestor.tag in _FRAMES:
+                    break
         # Climb while a scored parent scores higher than what we have.
         last = candidates[top]["content_score"] if top in candidates else score
         threshold = last / 3
         for parent in top.iterancestors():
-            if parent.tag in ("body", "html"):
+            if parent.tag in ("body", "html") or top.tag in _FRAMES:
                 break
             if parent not in candidates:
                 continue
