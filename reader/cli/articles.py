@@ -17,7 +17,7 @@ from reader.importers import parse_file
 from reader.importing import ImportOutcome, import_paths
 from reader.models import Article
 from reader.quotes import find_quotations
-from reader.sanitize import clean_line
+from reader.sanitize import clean_line, clean_text
 
 PROGRESS_MIN_FILES = 5
 
@@ -320,7 +320,8 @@ def parse(path: str, url: str | None, as_json: bool) -> None:
     parsed = parse_file(path, url=url)
     data = parsed.to_json()
     del data["tags"]
-    print_json(data)
+    # Not stored, so not cleaned by the store: drop controls and bidi overrides here.
+    print_json({k: clean_text(v) if isinstance(v, str) else v for k, v in data.items()})
 
 
 @click.command()
