@@ -648,6 +648,28 @@ def test_hostile_articles_never_reach_the_terminal(
         assert_terminal_safe(result, f"{command} {name}")
 
 
+def test_hostile_files_are_parsed_and_named_safely(tmp_path: Path) -> None:
+    """Promise: `reader parse FILE` (which stores nothing) and the plain `reader add`
+    report are safe too, even when the file *name* carries escape sequences."""
+    paths = _hostile_files(tmp_path / "files")
+    parsed = _run_all(
+        tmp_path / "unused.json",
+        [("parse", str(paths[n])) for n in ("mixed.txt", "mixed.md", "mixed.html")],
+    )
+    for cmd, result in parsed:
+        assert result.returncode == 0, (cmd, result.stderr.decode())
+        assert_terminal_safe(result, " ".join(cmd))
+    evil = tmp_path / "names"
+    evil.mkdir()
+    (evil / "\x1b]0;pwned\x07\u202eevil\x1b[2J.txt").write_text("Title\n\nSome text here.\n")
+    (evil / "\x1b[31mempty.md").write_text("")
+    missing = str(tmp_path / "\x1b]52;c;aGk=\x07missing.txt")
+    result = run_reader(tmp_path / "lib.json", "add", str(evil), missing)
+    assert result.returncode == 1  # the empty and the missing file fail, one line each
+    assert_terminal_safe(result, "add with hostile file names")
+    assert result.stderr.decode().count("reader: ") == 2
+
+
 def test_hostile_titles_in_list_and_markup_shown_literally(
     hostile_library: tuple[Path, dict[str, str]],
 ) -> None:
@@ -658,6 +680,10 @@ def test_hostile_titles_in_list_and_markup_shown_literally(
     assert listed.returncode == 0
     assert_terminal_safe(listed, "list")
     assert "[bold]" in listed.stdout.decode()
+    highlights = run_reader(db, "highlights")
+    assert highlights.returncode == 0
+    assert_terminal_safe(highlights, "highlights")
+    assert "[bold]" in highlights.stdout.decode()
     shown = run_reader(db, "show", ids["mixed.md"])
     text = shown.stdout.decode()
     for literal in (
