@@ -275,7 +275,7 @@ def _age_backups(db: Path, days: float) -> None:
 def test_backups_exist_and_restore_brings_back_the_newest_valid(tmp_path: Path) -> None:
     """Promise: writes leave rolling backups in `<stem>.backups/`; `reader restore` puts the
     newest valid one back, skipping damaged backups, and keeps the damaged current file
-    as `<name>.before-restore`."""
+    as `<name>.before-restore` (a later restore never overwrites it)."""
     db = tmp_path / "lib.json"
     ids = fill_library(db, 3)
     with Library(db) as library:
@@ -299,6 +299,11 @@ def test_backups_exist_and_restore_brings_back_the_newest_valid(tmp_path: Path) 
     with Library(db) as library:
         assert sorted(library.article_map()) == sorted(ids)
         assert library.get(ids[0]).bookmarked
+    # Restoring again never overwrites the file an earlier restore kept.
+    again = run_reader(db, "restore", str(list_backups(db)[-1]))
+    assert again.returncode == 0, again.stderr.decode()
+    assert db.with_name("lib.json.before-restore").read_bytes() == garbage
+    assert db.with_name("lib.json.before-restore-2").exists()
 
 
 # ------------------------------------------------------------------------------------

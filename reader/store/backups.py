@@ -14,10 +14,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from reader.errors import StoreError
 from reader.store.storage import atomic_write_bytes, load_json_file
 
 KEEP = 7
+LOCK_TIMEOUT_SECONDS = 30.0
 DAY_SECONDS = 24 * 3600
 
 
@@ -56,21 +59,42 @@ def backup_due(db_path: Path) -> bool:
     return time.time() - backups[0].stat().st_mtime > DAY_SECONDS
 
 
+def before_restore_path(db_path: Path) -> Path:
+    """Where the current file is kept by a restore: ``<name>.before-restore``, or
+    ``<name>.before-restore-2`` (3, ...) when an earlier restore already kept one."""
+    path = db_path.with_name(db_path.name + ".before-restore")
+    number = 2
+    while path.exists():
+        path = db_path.with_name(f"{db_path.name}.before-restore-{number}")
+        number += 1
+    return path
+
+
 def restore_backup(db_path: Path, backup: Path | None = None) -> Path:
     """Put a backup (default: the newest valid one) in place of the library file.
 
-    The current file, damaged or not, is kept beside it as ``<name>.before-restore``.
+    The current file, damaged or not, is kept beside it as ``<name>.before-restore``
+    (never overwriting one kept by an earlier restore). Holds the library's file lock,
+    so a running reader cannot write over the restored file half-way.
     """
     candidates = [backup] if backup else list_backups(db_path)
-    for candidate in candidates:
-        try:
-            load_json_file(candidate)
-        except StoreError:
-            if backup:
-                raise
-            continue
-        if db_path.exists():
-            shutil.copy2(db_path, db_path.with_name(db_path.name + ".before-restore"))
-        atomic_write_bytes(db_path, candidate.read_bytes())
-        return candidate
+    lock = FileLock(str(db_path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StoreError(f"{db_path}: locked by another reader process; try again") from None
+    try:
+        for candidate in candidates:
+            try:
+                load_json_file(candidate)
+            except StoreError:
+                if backup:
+                    raise
+                continue
+            if db_path.exists():
+                shutil.copy2(db_path, before_restore_path(db_path))
+            atomic_write_bytes(db_path, candidate.read_bytes())
+            return candidate
+    finally:
+        lock.release()
     raise StoreError(f"{db_path}: no valid backup found in {backup_folder(db_path)}")
