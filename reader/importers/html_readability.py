@@ -28,19 +28,41 @@ def _content_classes(elem: Any) -> set[str]:
     return {c for c in (elem.get("class") or "").split() if REGEXES["positiveRe"].search(c)}
 
 
-def _has_segments(best: Any, ranked: list[dict[str, Any]]) -> bool:
-    """True when other top candidates are segments of the same article as ``best``: the
-    same tag and a shared content class (``article-text``...). readability-lxml merges
-    those itself, more precisely than a common ancestor would."""
+def _outside_segments(best: Any, top: Any, candidates: dict[Any, dict[str, Any]]) -> list[Any]:
+    """Candidates outside ``top`` that are segments of the same article as ``best``: the
+    same tag, a shared content class (``article-text``...) and a real score."""
     classes = _content_classes(best)
     if not classes:
-        return False
-    return any(
-        c["elem"] is not best
-        and c["elem"].tag == best.tag
-        and classes & set((c["elem"].get("class") or "").split())
-        for c in ranked[:_TOP_CANDIDATES]
-    )
+        return []
+    threshold = max(10.0, candidates[best]["content_score"] * 0.2)
+    inside = set(top.iterdescendants())
+    parent = top.getparent()
+    return [
+        elem
+        for elem, c in candidates.items()
+        if elem is not top
+        and elem.getparent() is not parent  # a sibling: joined by readability-lxml itself
+        and elem not in inside
+        and elem.tag == best.tag
+        and c["content_score"] >= threshold
+        and classes & set((elem.get("class") or "").split())
+        and top not in set(elem.iterdescendants())
+    ]
+
+
+def _common_ancestor(top: Any, others: list[Any]) -> Any | None:
+    """The nearest ancestor of ``top`` holding all of ``others``, below ``<body>`` and never
+    past a ``<main>``; ``None`` when there is none."""
+    wanted = set(others)
+    for ancestor in top.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            return None
+        found = {e for e in ancestor.iterdescendants() if e in wanted}
+        if len(found) == len(wanted):
+            return ancestor
+        if ancestor.tag in _FRAMES:
+            return None
+    return None
 
 
 def _text_length(elem: Any) -> int:
@@ -101,7 +123,12 @@ class _ClimbingDocument(Document):
                 break
             last = parent_score
         if top is best["elem"]:
-            return best
+            return best  # readability-lxml merges the segments of ``best`` itself
+        # Climbing bypasses that merge: take in the segments left outside instead.
+        segments = _outside_segments(best["elem"], top, candidates)
+        common = _common_ancestor(top, segments) if segments else None
+        if common is not None:
+            top = common
         if top not in candidates:
             candidates[top] = self.score_node(top)
             candidates[top]["content_score"] = max(candidates[top]["content_score"], score)
