@@ -266,6 +266,25 @@ def test_soak_hundreds_of_kills(tmp_path: Path, record_property) -> None:  # typ
     assert sum(k for k, _ in totals.values()) > 200
 
 
+def test_leftovers_of_killed_writes_are_cleaned_up(tmp_path: Path) -> None:
+    """Promise: temporary files a killed writer left beside the library (which can be as
+    big as the library) are removed when it is next opened, once they are an hour old;
+    a fresh one (a write in progress elsewhere) and every other file are left alone."""
+    db = tmp_path / "lib.json"
+    fill_library(db, 1)
+    old = [tmp_path / ".lib.json.abc123.tmp", backup_folder(db) / ".lib-x.json.def.tmp"]
+    fresh = tmp_path / ".lib.json.now456.tmp"
+    other = [tmp_path / ".other.json.abc.tmp", tmp_path / "notes.tmp"]
+    for path in [*old, fresh, *other]:
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"{")
+    for path in [*old, *other]:
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    Library(db).close()
+    assert not any(p.exists() for p in old)
+    assert fresh.exists() and all(p.exists() for p in other)
+
+
 def _age_backups(db: Path, days: float) -> None:
     for backup in list_backups(db):
         stamp = backup.stat().st_mtime - days * 86400

@@ -19,6 +19,7 @@ crash.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -35,9 +36,9 @@ from tinydb.table import Document, Table
 from reader.errors import Ambiguous, NotFound, ReaderError, StoreError
 from reader.models import Article, Highlight, ParsedArticle
 from reader.sanitize import clean_line, clean_tag, clean_text
-from reader.store.backups import backup_due, take_backup
+from reader.store.backups import backup_due, backup_folder, take_backup
 from reader.store.bodies import BodyStore
-from reader.store.storage import AtomicJSONStorage
+from reader.store.storage import AtomicJSONStorage, remove_stale_temp_files
 
 SCHEMA_VERSION = 1
 WORDS_PER_MINUTE = 230
@@ -221,6 +222,9 @@ class Library:
     # -- opening, schema -----------------------------------------------------------------
     def _open(self) -> None:
         self._storage.refresh()  # raises StoreError for a damaged file
+        # Temporary files of writers killed mid-write (the library itself is never hurt).
+        remove_stale_temp_files(self.path.parent, f".{glob.escape(self.path.name)}.*.tmp")
+        remove_stale_temp_files(backup_folder(self.path), ".*.tmp")
         meta = self._meta_table.get(doc_id="schema")
         version = meta.get("version") if meta else (0 if self.path.exists() else SCHEMA_VERSION)
         if not isinstance(version, int) or isinstance(version, bool) or version < 0:

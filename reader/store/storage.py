@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,22 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+STALE_TEMP_SECONDS = 3600.0
+
+
+def remove_stale_temp_files(folder: Path, pattern: str) -> int:
+    """Delete temporary files matching ``pattern`` in ``folder`` that a killed writer left
+    behind (untouched for an hour: no live write takes that long). Returns how many."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    removed = 0
+    for tmp in folder.glob(pattern):
+        with contextlib.suppress(OSError):
+            if tmp.is_file() and not tmp.is_symlink() and tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
+                removed += 1
+    return removed
 
 
 def read_file_bytes(path: Path) -> bytes:
