@@ -8,16 +8,18 @@ that holds the same articles (matched by URL or content hash).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from reader.document import paragraphs
 from reader.errors import ImportFailed, ReaderError
-from reader.export import ExportItem, QuoteItem
+from reader.export import ExportItem, QuoteItem, export_obsidian, export_text
 from reader.highlight_match import locate_passage, normalize_for_match
 from reader.models import Highlight
 from reader.quotes import find_quotations
 from reader.store import Library, normalize_url
+from reader.store.storage import atomic_write_bytes
 
 
 def highlight_text(
@@ -94,6 +96,34 @@ def quotations_for(library: Library, items: Sequence[ExportItem]) -> dict[str, l
     return result
 
 
+def write_export(
+    fmt: str,
+    items: Sequence[ExportItem],
+    out: Path,
+    *,
+    quotes: Mapping[str, Sequence[QuoteItem]] | None = None,
+) -> Path:
+    """Write ``items`` in ``fmt`` to ``out`` (a folder for "obsidian", else a file); return it.
+
+    A file is replaced atomically. Raises ``ReaderError`` for an unknown format, a folder
+    given for a file format, or a file that cannot be written (one line, no traceback).
+    """
+    out = Path(out).expanduser()
+    try:
+        if fmt == "obsidian":
+            if out.exists() and not out.is_dir():
+                raise ReaderError(f"{out}: is a file; the obsidian format writes a folder")
+            export_obsidian(items, out, quotes=quotes)
+            return out
+        document = export_text(fmt, items, quotes=quotes)
+        if out.is_dir():
+            raise ReaderError(f"{out}: is a folder; give a file name for the {fmt} export")
+        atomic_write_bytes(out, document.encode("utf-8"))
+    except OSError as err:
+        raise ReaderError(f"{out}: cannot write ({err.strerror or err})") from None
+    return out
+
+
 @dataclass(slots=True)
 class RestoreReport:
     """What ``import-highlights`` did."""
@@ -151,4 +181,5 @@ __all__ = [
     "highlight_text",
     "quotations_for",
     "restore_highlights",
+    "write_export",
 ]

@@ -10,10 +10,17 @@ from rich.text import Text
 
 from reader.cli.common import open_library, print_json, stderr_console, stdout_console
 from reader.errors import ReaderError
-from reader.export import FORMATS, export_obsidian, export_text
-from reader.highlights import export_items, highlight_text, quotations_for, restore_highlights
+from reader.export import FORMATS, export_text
+from reader.highlights import (
+    export_items,
+    highlight_text,
+    quotations_for,
+    restore_highlights,
+)
+from reader.highlights import (
+    write_export as write_export_file,
+)
 from reader.sanitize import clean_line
-from reader.store.storage import atomic_write_bytes
 
 
 @click.command()
@@ -110,20 +117,13 @@ def export(
 
 def write_export(fmt, items, quotes, out: Path | None) -> Path | None:  # type: ignore[no-untyped-def]
     """Write an export where asked; ``None`` means it went to standard output."""
-    if fmt == "obsidian":
-        if out is None:
-            raise ReaderError("the obsidian format writes a folder: give one with --out FOLDER")
-        export_obsidian(items, out, quotes=quotes)
-        return out
-    document = export_text(fmt, items, quotes=quotes)
+    if fmt == "obsidian" and out is None:
+        raise ReaderError("the obsidian format writes a folder: give one with --out FOLDER")
     if out is None:
-        sys.stdout.write(document)
+        sys.stdout.write(export_text(fmt, items, quotes=quotes))
         sys.stdout.flush()
         return None
-    if out.is_dir():
-        raise ReaderError(f"{out}: is a folder; give a file name for the {fmt} export")
-    atomic_write_bytes(out, document.encode("utf-8"))
-    return out
+    return write_export_file(fmt, items, out, quotes=quotes)
 
 
 @click.command(name="import-highlights")
