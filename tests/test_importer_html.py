@@ -228,3 +228,20 @@ def test_brackets_in_link_text_are_escaped():
     md = parse_html(page).markdown
     assert "[\\[2\\]](https://notes.example/pier#note-2)" in md
     assert "[[2]]" not in md
+
+
+def test_list_of_items_citing_links_is_kept():
+    items = "".join(
+        f"<li>The {name} crew repaired the {part} after the storm - "
+        f'<a href="https://tracker.example/{n}">ticket {n} of the harbour works</a></li>'
+        for n, (name, part) in enumerate(
+            [("harbour", "east railing"), ("night", "signal lamp"), ("dredging", "slipway")]
+        )
+    )
+    page = (
+        "<html><body><div><p>" + "</p><p>".join(BODY_PARAS) + "</p>"
+        f"<ul>{items}</ul><p>{BODY_PARAS[0]}</p></div></body></html>"
+    )
+    md = parse_html(page).markdown
+    assert "The night crew repaired the signal lamp after the storm" in md
+    assert "[ticket 2 of the harbour works](https://tracker.example/2)" in md

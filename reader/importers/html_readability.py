@@ -20,6 +20,7 @@ logging.getLogger("readability.readability").propagate = False
 
 _TOP_CANDIDATES = 5
 _MIN_ALTERNATIVES = 3
+_LIST_MAX_LINK_DENSITY = 0.5
 # The article's own frame: climbing never goes past one of these.
 _FRAMES = ("main",)
 
@@ -81,6 +82,28 @@ class _ClimbingDocument(Document):
         """
         link_length = sum(_text_length(a) for a in elem.iterdescendants("a"))
         return link_length / max(_text_length(elem), 1)
+
+    def get_preserved_elements(self, node: Any) -> dict[Any, bool]:
+        """Elements the final clean-up keeps whatever their link density: readability-lxml's
+        (tables of contents, quote leads) plus prose lists.
+
+        readability-lxml drops any list whose text is more than 25 % links, which loses
+        lists of items citing their sources (``Fixed the crash, see bug 123``). Like
+        Readability.js, a list is kept unless its class is negative or links make up most
+        of its text (a list of headlines, a link farm).
+        """
+        allowed: dict[Any, bool] = super().get_preserved_elements(node)
+        for elem in self.tags(node, "ul", "ol"):
+            if (
+                elem not in allowed
+                and self.class_weight(elem) >= 0
+                and self.get_link_density(elem) <= _LIST_MAX_LINK_DENSITY
+                and _text_length(elem) >= self.min_text_length
+                and elem.find(".//input") is None
+                and elem.find(".//embed") is None
+            ):
+                allowed[elem] = True
+        return allowed
 
     def select_best_candidate(self, candidates: dict[Any, dict[str, Any]]) -> Any:
         best = super().select_best_candidate(candidates)
