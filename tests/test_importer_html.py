@@ -245,3 +245,19 @@ def test_list_of_items_citing_links_is_kept():
     md = parse_html(page).markdown
     assert "The night crew repaired the signal lamp after the storm" in md
     assert "[ticket 2 of the harbour works](https://tracker.example/2)" in md
+
+
+def test_related_posts_box_with_teasers_is_dropped():
+    teaser = "Another long teaser about the ferry timetable that changed again this spring."
+    related = "".join(
+        f'<div class="related-post"><a href="/p{n}">Ferry story {n}</a><p>{teaser}</p></div>'
+        for n in range(3)
+    )
+    page = (
+        "<html><body><article><p>" + "</p><p>".join(BODY_PARAS) + "</p>"
+        f'<div class="relatedposts"><h3>Related</h3>{related}</div></article></body></html>'
+    )
+    md = parse_html(page).markdown
+    assert BODY_PARAS[2] in md
+    assert "Ferry story" not in md
+    assert "ferry timetable" not in md

@@ -261,6 +261,13 @@ _INLINE_CHROME = re.compile(
 )
 
 
+# Boxes of links to other posts, each with a teaser: their teasers keep the link share low.
+_RELATED_BOX = re.compile(
+    r"(?:^|[\s_-])related[_-]?(?:posts?|articles?|stories|content|links|reads|items)(?:$|[\s_-])",
+    re.I,
+)
+
+
 def _norm_words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.casefold())
 
@@ -281,7 +288,10 @@ def clean_article(fragment: HtmlElement, title: str) -> None:
         if not isinstance(el, HtmlElement) or el is fragment or el.getparent() is None:
             continue
         names = f"{el.get('class', '')} {el.get('id', '')}".strip()
-        if names and _INLINE_CHROME.search(names) and _link_share(el) > 0.5:
+        if not names:
+            continue
+        chrome = _INLINE_CHROME.search(names) and _link_share(el) > 0.5
+        if chrome or (_RELATED_BOX.search(names) and el.find(".//a") is not None):
             el.drop_tree()
     title_words = _norm_words(title)
     if not title_words:
