@@ -125,6 +125,7 @@ def _import_rounds(tmp_path: Path, rounds: int, rng: random.Random) -> tuple[int
 
 def _burst_rounds(tmp_path: Path, rounds: int, rng: random.Random) -> tuple[int, int]:
     """Kill a process doing bookmark/tag/highlight/setting writes; check every reported one."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     script = tmp_path / "burst.py"
     script.write_text(_BURST_SCRIPT, encoding="utf-8")
     kills = checked = 0
@@ -258,14 +259,14 @@ def test_killed_export_leaves_library_and_outputs_whole(tmp_path: Path, record_p
 def test_soak_hundreds_of_kills(tmp_path: Path, record_property) -> None:  # type: ignore[no-untyped-def]
     """Promise (soak, `--soak` only): the three kill tests above hold over hundreds of kills."""
     rng = random.Random(SEED + 3)
-    totals = {
-        "import": _import_rounds(tmp_path / "i", 120, rng),
-        "burst": _burst_rounds(tmp_path / "b", 120, rng),
-        "export": _export_rounds(tmp_path / "e", 80, rng),
-    }
-    for name, (kills, checked) in totals.items():
+    phases = {"import": (_import_rounds, 120), "burst": (_burst_rounds, 120)}
+    phases["export"] = (_export_rounds, 80)
+    total = 0
+    for name, (run_rounds, rounds) in phases.items():
+        kills, checked = run_rounds(tmp_path / name, rounds, rng)
         _report_kills(record_property, f"soak_{name}", kills, checked)
-    assert sum(k for k, _ in totals.values()) > 200
+        total += kills
+    assert total > 200
 
 
 def test_leftovers_of_killed_writes_are_cleaned_up(tmp_path: Path) -> None:
