@@ -84,7 +84,7 @@ def _serialize(el: HtmlElement) -> str:
 
 def _article_html(root: HtmlElement, url: str | None, title: str) -> str:
     """The article HTML picked from a pre-cleaned page and tidied, or ``""``."""
-    article = extract_article_html(_serialize(root))
+    article = extract_article_html(root)
     if not article:
         return ""
     try:
@@ -92,12 +92,30 @@ def _article_html(root: HtmlElement, url: str | None, title: str) -> str:
     except (lxml.etree.LxmlError, ValueError):
         return article
     clean_article(fragment, title)
-    if url:
-        with contextlib.suppress(ValueError):  # a malformed URL: keep the links as they are
-            fragment.rewrite_links(
-                lambda link: link if link.startswith("#") else urljoin(url, link)
-            )
+    _lean(fragment, url)
     return _serialize(fragment)
+
+
+# The only attributes html2text reads (besides Google Docs styling, unused here).
+_KEPT_ATTRIBUTES = frozenset({"href", "title", "src", "alt", "start"})
+
+
+def _lean(fragment: HtmlElement, url: str | None) -> None:
+    """Drop the attributes html2text ignores (classes, styles, data-*: most of the bytes
+    its pure-Python parser would scan) and make link and image URLs absolute."""
+    for el in fragment.iter():
+        if not isinstance(el.tag, str):
+            continue  # a comment or processing instruction
+        attrib = el.attrib
+        for name in [n for n in attrib if n not in _KEPT_ATTRIBUTES]:
+            del attrib[name]
+        if not url:
+            continue
+        for name in ("href", "src"):
+            link = attrib.get(name)
+            if link and not link.startswith("#"):
+                with contextlib.suppress(ValueError):  # a malformed URL stays as it is
+                    attrib[name] = urljoin(url, link.strip())
 
 
 def _word_count(markdown: str) -> int:
