@@ -102,18 +102,19 @@ _KEPT_ATTRIBUTES = frozenset({"href", "title", "src", "alt", "start"})
 
 def _lean(fragment: HtmlElement, url: str | None) -> None:
     """Drop the attributes html2text ignores (classes, styles, data-*: most of the bytes
-    its pure-Python parser would scan) and make link and image URLs absolute."""
+    its pure-Python parser would scan), drop ``javascript:`` links and make link and image
+    URLs absolute."""
     for el in fragment.iter():
         if not isinstance(el.tag, str):
             continue  # a comment or processing instruction
         attrib = el.attrib
         for name in [n for n in attrib if n not in _KEPT_ATTRIBUTES]:
             del attrib[name]
-        if not url:
-            continue
         for name in ("href", "src"):
             link = attrib.get(name)
-            if link and not link.startswith("#"):
+            if link and link.lstrip()[:11].lower() == "javascript:":
+                del attrib[name]
+            elif url and link and not link.startswith("#"):
                 with contextlib.suppress(ValueError):  # a malformed URL stays as it is
                     attrib[name] = urljoin(url, link.strip())
 
