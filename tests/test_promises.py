@@ -748,6 +748,32 @@ def test_hostile_articles_export_to_obsidian_safely(
         assert not problems, (note, problems)
 
 
+def test_library_file_edited_elsewhere_cannot_smuggle_escapes(tmp_path: Path) -> None:
+    """Promise: even a library file written by another tool (or edited by hand) with
+    escape sequences, C1 controls or bidi overrides in titles, authors and tags shows
+    them cleaned in `reader list` and `reader show`."""
+    db = tmp_path / "lib.json"
+    record = {
+        "title": "evil \x1b]0;pwned\x07 \u202e reversed \x9b31m",
+        "author": "\x1b[2Jauthor",
+        "tags": ["\x1b[31mred", "\u200bzero"],
+        "added": "2024-01-01T00:00:00Z",
+    }
+    db.write_bytes(
+        orjson.dumps({"_meta": {"schema": {"version": 1}}, "articles": {"abcd1234": record}})
+    )
+    for args in (
+        ("list",),
+        ("list", "--json"),
+        ("show", "abcd1234"),
+        ("show", "abcd1234", "--json"),
+    ):
+        result = run_reader(db, *args)
+        assert result.returncode == 0, result.stderr.decode()
+        assert_terminal_safe(result, " ".join(args))
+    assert "pwned" in run_reader(db, "list").stdout.decode()
+
+
 def test_huge_page_is_refused_quickly_and_cleanly(tmp_path: Path) -> None:
     """Promise: a 50 MB page is refused with one clear size error (bounded time)."""
     page = tmp_path / "huge.html"

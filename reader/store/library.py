@@ -185,6 +185,16 @@ def _coerce(a: Article) -> Article:
     return a
 
 
+def _clean_fields(a: Article) -> None:
+    """Drop controls, bidi and zero-width characters from every text field of ``a``."""
+    a.title = clean_line(a.title) or "(untitled)"
+    for name in _OPTIONAL_TEXT:
+        value = getattr(a, name)
+        if value is not None:
+            setattr(a, name, clean_line(value) or None)
+    a.tags = [t for t in (clean_tag(t) for t in a.tags) if t]
+
+
 def article_from_record(key: str, doc: dict[str, Any]) -> Article:
     """The ``Article`` stored under ``key``; fields of a wrong type (a hand-edited or
     foreign file) are coerced, unknown fields dropped, so a bad record cannot crash us."""
@@ -298,6 +308,9 @@ class Library:
         articles: dict[str, Article] = {}
         for key, doc in raw.items():
             articles[key] = article_from_record(key, doc)
+        if self._storage.suspicious:  # edited or made elsewhere: clean what we show
+            for article in articles.values():
+                _clean_fields(article)
         self._articles = articles
         self._by_url = {}
         self._by_hash = {}

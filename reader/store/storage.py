@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -120,6 +121,15 @@ def parse_library_bytes(path: Path, raw: bytes) -> dict[str, Any]:
     return data
 
 
+# What a control, bidi or zero-width character looks like in JSON bytes written by orjson
+# (C0 escaped as \u00XX or \b \f \r; DEL, C1 and the rest as raw UTF-8). Text the
+# store writes never holds these, so a match means a file edited or made elsewhere.
+_SUSPICIOUS = re.compile(
+    rb"\\u00[01][0-9a-fA-F]|\\[bfr]|\x7f|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xa8-\xae]"
+    rb"|\xe2\x81[\xa0\xa6-\xa9]|\xd8\x9c|\xef\xbb\xbf"
+)
+
+
 def _digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
@@ -136,6 +146,7 @@ class AtomicJSONStorage(Storage):
         self.generation = 0  # bumps whenever the data changes (here or on disk)
         self.reload_count = 0  # bumps whenever the data was (re)loaded from disk
         self._digest = b""  # of the bytes last read or written
+        self.suspicious = False  # the file last read may hold controls (not written by us)
 
     # -- TinyDB's Storage interface ---------------------------------------------------
     def read(self) -> dict[str, Any] | None:
@@ -185,6 +196,7 @@ class AtomicJSONStorage(Storage):
         self._data = parse_library_bytes(self.path, raw)
         self._signature = signature
         self._digest = _digest(raw)
+        self.suspicious = _SUSPICIOUS.search(raw) is not None
         self.generation += 1
         self.reload_count += 1
 
