@@ -8,12 +8,33 @@ widest) and the quote pane (right), the filter bar and the footer. Below 100 col
 quote pane folds away (``\\`` brings it back); below 70 columns one pane shows at a time and
 ``tab`` moves between them.
 
-Persistence: bookmarks, tags, read state go to the library as they change; the reading
-position is written when the article pane reports it settled (``PositionChanged``). Settings kept in the library: ``sort``, ``theme``.
+Persistence: bookmarks, tags, read state and highlights go to the library as they change;
+the reading position is written when the article pane reports it settled
+(``PositionChanged``), and at once when another article is shown or the app quits (so a
+scroll inside the 0.5 s debounce is not lost). Settings kept in the library: ``sort``,
+``theme``, ``last_article`` (the article shown at quit; the app starts on it).
+
+Read state: reaching the end marks an article read only once the user has *opened* it —
+the article pane has the focus (enter, tab or a click) or the user scrolled it. A short
+article previewed while moving down the list is not marked read; opening it is enough.
+
+Config (``reader.config.load_config``, read at start): ``theme`` (unless a theme was chosen
+in the app before), ``sort`` (unless the library remembers one), ``text_width``, the export
+defaults and ``[keys]`` (binding ids = the action names of ``commands.COMMANDS`` and the
+article pane's bindings, applied with ``App.set_keymap``). Each config problem is one
+warning notification at start.
+
+Highlights: ``v`` selects (article pane), ``h`` keeps the selection or the quotation under
+the quote-pane cursor (asking for a note), ``N``/``d`` edit the note / delete (quote pane),
+``[``/``]`` jump, ``e`` exports through ``reader.highlights.write_export``, ``y`` copies.
+
+The header shows the shown article's title (cleaned with ``clean_line``). Textual 8 has no
+API for the terminal window title, so the window title is left alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import webbrowser
 from pathlib import Path
 
@@ -25,24 +46,37 @@ from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList
 
+from reader.config import SORTS, Config, load_config
 from reader.document import paragraphs as document_paragraphs
+from reader.errors import ReaderError
+from reader.highlights import export_items, write_export
 from reader.models import Article
-from reader.quotes import find_quotations
-from reader.sanitize import is_web_url
+from reader.quotes import Quotation, find_quotations
+from reader.sanitize import clean_line, is_web_url
 from reader.store import Library
 from reader.tui.article_view import ArticleView
-from reader.tui.commands import ReaderCommands, app_bindings
+from reader.tui.commands import COMMANDS, ReaderCommands, app_bindings
+from reader.tui.dialogs import ConfirmDialog, NoteDialog, short_quote
+from reader.tui.export_dialog import ExportChoice, ExportDialog
 from reader.tui.filter_bar import FilterBar
 from reader.tui.help_screen import HelpScreen
 from reader.tui.library_view import SORT_LABELS, LibraryView, replace_tag_terms, tag_terms
 from reader.tui.list_pane import ListPane
-from reader.tui.quote_pane import QuotePane
+from reader.tui.quote_pane import QuoteEntry, QuotePane
 from reader.tui.tag_editor import TagEditor
 from reader.tui.tag_filter import TagFilter
 from reader.tui.themes import DEFAULT_THEME, load_themes
 
 WIDE = 100  # at least this many columns: all three panes
 NARROW = 70  # fewer columns than this: one pane at a time
+TITLE_CHARS = 60  # the article's title in the header is cut to this
+
+
+def binding_ids() -> set[str]:
+    """Every binding id a ``[keys]`` entry may name."""
+    ids = {c.action for c in COMMANDS if c.action not in ("focus_next", "focus_previous")}
+    ids |= {b.id for b in ArticleView.BINDINGS if isinstance(b, Binding) and b.id}
+    return ids
 
 
 class ReaderApp(App[None]):
@@ -60,15 +94,27 @@ class ReaderApp(App[None]):
     COMMANDS = App.COMMANDS | {ReaderCommands}
     """The palette offers our actions besides Textual's (theme switch, keys, quit)."""
 
-    def __init__(self, library: Library, *, library_label: str | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        *,
+        library_label: str | None = None,
+        config: Config | None = None,
+    ) -> None:
         super().__init__()
         self.library = library
         self.library_label = library_label or library.path.name
-        self.view = LibraryView(library, sort=str(library.get_setting("sort", "added")))
+        self.config = config if config is not None else load_config()
+        sort = library.get_setting("sort") or self.config.sort
+        self.view = LibraryView(library, sort=sort if sort in SORTS else "added")
         self._shown: Article | None = None
+        self._quotations: list[Quotation] = []
         self._quotes_wanted: bool | None = None  # None: fold by width
         self._current_pane = "list"
         self._loading_theme = False
+        self._end_seen: str | None = None  # article whose end showed before it was opened
+        self._article_pane: ArticleView | None = None
+        self._last_article = library.get_setting("last_article")
 
     # -- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -82,13 +128,63 @@ class ReaderApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Themes, the list, and focus on the list."""
+        """Config, themes, the list (on the last article shown), and focus on the list."""
+        for problem in self.config.problems:
+            self.notify(clean_line(problem), severity="warning", timeout=10, markup=False)
+        self._apply_keymap()
         self._load_themes()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self._show_rows()
+        self._article_pane = self.article_view
+        self.article_view.set_measure(self.config.text_width)
+        last = self._last_article if isinstance(self._last_article, str) else None
+        self._show_rows(keep=last if last and self.view.get(last) else None)
         self.list_pane.focus()
         self._apply_layout(self.size.width)
         self._index_in_background()
+
+    def _apply_keymap(self) -> None:
+        known = binding_ids()
+        keymap: dict[str, str] = {}
+        for action, keys in self.config.keys.items():
+            if action in known:
+                keymap[action] = keys
+            else:
+                self.notify(
+                    clean_line(f"config: keys.{action}: no such action; see the help (?)"),
+                    severity="warning",
+                    timeout=10,
+                    markup=False,
+                )
+        if keymap:
+            self.set_keymap(keymap)
+
+    def on_unmount(self) -> None:
+        """Save what must outlive the session: the unsaved position, the last article."""
+        self._save_unsaved_position()
+        if self._shown is not None and self._shown.id != self._last_article:
+            self._remember_last_article(self._shown.id)
+
+    def _remember_last_article(self, article_id: str) -> None:
+        try:
+            self.library.set_setting("last_article", article_id)
+            self._last_article = article_id
+        except (ReaderError, OSError):
+            pass  # a read-only or vanished library: nothing to remember
+
+    def _save_unsaved_position(self) -> None:
+        view = self._article_pane
+        unsaved = view.take_unsaved_position() if view is not None else None
+        if unsaved is None:
+            return
+        article = self.view.get(unsaved[0])
+        if article is None or abs(article.position - unsaved[1]) < 1e-4:
+            return
+        try:
+            changed = self.library.set_position(article.id, float(unsaved[1]))
+        except (ReaderError, OSError):
+            return
+        if self.is_running and self._article_pane is not None:
+            self._article_changed(changed)
 
     def _index_in_background(self) -> None:
         """Build the full-text index off the UI thread, so the first search is quick."""
@@ -121,7 +217,14 @@ class ReaderApp(App[None]):
             self.register_theme(theme)
         for problem in loaded.problems:
             self.notify(problem, severity="warning", timeout=8)
-        wanted = self.library.get_setting("theme") or DEFAULT_THEME
+        wanted = self.library.get_setting("theme") or self.config.theme or DEFAULT_THEME
+        if wanted == self.config.theme and wanted not in self.available_themes:
+            self.notify(
+                clean_line(f"config: theme {wanted!r}: no such theme; using the default"),
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         if wanted not in self.available_themes:
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
         self._loading_theme = True
@@ -170,6 +273,13 @@ class ReaderApp(App[None]):
         if pane is not None and pane != self._current_pane:
             self._current_pane = pane
             self._apply_layout(self.size.width)
+        if (
+            pane == "article"
+            and self._shown is not None
+            and self._end_seen == self._shown.id
+            and self.article_view.end_visible
+        ):
+            self._mark_read(self._shown.id)
 
     def _focus_pane(self, pane: str) -> None:
         self._current_pane = pane
@@ -203,8 +313,18 @@ class ReaderApp(App[None]):
         self._apply_layout(self.size.width)
 
     # -- the list ----------------------------------------------------------------------------
+    def _update_window_title(self) -> None:
+        """The header's title: the article shown (cleaned, cut), then the library."""
+        if self._shown is None:
+            self.title = f"reader · {self.library_label}"
+            return
+        name = clean_line(self._shown.title) or "(untitled)"
+        if len(name) > TITLE_CHARS:
+            name = name[: TITLE_CHARS - 1] + "…"
+        self.title = f"{name} · {self.library_label}"
+
     def _update_titles(self) -> None:
-        self.title = f"reader · {self.library_label}"
+        self._update_window_title()
         described = self.view.describe()
         count = f"{len(self.view.rows)} of {self.view.total}"
         sort = f"sort: {SORT_LABELS[self.view.sort]}"
@@ -249,8 +369,13 @@ class ReaderApp(App[None]):
 
     # -- the article -----------------------------------------------------------------------------
     def _show_article(self, article: Article | None) -> None:
+        self._save_unsaved_position()
         self._shown = article
+        self._end_seen = None
+        self._update_window_title()
+        self.refresh_bindings()
         if article is None:
+            self._quotations = []
             self.article_view.clear()
             self.quote_pane.clear()
             return
@@ -260,7 +385,31 @@ class ReaderApp(App[None]):
         paragraphs = getattr(self.article_view, "paragraphs", None)
         if paragraphs is None:
             paragraphs = document_paragraphs(markdown)
-        self.quote_pane.show(highlights, find_quotations(paragraphs))
+        self._quotations = find_quotations(paragraphs)
+        self.quote_pane.show(highlights, self._quotations)
+
+    def on_article_view_ready(self, event: ArticleView.Ready) -> None:
+        """A long article finished its layout: find its quotations now."""
+        if self._shown is None or self._shown.id != event.article_id or self._quotations:
+            return
+        self._quotations = find_quotations(self.article_view.paragraphs)
+        if self._quotations:
+            self._refresh_highlights()
+
+    def _refresh_highlights(self, *, keep: int | None = None, select: str | None = None) -> None:
+        """Show the shown article's highlights again (article marks and quote pane)."""
+        article = self._shown
+        if article is None:
+            return
+        highlights = self.library.highlights(article.id)
+        self.article_view.set_highlights(highlights)
+        self.quote_pane.show(highlights, self._quotations, keep=keep)
+        if select is not None:
+            self.quote_pane.select_highlight(select)
+        fresh = self.view.get(article.id)
+        if fresh is not None:
+            with contextlib.suppress(ReaderError):
+                self._article_changed(self.library.get(article.id))
 
     def on_article_view_position_changed(self, event: ArticleView.PositionChanged) -> None:
         """Save the reading position (the view posts it once scrolling settles)."""
@@ -269,11 +418,27 @@ class ReaderApp(App[None]):
             return
         self._article_changed(self.library.set_position(article.id, float(event.progress)))
 
+    def _article_opened(self) -> bool:
+        """The user is reading the shown article, not just previewing it from the list."""
+        view = self.article_view
+        return view.has_focus or view.scroll_y > 0
+
     def on_article_view_reached_end(self, event: ArticleView.ReachedEnd) -> None:
-        """Reading to the end marks the article read."""
-        article = self.view.get(event.article_id)
+        """Reading to the end of an opened article marks it read (see the module doc)."""
+        if self._article_opened():
+            self._mark_read(event.article_id)
+        else:
+            self._end_seen = event.article_id
+
+    def _mark_read(self, article_id: str) -> None:
+        self._end_seen = None
+        article = self.view.get(article_id)
         if article is not None and not article.read:
             self._article_changed(self.library.set_read(article.id, True))
+
+    def on_article_view_selection_changed(self, event: ArticleView.SelectionChanged) -> None:
+        """The footer shows "cancel selection" only while there is one."""
+        self.refresh_bindings()
 
     def on_quote_pane_jump(self, event: QuotePane.Jump) -> None:
         """Scroll the article to the chosen highlight or quotation."""
@@ -288,8 +453,11 @@ class ReaderApp(App[None]):
     # -- actions ------------------------------------------------------------------------------------
     def action_open_article(self) -> None:
         """Open the article under the cursor: focus the article pane."""
-        if self._current() is not None:
+        article = self._current()
+        if article is not None:
             self._focus_pane("article")
+            if article.id != self._last_article:
+                self._remember_last_article(article.id)
 
     def action_back(self) -> None:
         """Back to the list; on the list, clear the filter."""
@@ -390,6 +558,171 @@ class ReaderApp(App[None]):
         else:
             webbrowser.open(article.url.strip())
             self.notify("Opened in the browser", timeout=2)
+
+    # -- highlights ---------------------------------------------------------------------------
+    def action_start_selection(self) -> None:
+        """Open the article and select the sentence at the top of the view."""
+        if self._shown is None:
+            return
+        if not self.article_view.has_focus:
+            self._focus_pane("article")
+        self.article_view.start_selection()
+
+    def _quote_entry(self) -> QuoteEntry | None:
+        """The quote-pane entry under the cursor when the quote pane has the focus."""
+        return self.quote_pane.current if self.focused is self.quote_pane else None
+
+    def action_highlight(self) -> None:
+        """Keep the selection (or the quotation under the quote-pane cursor) as a highlight,
+        after asking for an optional note."""
+        article = self._shown
+        if article is None:
+            return
+        entry = self._quote_entry()
+        if entry is not None:
+            if entry.kind == "highlight":
+                self.notify("That is already a highlight", timeout=3)
+                return
+            anchor = (entry.paragraph, entry.start, entry.end, entry.text)
+        else:
+            anchor = self.article_view.selection
+        if anchor is None:
+            self.notify(
+                "Nothing selected: press v in the article (or drag with the mouse), then h",
+                timeout=4,
+            )
+            return
+        paragraph, start, end, text = anchor
+
+        def done(note: str | None) -> None:
+            if note is None:
+                self.notify("Highlight cancelled", timeout=2)
+                return
+            try:
+                highlight = self.library.add_highlight(
+                    article.id,
+                    text,
+                    note=note or None,
+                    paragraph=paragraph,
+                    start=start,
+                    end=end,
+                )
+            except ReaderError as err:
+                self.notify(clean_line(str(err)), severity="error", markup=False)
+                return
+            if entry is None:
+                self.article_view.cancel_selection()
+            if self._shown is not None and self._shown.id == article.id:
+                self._refresh_highlights(select=highlight.id)
+            self.notify("Highlight saved" + (" with a note" if note else ""), timeout=2)
+
+        self.push_screen(NoteDialog(text), done)
+
+    def _highlight_entry(self) -> QuoteEntry | None:
+        entry = self._quote_entry()
+        if entry is None or entry.kind != "highlight" or entry.highlight_id is None:
+            self.notify("Put the quote-pane cursor on a highlight first", timeout=3)
+            return None
+        return entry
+
+    def action_delete_highlight(self) -> None:
+        """Delete the highlight under the quote-pane cursor, after asking."""
+        entry = self._highlight_entry()
+        if entry is None or entry.highlight_id is None:
+            return
+        hid = entry.highlight_id
+        index = self.quote_pane.highlighted
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.library.remove_highlight(hid)
+            except ReaderError as err:
+                self.notify(clean_line(str(err)), severity="error", markup=False)
+                return
+            self._refresh_highlights(keep=index)
+            self.notify("Highlight deleted", timeout=2)
+
+        self.push_screen(
+            ConfirmDialog("Delete this highlight?", entry.text, title="Delete highlight"), done
+        )
+
+    def action_edit_note(self) -> None:
+        """Edit the note of the highlight under the quote-pane cursor."""
+        entry = self._highlight_entry()
+        if entry is None or entry.highlight_id is None:
+            return
+        hid = entry.highlight_id
+
+        def done(note: str | None) -> None:
+            if note is None:
+                return
+            try:
+                self.library.set_highlight_note(hid, note or None)
+            except ReaderError as err:
+                self.notify(clean_line(str(err)), severity="error", markup=False)
+                return
+            self._refresh_highlights(select=hid)
+            self.notify("Note saved" if note else "Note removed", timeout=2)
+
+        self.push_screen(NoteDialog(entry.text, entry.note or "", title="Note"), done)
+
+    def action_next_highlight(self) -> None:
+        """Scroll the article to the next highlight."""
+        self.article_view.next_highlight()
+
+    def action_prev_highlight(self) -> None:
+        """Scroll the article to the previous highlight."""
+        self.article_view.prev_highlight()
+
+    def action_export(self) -> None:
+        """Ask how to export the highlights, then write the export."""
+        dialog = ExportDialog(
+            fmt=self.config.export_format,
+            folder=self.config.export_folder,
+            has_article=self._shown is not None,
+        )
+        self.push_screen(dialog, self._export)
+
+    def _export(self, choice: ExportChoice | None) -> None:
+        if choice is None:
+            return
+        try:
+            if choice.scope == "article" and self._shown is not None:
+                items = export_items(self.library, article_ids=[self._shown.id])
+            elif choice.scope == "bookmarked":
+                items = export_items(self.library, bookmarked=True)
+            else:
+                items = export_items(self.library)
+            path = write_export(choice.fmt, items, Path(choice.path))
+        except (ReaderError, OSError, ValueError) as err:
+            self.notify(
+                clean_line(f"Export failed: {err}"), severity="error", timeout=8, markup=False
+            )
+            return
+        count = sum(len(highlights) for _, highlights in items)
+        self.notify(
+            clean_line(f"Exported {count} highlight(s) from {len(items)} article(s) to {path}"),
+            timeout=6,
+            markup=False,
+        )
+
+    def action_copy(self) -> None:
+        """Copy the quote-pane entry, else the selection, else the article's web address."""
+        entry = self._quote_entry()
+        selection = self.article_view.selection
+        if entry is not None:
+            text, what = entry.text, entry.kind if entry.kind == "highlight" else "quotation"
+        elif selection is not None:
+            text, what = selection[3], "selection"
+        elif self._shown is not None and self._shown.url and clean_line(self._shown.url):
+            text, what = clean_line(self._shown.url), "web address"
+        else:
+            self.notify("Nothing to copy", timeout=2)
+            return
+        self.copy_to_clipboard(text)
+        self.notify(f"Copied {what}: “{short_quote(text, 60)}”", timeout=3, markup=False)
 
     def action_help(self) -> None:
         """Show every key."""

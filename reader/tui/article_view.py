@@ -96,20 +96,39 @@ class ArticleView(ScrollView, can_focus=True):
     """A scrollable, virtual view of one article with highlights and a selection."""
 
     BINDINGS: list[BindingType] = [
-        Binding("j,down", "line_down", "Down", show=False),
-        Binding("k,up", "line_up", "Up", show=False),
-        Binding("J", "grow_selection", "Extend", show=False),
-        Binding("K", "shrink_selection", "Shrink", show=False),
-        Binding("space,pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("g,home", "top", "Top", show=False),
-        Binding("G,end", "bottom", "Bottom", show=False),
-        Binding("plus,equals_sign", "wider", "Wider", show=False),
-        Binding("minus", "narrower", "Narrower", show=False),
-        Binding("v", "start_selection", "Select", show=False),
-        Binding("escape", "cancel_selection", "Cancel selection", show=False),
-        Binding("left_square_bracket", "prev_highlight", "Prev highlight", show=False),
-        Binding("right_square_bracket", "next_highlight", "Next highlight", show=False),
+        Binding("j,down", "line_down", "Down", show=False, id="line_down"),
+        Binding("k,up", "line_up", "Up", show=False, id="line_up"),
+        Binding("J", "grow_selection", "Extend", show=False, id="grow_selection"),
+        Binding("K", "shrink_selection", "Shrink", show=False, id="shrink_selection"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, id="page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
+        Binding("g,home", "top", "Top", show=False, id="top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="bottom"),
+        Binding("plus,equals_sign", "wider", "Wider", show=False, id="wider"),
+        Binding("minus", "narrower", "Narrower", show=False, id="narrower"),
+        Binding(
+            "v",
+            "start_selection",
+            "Select",
+            show=False,
+            id="start_selection",
+            tooltip="Select the sentence at the top; j/k or J/K grow and shrink it, h keeps it",
+        ),
+        Binding("escape", "cancel_selection", "Cancel selection", show=True, id="cancel_selection"),
+        Binding(
+            "left_square_bracket",
+            "prev_highlight",
+            "Prev highlight",
+            show=False,
+            id="prev_highlight",
+        ),
+        Binding(
+            "right_square_bracket",
+            "next_highlight",
+            "Next highlight",
+            show=False,
+            id="next_highlight",
+        ),
     ]
     """Keys: j/k/arrows scroll a row (grow/shrink the selection while selecting), J/K
     grow/shrink the selection, space/pagedown and pageup page, g/G go to the top/end,
@@ -218,6 +237,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._reached_end_sent = False
         self._generation = 0
         self._pending_position: float | None = None
+        self._unsaved: tuple[str, float] | None = None
         self.strips_built = 0
         """How many rows were rendered (cache misses); for tests and profiling."""
 
@@ -262,6 +282,32 @@ class ArticleView(ScrollView, can_focus=True):
         b, s, e = self._selection
         return (b, s, e, self._doc.blocks[b].text[s:e])
 
+    @property
+    def current_highlight(self) -> tuple[int, int, int] | None:
+        """``(paragraph, start, end)`` of the highlight last jumped to with ``[``/``]``."""
+        if self._current_mark is None or not (0 <= self._current_mark < len(self._mark_order)):
+            return None
+        return self._mark_order[self._current_mark]
+
+    @property
+    def end_visible(self) -> bool:
+        """The last row of the article is on screen (a short article: at once)."""
+        height = self.scrollable_content_region.height
+        return (
+            bool(self._doc.blocks)
+            and height > 0
+            and (int(self.scroll_y) + height >= len(self._doc.lines))
+        )
+
+    def take_unsaved_position(self) -> tuple[str, float] | None:
+        """``(article_id, progress)`` of a scroll not yet reported by ``PositionChanged``
+        (the debounce had not fired), and forget it: the caller saves it now."""
+        unsaved, self._unsaved = self._unsaved, None
+        if self._position_timer is not None:
+            self._position_timer.stop()
+            self._position_timer = None
+        return unsaved
+
     def show(
         self,
         article: Article,
@@ -272,6 +318,10 @@ class ArticleView(ScrollView, can_focus=True):
         """Show ``article`` with body ``markdown`` (``None``: the body file is missing),
         marking ``highlights`` and scrolling to ``position`` (a 0..1 fraction)."""
         self._generation += 1
+        self._unsaved = None
+        if self._position_timer is not None:
+            self._position_timer.stop()
+            self._position_timer = None
         self._article = article
         self._markdown = markdown
         self._highlights = list(highlights)
@@ -666,20 +716,21 @@ class ArticleView(ScrollView, can_focus=True):
             return
         if self._position_timer is not None:
             self._position_timer.stop()
-        if self._article is not None:
+        if self._article is not None and self._pending_position is None:
+            self._unsaved = (self._article.id, self.progress)
             self._position_timer = self.set_timer(POSITION_DEBOUNCE_SECONDS, self._post_position)
         self._check_end()
 
     def _post_position(self) -> None:
         self._position_timer = None
+        self._unsaved = None
         if self._article is not None:
             self.post_message(self.PositionChanged(self._article.id, self.progress))
 
     def _check_end(self) -> None:
-        if self._article is None or self._reached_end_sent or not self._doc.blocks:
+        if self._article is None or self._reached_end_sent:
             return
-        height = self.scrollable_content_region.height
-        if height > 0 and int(self.scroll_y) + height >= len(self._doc.lines):
+        if self.end_visible:
             self._reached_end_sent = True
             self.post_message(self.ReachedEnd(self._article.id))
 
@@ -687,6 +738,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._styles = None
         self._update_virtual_size()
         self._relayout()
+        self.call_after_refresh(self._check_end)
 
     # -- actions ---------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -56,10 +56,46 @@ COMMANDS: tuple[Command, ...] = (
     Command("b", "toggle_bookmark", "Bookmark", "Bookmark or un-bookmark the article", True),
     Command("t", "edit_tags", "Tags", "Add or remove the article's tags", True),
     Command("slash", "filter", "Filter", "Search and filter the list", True, key_display="/"),
-    Command("f", "tag_filter", "Tag filter", "Filter the list by tags", True),
+    Command("f", "tag_filter", "Tag filter", "Filter the list by tags"),
     Command("s", "cycle_sort", "Sort", "Sort by added, published, title or reading time", True),
     Command("r", "toggle_read", "Read", "Mark the article read or unread", True),
     Command("o", "open_url", "Open URL", "Open the article's web address in the browser"),
+    Command(
+        "v",
+        "start_selection",
+        "Select",
+        "Select the sentence at the top of the article (j/k or J/K grow and shrink it)",
+    ),
+    Command(
+        "h",
+        "highlight",
+        "Highlight",
+        "Keep the selection, or the quotation under the cursor, as a highlight (with a note)",
+        True,
+    ),
+    Command("N", "edit_note", "Note", "Edit the note of the highlight under the cursor"),
+    Command("d", "delete_highlight", "Delete", "Delete the highlight under the cursor"),
+    Command(
+        "left_square_bracket",
+        "prev_highlight",
+        "Prev highlight",
+        "Scroll the article to the previous highlight",
+        key_display="[",
+    ),
+    Command(
+        "right_square_bracket",
+        "next_highlight",
+        "Next highlight",
+        "Scroll the article to the next highlight",
+        key_display="]",
+    ),
+    Command("e", "export", "Export", "Export highlights (Markdown, Obsidian, JSON, CSV)", True),
+    Command(
+        "y",
+        "copy",
+        "Copy",
+        "Copy the quotation or highlight, else the selection, else the article's web address",
+    ),
     Command(
         "backslash",
         "toggle_quotes",
@@ -82,7 +118,8 @@ LIST_KEYS: tuple[tuple[str, str], ...] = (
 
 
 def app_bindings() -> list[Binding]:
-    """The app's ``BINDINGS``, made from ``COMMANDS``."""
+    """The app's ``BINDINGS``, made from ``COMMANDS``; each binding's ``id`` is its action
+    name, which is what ``[keys]`` in config.toml names (``toggle_bookmark = "B"``)."""
     return [
         Binding(
             command.keys,
@@ -91,6 +128,7 @@ def app_bindings() -> list[Binding]:
             show=command.footer,
             key_display=command.key_display,
             tooltip=command.description,
+            id=command.action,
         )
         for command in COMMANDS
         if command.action not in ("focus_next", "focus_previous")  # the App already binds these

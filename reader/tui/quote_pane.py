@@ -4,7 +4,9 @@ Owns ``QuotePane`` (an ``OptionList``) and ``QuoteEntry`` (where one entry point
 article). Highlights come first (with their notes), then the direct quotations found by
 ``reader.quotes.find_quotations`` with their speakers. Selecting an entry posts
 ``QuotePane.Jump`` so the app can scroll the article to it. All text is article data and is
-assembled as plain strings, never markup.
+assembled as plain strings, never markup. The app acts on ``current`` (the entry under the
+cursor): ``h`` keeps a quotation as a highlight, ``d`` deletes a highlight, ``N`` edits its
+note, ``y`` copies the entry's words.
 """
 
 from __future__ import annotations
@@ -28,9 +30,13 @@ MAX_QUOTE_CHARS = 280
 class QuoteEntry:
     """Where an entry of the pane sits in the article."""
 
-    kind: str  # "highlight" | "quote"
+    kind: str  # "highlight" | "quote" | "heading"
     paragraph: int | None
     start: int
+    end: int = 0
+    text: str = ""  # the highlight's or the quotation's words
+    highlight_id: str | None = None
+    note: str | None = None
 
 
 def _short(text: str) -> str:
@@ -60,8 +66,15 @@ class QuotePane(OptionList):
         self.border_title = "Quotes"
         self._entries: list[QuoteEntry] = []
 
-    def show(self, highlights: Sequence[Highlight], quotations: Sequence[Quotation]) -> None:
-        """Fill the pane for one article."""
+    def show(
+        self,
+        highlights: Sequence[Highlight],
+        quotations: Sequence[Quotation],
+        *,
+        keep: int | None = None,
+    ) -> None:
+        """Fill the pane for one article; ``keep`` puts the cursor back on that option
+        (clamped to the nearest selectable one)."""
         options: list[Option | None] = []
         entries: list[QuoteEntry] = []
         if highlights:
@@ -72,7 +85,17 @@ class QuotePane(OptionList):
             if highlight.note:
                 parts += ["\n", ("✎ " + _short(highlight.note), "$text-secondary italic")]
             options.append(Option(Content.assemble(*parts)))
-            entries.append(QuoteEntry("highlight", highlight.paragraph, highlight.start or 0))
+            entries.append(
+                QuoteEntry(
+                    "highlight",
+                    highlight.paragraph,
+                    highlight.start or 0,
+                    highlight.end or 0,
+                    highlight.text,
+                    highlight.id,
+                    highlight.note,
+                )
+            )
         if quotations:
             options.append(Option(Content.styled("Quotations", "bold $primary"), disabled=True))
             entries.append(QuoteEntry("heading", None, 0))
@@ -81,7 +104,7 @@ class QuotePane(OptionList):
             if quote.speaker:
                 parts += ["\n", ("— " + quote.speaker, "$text-muted italic")]
             options.append(Option(Content.assemble(*parts)))
-            entries.append(QuoteEntry("quote", quote.paragraph, quote.start))
+            entries.append(QuoteEntry("quote", quote.paragraph, quote.start, quote.end, quote.text))
         if not options:
             options.append(
                 Option(Content.styled("No highlights or quotations", "$text-muted"), disabled=True)
@@ -90,6 +113,33 @@ class QuotePane(OptionList):
         self._entries = entries
         self.set_options(options)
         self.border_subtitle = f"{len(highlights)} hl · {len(quotations)} q"
+        if keep is not None:
+            self._put_cursor_near(keep)
+
+    def _put_cursor_near(self, index: int) -> None:
+        count = len(self._entries)
+        if count == 0:
+            return
+        index = max(0, min(count - 1, index))
+        for candidate in [*range(index, count), *range(index - 1, -1, -1)]:
+            if self._entries[candidate].kind != "heading":
+                self.highlighted = candidate
+                return
+
+    def select_highlight(self, highlight_id: str) -> None:
+        """Put the cursor on the highlight with ``highlight_id`` (if listed)."""
+        for index, entry in enumerate(self._entries):
+            if entry.highlight_id == highlight_id:
+                self.highlighted = index
+                return
+
+    @property
+    def current(self) -> QuoteEntry | None:
+        """The highlight or quotation under the cursor (``None`` on a heading or nothing)."""
+        if self.highlighted is None:
+            return None
+        entry = self.entry(self.highlighted)
+        return entry if entry is not None and entry.kind != "heading" else None
 
     def clear(self) -> None:
         """Empty the pane (no article shown)."""
