@@ -4,7 +4,10 @@ Owns: ``extract_article_html``. readability-lxml scores paragraphs and picks the
 best-scoring container, which cuts articles that a page splits over several sibling blocks
 (a lead block plus a body block, a post split by inline ads). Readability.js, the reader
 view of Firefox, then climbs to a common ancestor when several of the top candidates live
-under it, and to a parent that scores higher; this module adds those two steps.
+under it, and to a parent that scores higher; this module adds those two steps (never past
+a ``<main>``), takes in same-class article segments a climb left outside, keeps prose lists
+that readability-lxml would drop for their links, and replaces its regex-based text measures
+with ``str.split`` ones. See docs/extraction.md.
 """
 
 from __future__ import annotations
