@@ -48,6 +48,7 @@ __all__ = ["SearchIndex"]
 _BIT = bytes(1 << i for i in range(8))
 # _EXPAND[b] is 8 bytes, the i-th being 1 if bit i of b is set: bitset -> selector mask.
 _EXPAND = [bytes((b >> i) & 1 for i in range(8)) for b in range(256)]
+_OFFSETS = [tuple(i for i in range(8) if (b >> i) & 1) for b in range(256)]
 _ASCII01 = bytes.maketrans(b"\x00\x01", b"01")
 _SMALL = 48  # at most this many slots: set bits one by one instead of via a bytearray
 _MIN_DENSE = 64  # a posting never becomes a bitset below this many articles
@@ -340,6 +341,11 @@ class _Postings:
         self._sorted = words
         return self
 
+    def intern_keys(self) -> None:
+        """Re-key the table with interned strings (shared with per-slot records)."""
+        self.map = {sys.intern(w): p for w, p in self.map.items()}
+        self._sorted = sorted(self.map)
+
 
 def _meta_words(article: Article) -> set[str]:
     fields = [article.title, article.summary, article.author, article.site, *article.tags]
@@ -456,13 +462,14 @@ class SearchIndex:
             self._free.append(slot)
 
     def _set_meta(self, slot: int, article: Article) -> None:
-        words = _meta_words(article)
+        words = set(map(sys.intern, _meta_words(article)))
         self._meta.add_doc(slot, words, max(_MIN_DENSE, len(self._ids) >> 5))
         tags = tuple(dict.fromkeys(t for t in map(fold_value, article.tags) if t))
         site = fold_value(article.site)
         author = fold_value(article.author)
         flags = _meta_flags(article)
-        self._records[slot] = (tuple(words), tags, site, author, flags)
+        # Interned: the record then shares its word strings with the postings table.
+        self._records[slot] = (tuple(map(sys.intern, words)), tags, site, author, flags)
         self._set_value_bits(slot, tags, site, author, flags)
 
     def _set_value_bits(
@@ -576,14 +583,15 @@ class SearchIndex:
 
     def _bits_to_ids(self, bits: int) -> set[str]:
         ids = self._ids
-        if bits.bit_count() <= _SMALL:
-            found: set[str] = set()
-            while bits:
-                low = bits & -bits
-                found.add(ids[low.bit_length() - 1])  # type: ignore[arg-type]
-                bits ^= low
-            return found
         raw = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
+        if bits.bit_count() < len(raw) >> 2:
+            # Few hits: visit only the non-zero bytes (found in C by ``compress``).
+            found: set[str] = set()
+            offsets = _OFFSETS
+            for i in compress(range(len(raw)), raw):
+                base = i << 3
+                found.update([ids[base + o] for o in offsets[raw[i]]])  # type: ignore[misc]
+            return found
         mask = b"".join(map(_EXPAND.__getitem__, raw))
         return set(compress(ids, mask))  # type: ignore[arg-type]
 
@@ -652,6 +660,7 @@ class SearchIndex:
         self._dead = {int(s) for s in head["dead"]}
         self._body = _Postings.load(blobs[2:9])
         self._meta = _Postings.load(blobs[9:16])
+        self._meta.intern_keys()
         for slot, article_id in enumerate(self._ids):
             if article_id is None:
                 continue
@@ -666,7 +675,7 @@ class SearchIndex:
 
 def _record(raw: list[Any]) -> _Record:
     words, tags, site, author, flags = raw
-    return (tuple(words), tuple(tags), str(site), str(author), int(flags))
+    return (tuple(map(sys.intern, words)), tuple(tags), str(site), str(author), int(flags))
 
 
 def _any_of(table: dict[str, bytearray], needle: str) -> int:
