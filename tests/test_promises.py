@@ -193,7 +193,7 @@ def _export_rounds(tmp_path: Path, rounds: int, rng: random.Random) -> tuple[int
     assert full.returncode == 0, full.stderr.decode()
     checked = _check_vault(tmp_path / "full", EXPORT_ARTICLES, True)
     kills = 0
-    for round_no, delay in enumerate(random_delays(rng, rounds, 0.3 * duration, duration)):
+    for round_no, delay in enumerate(random_delays(rng, rounds, 0.1 * duration, 0.8 * duration)):
         if round_no % 2 == 0:
             out = tmp_path / "export" / f"vault-{round_no}"
             args = ("export", "--format", "obsidian", "--out", str(out))
