@@ -69,12 +69,19 @@ class NoteDialog(ModalScreen[str | None]):
         with Vertical() as box:
             box.border_title = self._title
             yield Static(Content(f"“{short_quote(self._quote)}”"), classes="dialog-quote")
-            yield Input(value=self._note, placeholder="note (optional)", id="note-input")
+            yield Input(
+                value=self._note,
+                placeholder="note (optional)",
+                select_on_focus=False,
+                id="note-input",
+            )
             yield Static("enter save · empty = no note · esc cancel", classes="dialog-help")
 
     def on_mount(self) -> None:
-        """Start in the input."""
-        self.query_one("#note-input", Input).focus()
+        """Start in the input, the cursor after any note already there."""
+        note_input = self.query_one("#note-input", Input)
+        note_input.focus()
+        note_input.cursor_position = len(note_input.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter saves the note (stripped; may be empty)."""
