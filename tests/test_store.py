@@ -209,3 +209,10 @@ def test_control_characters_are_removed_on_store(tmp_path: Path) -> None:
         )
         assert art.article.title == "Evil ]0;pwned title"
         assert lib.body(art.article.id) == "a[31mred\n"
+
+
+def test_a_body_file_edited_by_hand_is_cleaned_on_read(tmp_path: Path) -> None:
+    with Library(tmp_path / "lib.json") as lib:
+        aid = lib.add_parsed(parsed()).article.id
+        (tmp_path / "lib.bodies" / f"{aid}.md").write_bytes(b"bad \x1b]52;c;aGk=\x07 text\r\n")
+        assert lib.body(aid) == "bad ]52;c;aGk= text\n"

@@ -11,6 +11,7 @@ import contextlib
 import os
 from pathlib import Path
 
+from reader.sanitize import clean_text
 from reader.store.storage import atomic_write_bytes
 
 
@@ -44,11 +45,16 @@ class BodyStore:
         os.sync()
 
     def read(self, article_id: str) -> str | None:
-        """The body, or None when its file is missing or unreadable."""
+        """The body, or None when its file is missing or unreadable.
+
+        A body file may have been edited by hand: control characters are dropped on
+        every read, so what was written by another tool cannot reach a terminal.
+        """
         try:
-            return self.path_for(article_id).read_bytes().decode("utf-8", errors="replace")
+            raw = self.path_for(article_id).read_bytes().decode("utf-8", errors="replace")
         except OSError:
             return None
+        return clean_text(raw)
 
     def delete(self, article_id: str) -> None:
         with contextlib.suppress(FileNotFoundError):
