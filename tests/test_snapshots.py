@@ -82,3 +82,19 @@ def test_narrow_80x24(snap_compare, app: ReaderApp) -> None:
 
 def test_one_pane_60x24(snap_compare, app: ReaderApp) -> None:
     assert snap_compare(app, terminal_size=(60, 24), run_before=keys("enter"))
+
+
+def test_article_with_highlight_marked(snap_compare, app: ReaderApp) -> None:
+    assert snap_compare(
+        app,
+        terminal_size=(120, 40),
+        run_before=keys("j", "j", "j", "enter", "right_square_bracket"),
+    )
+
+
+def test_selection_growing(snap_compare, app: ReaderApp) -> None:
+    assert snap_compare(app, terminal_size=(120, 40), run_before=keys("enter", "v", "j"))
+
+
+def test_export_dialog(snap_compare, app: ReaderApp) -> None:
+    assert snap_compare(app, terminal_size=(120, 40), run_before=keys("e"))

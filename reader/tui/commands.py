@@ -57,8 +57,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("t", "edit_tags", "Tags", "Add or remove the article's tags", True),
     Command("slash", "filter", "Filter", "Search and filter the list", True, key_display="/"),
     Command("f", "tag_filter", "Tag filter", "Filter the list by tags"),
-    Command("s", "cycle_sort", "Sort", "Sort by added, published, title or reading time", True),
-    Command("r", "toggle_read", "Read", "Mark the article read or unread", True),
+    Command("s", "cycle_sort", "Sort", "Sort by added, published, title or reading time"),
+    Command("r", "toggle_read", "Read", "Mark the article read or unread"),
     Command("o", "open_url", "Open URL", "Open the article's web address in the browser"),
     Command(
         "v",
