@@ -39,7 +39,14 @@ _WORD = re.compile(r"[^\W_]+")
 
 # Stand-ins for brackets inside link text (noncharacters, removed from input on parsing).
 _OPEN, _CLOSE = "\ufdd0", "\ufdd1"
-_UNMARK = str.maketrans({_OPEN: "\\[", _CLOSE: "\\]"})
+
+
+def _unmark(text: str) -> str:
+    """Turn the bracket stand-ins back into escaped brackets (``str.replace`` is several
+    times faster than ``str.translate`` with a mapping on long text)."""
+    if _OPEN in text or _CLOSE in text:
+        text = text.replace(_OPEN, "\\[").replace(_CLOSE, "\\]")
+    return text
 
 
 class _Converter(html2text.HTML2Text):
@@ -72,7 +79,7 @@ def _markdown(html: str) -> str:
     converter.unicode_snob = True
     converter.protect_links = False
     converter.single_line_break = False
-    text = converter.handle(html).translate(_UNMARK)
+    text = _unmark(converter.handle(html))
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip() + "\n" if text.strip() else ""
@@ -119,8 +126,15 @@ def _lean(fragment: HtmlElement, url: str | None) -> None:
                     attrib[name] = urljoin(url, link.strip())
 
 
-def _word_count(markdown: str) -> int:
-    return len(_WORD.findall(markdown))
+def _has_words(markdown: str, minimum: int = _MIN_WORDS) -> bool:
+    """True when ``markdown`` holds at least ``minimum`` words; stops at the last one needed
+    (counting every word of a long article three times was a sixth of the parse)."""
+    found = 0
+    for _ in _WORD.finditer(markdown):
+        found += 1
+        if found >= minimum:
+            return True
+    return False
 
 
 def _body_fallback(root: HtmlElement) -> str:
@@ -164,11 +178,11 @@ def _parse(
     strip_chrome(root, mode="light")
     article_html = _article_html(root, md.url, title)
     markdown = _markdown(article_html) if article_html else ""
-    if _word_count(markdown) < _MIN_WORDS:
+    if not _has_words(markdown):
         markdown = _body_fallback(root)
-    if _word_count(markdown) < _MIN_WORDS and max_depth(root) >= PARSER_DEPTH_LIMIT:
-        markdown = _escape_plain(visible_text(text))
-    if _word_count(markdown) < _MIN_WORDS:
+        if not _has_words(markdown) and max_depth(root) >= PARSER_DEPTH_LIMIT:
+            markdown = _escape_plain(visible_text(text))
+    if not _has_words(markdown):
         raise ImportFailed(source, "no article text found in the page")
     return ParsedArticle(
         title=title or _first_line(markdown),
