@@ -2,7 +2,8 @@
 
 Backups sit in ``<library stem>.backups/`` beside the library. One is taken before a
 schema migration and at most once a day before the first write of that day; the newest
-``KEEP`` are kept. Bodies are not copied: they are only ever added or removed whole,
+``KEEP`` are kept. A backup is a copy of the main file alone: the library folds its
+journal into the main file before taking one. Bodies are not copied: they are only ever added or removed whole,
 and a restored library ignores bodies it does not know.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from reader.errors import StoreError
-from reader.store.storage import atomic_write_bytes, load_json_file
+from reader.store.storage import atomic_write_bytes, journal_path_for, load_json_file
 
 KEEP = 7
 LOCK_TIMEOUT_SECONDS = 30.0
@@ -74,8 +75,9 @@ def restore_backup(db_path: Path, backup: Path | None = None) -> Path:
     """Put a backup (default: the newest valid one) in place of the library file.
 
     The current file, damaged or not, is kept beside it as ``<name>.before-restore``
-    (never overwriting one kept by an earlier restore). Holds the library's file lock,
-    so a running reader cannot write over the restored file half-way.
+    (never overwriting one kept by an earlier restore), and its journal, if any, as
+    ``<name>.before-restore.journal``: the restored file must not replay it. Holds the
+    library's file lock, so a running reader cannot write over the restored file half-way.
     """
     candidates = [backup] if backup else list_backups(db_path)
     lock = FileLock(str(db_path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
@@ -91,9 +93,15 @@ def restore_backup(db_path: Path, backup: Path | None = None) -> Path:
                 if backup:
                     raise
                 continue
+            kept = before_restore_path(db_path)
             if db_path.exists():
-                shutil.copy2(db_path, before_restore_path(db_path))
+                shutil.copy2(db_path, kept)
+            journal = journal_path_for(db_path)
+            if journal.exists():
+                shutil.copy2(journal, kept.with_name(kept.name + ".journal"))
             atomic_write_bytes(db_path, candidate.read_bytes())
+            with contextlib.suppress(FileNotFoundError):
+                journal.unlink()  # a crash before this at worst undoes the restore
             return candidate
     finally:
         lock.release()

@@ -6,14 +6,17 @@ Layout on disk, for a library file ``lib.json``:
 - ``lib.json``: the TinyDB file (metadata only): tables ``articles``, ``highlights``,
   ``settings``, ``feeds`` and ``_meta`` (the schema version). Document ids are the
   articles' and highlights' own 8-hex-digit ids.
+- ``lib.json.journal``: the documents changed since ``lib.json`` was last rewritten,
+  one line per write (see ``storage.py``): a bookmark appends a line, not megabytes.
 - ``lib.bodies/<id>.md``: each article's body as Markdown (see ``bodies.py``).
 - ``lib.backups/``: rolling backups (see ``backups.py``).
 - ``lib.json.lock``: the file lock held around every read-modify-write, so several
   processes (the TUI, ``reader add`` in another terminal) never lose each other's writes.
 
-Every write re-reads the file first if another process changed it, applies the change,
-and replaces the file atomically before returning: a change reported done survives a
-crash.
+Every write re-reads what another process changed first, applies the change, and makes
+it durable (an fsynced journal line, or an atomic rewrite) before returning: a change
+reported done survives a crash. Every TinyDB write is preceded by ``_note`` naming the
+documents it changes, so the storage can journal them.
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ class _IdTable(Table):
             tables = {}
         table = tables.setdefault(self.name, {})
         updater(table)
+        with contextlib.suppress(AttributeError):  # tell our storage a write happened
+            self._storage.table_written(self.name)  # type: ignore[attr-defined]
         self._storage.write(tables)
         self.clear_cache()
 
@@ -222,6 +227,7 @@ class Library:
         self._feeds_table = self._db.table("feeds", cache_size=0)
         self._meta_table = self._db.table("_meta", cache_size=0)
         self._cache_generation = -1
+        self._tail_seen = 0  # entries of the storage's tail_log applied to the cache
         self._articles: dict[str, Article] = {}
         self._by_url: dict[str, str] = {}
         self._by_hash: dict[str, str] = {}
@@ -250,8 +256,10 @@ class Library:
         if version < SCHEMA_VERSION or meta is None:
             with self._write():
                 if version < SCHEMA_VERSION and self.path.exists():
+                    self._storage.compact()  # the backup holds everything
                     take_backup(self.path, reason=f"before-migration-v{version}")
                 self._migrate(version)
+                self._note("_meta", "schema")
                 self._meta_table.upsert(
                     Document({"version": SCHEMA_VERSION}, doc_id="schema")  # type: ignore[arg-type]
                 )
@@ -279,13 +287,14 @@ class Library:
                 f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
             ) from None
         try:
-            if (
-                self._lock.lock_counter == 1
-                and self._storage.path.exists()
-                and backup_due(self.path)
-            ):
-                take_backup(self.path)
             with self._storage.deferred():
+                if (
+                    self._lock.lock_counter == 1
+                    and self._storage.path.exists()
+                    and backup_due(self.path)
+                ):
+                    self._storage.compact()  # the backup holds the journal's changes too
+                    take_backup(self.path)
                 self._sync_cache()
                 try:
                     yield
@@ -301,8 +310,15 @@ class Library:
         return self._write()
 
     # -- cache of Article objects -----------------------------------------------------------
+    def _note(self, table: str, *doc_ids: str) -> None:
+        """Tell the storage which documents the next TinyDB write to ``table`` changes."""
+        for doc_id in doc_ids:
+            self._storage.note_change(table, doc_id)
+
     def _sync_cache(self) -> None:
         if self._cache_generation == self._storage.reload_count:
+            if len(self._storage.tail_log) > self._tail_seen:
+                self._apply_tail()
             return
         raw = (self._storage.read() or {}).get("articles", {})
         articles: dict[str, Article] = {}
@@ -316,6 +332,28 @@ class Library:
         self._by_hash = {}
         self._duplicate_index_ready = False  # built on first need: start-up stays fast
         self._cache_generation = self._storage.reload_count
+        self._tail_seen = len(self._storage.tail_log)
+
+    def _apply_tail(self) -> None:
+        """Update the cached articles another process changed (read from the journal)."""
+        log = self._storage.tail_log
+        raw = (self._storage.read() or {}).get("articles", {})
+        for table, key in log[self._tail_seen :]:
+            if table != "articles":
+                continue
+            old = self._articles.get(key)
+            if old is not None:
+                self._unindex_article(old)
+            doc = raw.get(key)
+            if doc is None:
+                self._articles.pop(key, None)
+                continue
+            article = article_from_record(key, doc)
+            if self._storage.suspicious:
+                _clean_fields(article)
+            self._articles[key] = article
+            self._index_article(article)
+        self._tail_seen = len(log)
 
     def _ensure_duplicate_index(self) -> None:
         if self._duplicate_index_ready:
@@ -477,6 +515,7 @@ class Library:
     def _put(self, article: Article) -> None:
         data = article.to_dict()
         del data["id"]
+        self._note("articles", article.id)
         self._articles_table.upsert(Document(data, doc_id=article.id))  # type: ignore[arg-type]
         self._articles[article.id] = article
         self._index_article(article)
@@ -520,9 +559,11 @@ class Library:
         """Delete an article, its body and its highlights."""
         with self._write():
             article = self._require(article_id)
+            self._note("articles", article_id)
             self._articles_table.remove(doc_ids=[article_id])
             hl_ids = [h.id for h in self.highlights(article_id)]
             if hl_ids:
+                self._note("highlights", *hl_ids)
                 self._highlights_table.remove(doc_ids=hl_ids)
             del self._articles[article_id]
             self._unindex_article(article)
@@ -592,6 +633,7 @@ class Library:
             )
             data = highlight.to_dict()
             del data["id"]
+            self._note("highlights", hid)
             self._highlights_table.insert(Document(data, doc_id=hid))  # type: ignore[arg-type]
             article.highlight_count += 1
             self._put(article)
@@ -621,6 +663,7 @@ class Library:
     def remove_highlight(self, highlight_id: str) -> Highlight:
         with self._write():
             highlight = self.get_highlight(highlight_id)
+            self._note("highlights", highlight.id)
             self._highlights_table.remove(doc_ids=[highlight.id])
             article = self._articles.get(highlight.article_id)
             if article is not None:
@@ -632,6 +675,7 @@ class Library:
         with self._write():
             highlight = self.get_highlight(highlight_id)
             highlight.note = clean_text(note).strip() or None if note else None
+            self._note("highlights", highlight.id)
             self._highlights_table.update({"note": highlight.note}, doc_ids=[highlight.id])
             return highlight
 
@@ -643,6 +687,7 @@ class Library:
 
     def set_setting(self, key: str, value: Any) -> None:
         with self._write():
+            self._note("settings", key)
             self._settings_table.upsert(Document({"value": value}, doc_id=key))  # type: ignore[arg-type]
 
     def feeds(self) -> list[dict[str, Any]]:
@@ -651,4 +696,5 @@ class Library:
 
     def put_feed(self, feed_id: str, data: dict[str, Any]) -> None:
         with self._write():
+            self._note("feeds", feed_id)
             self._feeds_table.upsert(Document(data, doc_id=feed_id))  # type: ignore[arg-type]
