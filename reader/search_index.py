@@ -394,6 +394,10 @@ class SearchIndex:
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._slot_of
 
+    def ids(self) -> list[str]:
+        """The ids of the indexed articles."""
+        return list(self._slot_of)
+
     def add(self, article: Article, body: str | None) -> None:
         """(Re)index one article, replacing whatever was indexed for its id.
 
