@@ -35,6 +35,7 @@ API for the terminal window title, so the window title is left alone.
 from __future__ import annotations
 
 import contextlib
+import os
 import webbrowser
 from pathlib import Path
 
@@ -77,6 +78,15 @@ def binding_ids() -> set[str]:
     ids = {c.action for c in COMMANDS if c.action not in ("focus_next", "focus_previous")}
     ids |= {b.id for b in ArticleView.BINDINGS if isinstance(b, Binding) and b.id}
     return ids
+
+
+def unfetched_notice(article: Article) -> str:
+    """What the article pane shows for an article saved by its address only."""
+    return (
+        "This article was saved by its address only; its text has not been fetched yet.\n\n"
+        f"{clean_line(article.url) or '(no address)'}\n\n"
+        f"Fetch it with `reader fetch {article.id}` (or `reader fetch --all`)."
+    )
 
 
 class ReaderApp(App[None]):
@@ -140,7 +150,10 @@ class ReaderApp(App[None]):
         self._show_rows(keep=last if last and self.view.get(last) else None)
         self.list_pane.focus()
         self._apply_layout(self.size.width)
-        self._index_in_background()
+        # The first frame comes first; the search index loads after it.
+        self.call_after_refresh(self._index_in_background)
+        if os.environ.get("READER_BENCH_EXIT_AFTER_FIRST_FRAME"):
+            self.call_after_refresh(self.exit)  # for bench/: time to the first full screen
 
     def _apply_keymap(self) -> None:
         known = binding_ids()
@@ -379,14 +392,25 @@ class ReaderApp(App[None]):
             self.article_view.clear()
             self.quote_pane.clear()
             return
-        markdown = self.library.body(article.id) or ""
+        markdown = self.library.body(article.id)
+        if markdown is None and article.unfetched:
+            markdown = unfetched_notice(article)
         highlights = self.library.highlights(article.id)
         self.article_view.show(article, markdown, highlights, article.position)
+        self._quotations = []
+        self.quote_pane.show(highlights, self._quotations)
+        # Quotations are found after the article is on screen, so moving stays quick.
+        self.call_after_refresh(self._find_quotations, article.id, markdown or "")
+
+    def _find_quotations(self, article_id: str, markdown: str) -> None:
+        if self._shown is None or self._shown.id != article_id or self._quotations:
+            return
         paragraphs = getattr(self.article_view, "paragraphs", None)
-        if paragraphs is None:
+        if not paragraphs:
             paragraphs = document_paragraphs(markdown)
         self._quotations = find_quotations(paragraphs)
-        self.quote_pane.show(highlights, self._quotations)
+        if self._quotations:
+            self.quote_pane.show(self.library.highlights(article_id), self._quotations)
 
     def on_article_view_ready(self, event: ArticleView.Ready) -> None:
         """A long article finished its layout: find its quotations now."""
