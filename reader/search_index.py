@@ -54,6 +54,7 @@ _SMALL = 48  # at most this many slots: set bits one by one instead of via a byt
 _MIN_DENSE = 64  # a posting never becomes a bitset below this many articles
 _PURGE_MIN = 256  # purge dead slots once there are this many (and 1/8 of the live ones)
 _CACHE_MAX = 256
+_GROW = 64  # bytes of room a bitset posting gets when it grows (fewer reallocations)
 _FLAG_BITS = {"bookmarked": 1, "read": 2, "highlights": 4}
 _MAGIC = b"READERIX"
 _VERSION = 1
@@ -144,26 +145,30 @@ class _Postings:
     def add_doc(self, slot: int, words: Iterable[str], dense_at: int) -> None:
         """Record that ``slot`` contains ``words``. Slots must not already be present."""
         postings = self.map
+        words = words if isinstance(words, (set, frozenset)) else set(words)
+        new = words.difference(postings)
+        if new:  # words never seen: one C-level update
+            postings.update(dict.fromkeys(new, slot))
+            self._pending.extend(new)
+            words = words - new
         get = postings.get
-        pending = self._pending
         byte = slot >> 3
         bit = _BIT[slot & 7]
         for word in words:
             p = get(word)
-            if p is None:
-                postings[word] = slot
-                pending.append(word)
-            elif type(p) is bytearray:
-                if byte >= len(p):
-                    p.extend(bytes(byte - len(p) + 1))
-                p[byte] |= bit
+            if type(p) is bytearray:
+                try:
+                    p[byte] |= bit
+                except IndexError:  # grow with room for the next 512 slots
+                    p.extend(bytes(byte - len(p) + _GROW))
+                    p[byte] |= bit
             elif type(p) is int:
                 postings[word] = array("I", (p, slot))
             else:
-                p.append(slot)
-                if len(p) >= dense_at:
-                    bits = bytearray((max(max(p), slot) >> 3) + 1)
-                    for s in p:
+                p.append(slot)  # type: ignore[union-attr]
+                if len(p) >= dense_at:  # type: ignore[arg-type]
+                    bits = bytearray((max(max(p), slot) >> 3) + _GROW)  # type: ignore[arg-type]
+                    for s in p:  # type: ignore[union-attr]
                         bits[s >> 3] |= _BIT[s & 7]
                     postings[word] = bits
 

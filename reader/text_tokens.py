@@ -103,10 +103,10 @@ def unique_tokens(text: str) -> set[str]:
         if end < 0:
             end = len(spaced)
         pieces.add(spaced[spaced.rfind(" ", 0, at) + 1 : end])
-    find = _WORD_RE.findall
-    for piece in pieces:
-        words.difference_update(piece.split())
-        words.update(find(fold(piece)))
+    if pieces:
+        joined = " ".join(pieces)  # folded at once: a space folds to itself
+        words.difference_update(joined.split())
+        words.update(_WORD_RE.findall(fold(joined)))
     return _cut_long(words)
 
 
