@@ -261,3 +261,47 @@ def test_related_posts_box_with_teasers_is_dropped():
     assert BODY_PARAS[2] in md
     assert "Ferry story" not in md
     assert "ferry timetable" not in md
+
+
+def test_other_spaces_are_every_whitespace_xpath_does_not_collapse():
+    import sys
+
+    from reader.importers.html_readability import OTHER_SPACES
+
+    python_spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert python_spaces - set(" \t\n\r") == OTHER_SPACES
+
+
+@pytest.mark.parametrize("space", [" ", "\xa0", "\u2003", "\u3000"])
+def test_text_lengths_match_str_split_whatever_the_whitespace(space):
+    import lxml.html
+
+    from reader.importers.html_readability import _ClimbingDocument, _text_length
+
+    para = f"  Tide{space}tables,\n\tsaid the {space}{space}harbour master, <a>were late</a>. "
+    page = f"<html><body><div><p>{para}</p><p>{para * 3}</p></div></body></html>"
+    doc = _ClimbingDocument(lxml.html.document_fromstring(page))
+    root = doc._html(True)
+    assert doc._fast_lengths is (space == " ")
+    for elem in root.iter():
+        assert doc._length(elem) == _text_length(elem)
+
+
+def test_paragraph_scores_are_readability_lxml_scores():
+    import lxml.html
+    from readability import Document
+
+    from reader.importers.html_readability import _ClimbingDocument
+
+    page = NEWS_PAGE.replace("<main>", "<main>\n\t").replace(". ", ".\n   ")
+    ours = _ClimbingDocument(lxml.html.document_fromstring(page))
+    ours._html(True)
+    theirs = Document(page)
+    theirs._html(True)
+    scores = {
+        e.tag + e.get("class", ""): c["content_score"] for e, c in ours.score_paragraphs().items()
+    }
+    expected = {
+        e.tag + e.get("class", ""): c["content_score"] for e, c in theirs.score_paragraphs().items()
+    }
+    assert scores and scores == pytest.approx(expected)

@@ -7,7 +7,8 @@ view of Firefox, then climbs to a common ancestor when several of the top candid
 under it, and to a parent that scores higher; this module adds those two steps (never past
 a ``<main>``), takes in same-class article segments a climb left outside, keeps prose lists
 that readability-lxml would drop for their links, and replaces its regex-based text measures
-with ``str.split`` ones. See docs/extraction.md.
+with XPath ``normalize-space`` ones computed by libxml2 (``str.split`` ones on pages holding
+whitespace XPath does not know, such as NBSP). See docs/extraction.md.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import copy
 import logging
 from typing import Any
 
+import lxml.etree
 from lxml.html import HtmlElement
 from readability import Document
 from readability.readability import REGEXES
@@ -76,10 +78,33 @@ def _text_length(elem: Any) -> int:
     return sum(map(len, words)) + max(len(words) - 1, 0)
 
 
+# XPath's normalize-space() collapses runs of space, tab, CR and LF into one space, in C:
+# the same length as ``_text_length`` (``str.split``) on text holding no other whitespace.
+_NORMALIZED_LENGTH = lxml.etree.XPath("string-length(normalize-space())")
+# Whitespace to ``str.split`` but not to XPath (NBSP, U+2000-U+200A, U+3000...); a test
+# checks this against every code point.
+OTHER_SPACES = frozenset(
+    "\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _xpath_lengths_exact(text: str) -> bool:
+    """True when XPath's normalized lengths equal ``_text_length``'s on all of ``text``."""
+    return not any(space in text for space in OTHER_SPACES)
+
+
 class _ClimbingDocument(Document):
     """A readability-lxml ``Document`` whose best candidate may climb to an ancestor."""
 
     _link_lengths: dict[Any, int]
+    _fast_lengths: bool = False
+
+    def _length(self, elem: Any) -> int:
+        """``_text_length`` of an element; computed by libxml2 when that is exact."""
+        if self._fast_lengths:
+            return int(_NORMALIZED_LENGTH(elem))
+        return _text_length(elem)
 
     def _parse(self, input: Any) -> Any:
         """A copy of a tree handed in, else readability-lxml's parse of the HTML.
@@ -91,6 +116,7 @@ class _ClimbingDocument(Document):
         """
         self._link_lengths = {}
         if not isinstance(input, HtmlElement):
+            self._fast_lengths = False
             return super()._parse(input)
         doc = copy.deepcopy(input)
         for elem in doc.xpath("//*[@hidden]"):
@@ -98,22 +124,24 @@ class _ClimbingDocument(Document):
         for elem in doc.xpath("//*[@style]"):
             if REGEXES["displayNoneRe"].search(elem.get("style")):
                 elem.drop_tree()
+        # Checked once on the whole page: a subtree's text is part of it.
+        self._fast_lengths = _xpath_lengths_exact(doc.text_content())
         return doc
 
     def get_link_density(self, elem: Any) -> float:
         """Share of an element's text inside links (whitespace runs count as one char).
 
-        Same measure as readability-lxml's, computed with ``str.split`` instead of three
-        regex passes per call, and each link measured once per page.
+        Same measure as readability-lxml's, computed by libxml2 (see ``_length``) instead of
+        three regex passes per call, and each link measured once per page.
         """
         lengths = self._link_lengths
         link_length = 0
         for a in elem.iterdescendants("a"):
             length = lengths.get(a)
             if length is None:
-                length = lengths[a] = _text_length(a)
+                length = lengths[a] = self._length(a)
             link_length += length
-        return link_length / max(_text_length(elem), 1)
+        return link_length / max(self._length(elem), 1)
 
     def get_preserved_elements(self, node: Any) -> dict[Any, bool]:
         """Elements the final clean-up keeps whatever their link density: readability-lxml's
@@ -130,7 +158,7 @@ class _ClimbingDocument(Document):
                 elem not in allowed
                 and self.class_weight(elem) >= 0
                 and self.get_link_density(elem) <= _LIST_MAX_LINK_DENSITY
-                and _text_length(elem) >= self.min_text_length
+                and self._length(elem) >= self.min_text_length
                 and elem.find(".//input") is None
                 and elem.find(".//embed") is None
             ):
@@ -138,7 +166,7 @@ class _ClimbingDocument(Document):
         return allowed
 
     def score_paragraphs(self) -> dict[Any, dict[str, Any]]:
-        """readability-lxml's paragraph scoring, measuring text with ``str.split``.
+        """readability-lxml's paragraph scoring, measuring text with ``_length``.
 
         Same scores (a whitespace run counts as one character, as after its ``clean``);
         its three regex passes per paragraph took a fifth of the time on long pages.
@@ -150,14 +178,15 @@ class _ClimbingDocument(Document):
             if parent is None:
                 continue
             grandparent = parent.getparent()
-            inner_text = " ".join((elem.text_content() or "").split())
-            if len(inner_text) < self.min_text_length:
+            length = self._length(elem)
+            if length < self.min_text_length:
                 continue
             for node in (parent, grandparent):
                 if node is not None and node not in candidates:
                     candidates[node] = self.score_node(node)
                     ordered.append(node)
-            content_score = 1 + len(inner_text.split(",")) + min(len(inner_text) / 100, 3)
+            commas = (elem.text_content() or "").count(",")
+            content_score = 2 + commas + min(length / 100, 3)
             candidates[parent]["content_score"] += content_score
             if grandparent is not None:
                 candidates[grandparent]["content_score"] += content_score / 2.0
