@@ -1,6 +1,6 @@
 """Entry point for ``python -m reader``."""
 
-from reader.cli import main
+from reader.launch import main
 
 if __name__ == "__main__":
     main()

@@ -25,6 +25,20 @@ def default_db_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "library.json"
 
 
+def resolve_db_path(explicit: Path | None = None) -> Path:
+    """The library file: ``--db``, else ``READER_DB``, else ``db`` in config.toml, else
+    the default in the user data folder."""
+    if explicit:
+        return Path(explicit).expanduser()
+    if not os.environ.get("READER_DB"):
+        from reader.config import load_config
+
+        configured = load_config().db
+        if configured:
+            return configured
+    return default_db_path()
+
+
 def config_dir() -> Path:
     """The user's config folder (``config.toml`` and user themes live here)."""
     override = os.environ.get("READER_CONFIG_DIR")

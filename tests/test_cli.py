@@ -273,3 +273,51 @@ def test_db_from_environment(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert env_db.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], (True, None)),
+        (["tui"], (True, None)),
+        (["--db", "x.json"], (True, Path("x.json"))),
+        (["--db=x.json", "tui"], (True, Path("x.json"))),
+        (["--db", "x.json", "list"], (False, None)),
+        (["list"], (False, None)),
+        (["--help"], (False, None)),
+    ],
+)
+def test_plain_reader_goes_straight_to_the_tui(args: list[str], expected: tuple) -> None:
+    from reader.launch import _tui_arguments
+
+    assert _tui_arguments(args) == expected
+
+
+def test_tui_on_a_damaged_library_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"{not json")
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "--db", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "damaged" in result.stderr
+    assert bad.read_bytes() == b"{not json"
+
+
+def test_shell_completion_lists_commands() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "reader"],
+        env={
+            "_READER_COMPLETE": "bash_complete",
+            "COMP_WORDS": "reader mig",
+            "COMP_CWORD": "1",
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "migrate" in result.stdout

@@ -11,7 +11,7 @@ import click
 from rich.text import Text
 
 from reader.cli.common import library_path, open_library, stderr_console
-from reader.importing import import_paths
+from reader.launch import run_tui
 from reader.paths import bundled_dir
 from reader.store import Library
 
@@ -26,12 +26,13 @@ def _run_app(library: Library, label: str) -> None:
 @click.pass_context
 def tui(ctx: click.Context) -> None:
     """Open the reader on your library (also what plain `reader` does)."""
-    library = open_library(ctx)
-    _run_app(library, str(library_path(ctx)))
+    run_tui(library_path(ctx))
 
 
 def fill_demo_library(folder: Path) -> Library:
     """A new library in ``folder`` holding the bundled sample articles."""
+    from reader.importing import import_paths
+
     library = Library(folder / "library.json")
     import_paths(library, [bundled_dir("sample_articles")], workers=1)
     return library

@@ -18,7 +18,7 @@ import orjson
 from rich.console import Console
 
 from reader.errors import ReaderError
-from reader.paths import default_db_path
+from reader.paths import resolve_db_path
 from reader.store import Library
 
 
@@ -78,16 +78,7 @@ def db_option_callback(
 def library_path(ctx: click.Context) -> Path:
     """The library file: ``--db``, else ``READER_DB``, else ``db`` in config.toml, else the default."""
     root = ctx.find_root()
-    explicit = (root.obj or {}).get("db_path")
-    if explicit:
-        return explicit
-    if not os.environ.get("READER_DB"):
-        from reader.config import load_config
-
-        configured = load_config().db
-        if configured:
-            return configured
-    return default_db_path()
+    return resolve_db_path((root.obj or {}).get("db_path"))
 
 
 def open_library(ctx: click.Context) -> Library:
