@@ -1,12 +1,20 @@
 """The filter bar: a one-line search box under the panes, opened with ``/``.
 
-Owns ``FilterBar``. It filters as you type (posting ``FilterBar.QueryChanged`` on every edit),
-``enter`` keeps the filter and returns to the list (``FilterBar.QueryDone``), ``escape`` clears
-the filter and closes the bar (``FilterBar.QueryCancelled``). The query language is described
+Owns ``FilterBar``. It filters as you type (posting ``FilterBar.QueryChanged``), ``enter``
+keeps the filter and returns to the list (``FilterBar.QueryDone``), ``escape`` clears the
+filter and closes the bar (``FilterBar.QueryCancelled``). The query language is described
 in ``reader.query``.
+
+Typing never queues work: while a ``QueryChanged`` is waiting to be handled, further edits
+post nothing, and the waiting message's ``text`` is read from the bar when the app handles
+it. A burst of keystrokes typed while the app is busy is thus filtered once, with the
+latest text; a keystroke typed while the app is idle is filtered at once (no timer, so the
+list never lags behind the text).
 """
 
 from __future__ import annotations
+
+import time
 
 from textual.binding import Binding
 from textual.message import Message
@@ -33,9 +41,20 @@ class FilterBar(Input):
     class QueryChanged(Message):
         """The query text changed (as typed)."""
 
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str, bar: FilterBar | None = None) -> None:
             super().__init__()
-            self.text = text
+            self._text = text
+            self._bar = bar
+
+        @property
+        def text(self) -> str:
+            """The query: the bar's text at the moment this is first read (the latest)."""
+            bar = self._bar
+            if bar is not None:
+                self._bar = None
+                self._text = bar.value
+                bar._waiting = None
+            return self._text
 
     class QueryDone(Message):
         """The user pressed enter: keep the filter."""
@@ -48,6 +67,10 @@ class FilterBar(Input):
             placeholder='Filter: words, "a phrase", tag:x, site:x, is:unread, -word',
             id=id,
         )
+        self._waiting: float | None = None  # when the unread QueryChanged was posted
+
+    STALE_AFTER = 1.0
+    """Seconds after which an unread ``QueryChanged`` no longer holds back a new one."""
 
     def open(self, text: str) -> None:
         """Show the bar holding ``text`` and focus it."""
@@ -69,7 +92,11 @@ class FilterBar(Input):
     def on_input_changed(self, event: Input.Changed) -> None:
         """Filter as you type."""
         event.stop()
-        self.post_message(self.QueryChanged(event.value))
+        now = time.monotonic()
+        if self._waiting is not None and now - self._waiting < self.STALE_AFTER:
+            return  # the waiting message will read the latest text
+        self._waiting = now
+        self.post_message(self.QueryChanged(event.value, self))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Keep the filter."""

@@ -2,19 +2,29 @@
 
 Owns ``LibraryView``, an in-memory view over a ``Library``: it keeps every article's
 metadata, the current sort and the current query text, and answers ``rows`` (the visible
-articles in order). Full-text terms of a query go through a ``SearchIndex`` built lazily the
-first time a query needs it (so opening a 10,000-article library never reads every body).
+articles in order). Full-text terms of a query go through the ``SearchIndex`` kept beside
+the library (``reader.index_cache``): ``build_index`` (run by the app in a worker thread at
+start) loads it and indexes only the articles that changed since it was saved; a query that
+needs it before then loads it on the spot. Until the index is ready, metadata-only queries
+(``tag:``, ``is:``...) are answered from the articles' fields.
+
+Per keystroke the work is: parse the query, one index lookup (bitsets), one pass over the
+sorted articles. Sorted orders are cached per sort key; a change that keeps an article's
+place (bookmark, tags, read) replaces it in place instead of sorting again.
 No Textual here: the view is plain Python and can be tested without a terminal.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
+from reader import index_cache
+from reader.index_cache import CachedIndex
 from reader.models import Article
-from reader.query import matches_metadata, parse_query
+from reader.query import Query, matches_metadata, parse_query
 from reader.search_index import SearchIndex
 from reader.store import Library
 
@@ -59,17 +69,26 @@ def tag_terms(query_text: str) -> list[str]:
 
 
 class LibraryView:
-    """Sorted, filtered articles of one library. Call ``reload()`` after outside changes."""
+    """Sorted, filtered articles of one library. Call ``reload()`` after outside changes.
+
+    Thread use: ``build_index`` may run in a worker thread; everything else runs on the UI
+    thread. The index is swapped in (under a lock) only when complete.
+    """
 
     def __init__(self, library: Library, sort: str = "added") -> None:
         self.library = library
         self.sort = sort if sort in SORTS else "added"
         self.query_text = ""
         self._articles: dict[str, Article] = {}
-        self._index: SearchIndex | None = None
+        self._cached: CachedIndex | None = None  # the index, in step with _articles
+        self._stale: CachedIndex | None = None  # an earlier index, to catch up (reload)
+        self._noted: dict[str, Article] = {}  # changes noted while the index was building
+        self._lock = threading.Lock()  # guards _cached, _stale and _noted
+        self._build_lock = threading.Lock()  # one build at a time
         self._generation = -1
+        self._orders: dict[str, list[Article]] = {}  # sort -> every article in that order
+        self._query: Query = parse_query("")
         self.rows: list[Article] = []
-        self._sorted: list[Article] = []
         self.reload()
 
     # -- loading -------------------------------------------------------------------------
@@ -77,8 +96,13 @@ class LibraryView:
         """Read every article's metadata from the library and recompute the rows."""
         self._articles = {a.id: a for a in self.library.articles()}
         self._generation = self.library.generation
-        self._index = None  # rebuilt on next need
-        self._resort()
+        with self._lock:
+            if self._cached is not None:
+                self._stale = self._cached  # caught up by the next build_index
+            self._cached = None
+            self._noted.clear()
+        self._orders.clear()
+        self._recompute()
 
     def refresh(self) -> bool:
         """Re-read the library file; reload and return True when it changed."""
@@ -90,11 +114,26 @@ class LibraryView:
 
     def note_changed(self, article: Article) -> None:
         """Take an article changed through the library (bookmark, tags, read...)."""
+        old = self._articles.get(article.id)
         self._articles[article.id] = article
-        self._generation = self.library.generation
-        if self._index is not None:
-            self._index.update_metadata(article)
-        self._resort()
+        if len(self.library) == len(self._articles):
+            # Our own write: nothing else to reload. (When the write also picked up
+            # articles added or removed elsewhere, keep the old generation: ``refresh``
+            # then reloads.)
+            self._generation = self.library.generation
+        with self._lock:
+            if self._cached is not None:
+                self._cached.update_metadata(article)
+            else:
+                self._noted[article.id] = article
+        if old is None:
+            self._orders.clear()
+        else:
+            for sort, order in list(self._orders.items()):
+                key = _sort_key(sort)
+                if key(old) != key(article) or not _replace(order, article):
+                    del self._orders[sort]  # its place changed: sort again when needed
+        self._recompute()
 
     # -- sorting and filtering --------------------------------------------------------------
     @property
@@ -120,7 +159,7 @@ class LibraryView:
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}")
         self.sort = sort
-        self._resort()
+        self._recompute()
 
     def cycle_sort(self) -> str:
         """Move to the next sort order; returns it."""
@@ -129,55 +168,104 @@ class LibraryView:
 
     def set_query(self, text: str) -> None:
         """Filter by a query in the query language (empty shows everything)."""
-        self.query_text = text.strip()
+        text = text.strip()
+        if text == self.query_text:
+            return
+        self.query_text = text
+        self._query = parse_query(text)
         self._recompute()
 
     def describe(self) -> str:
         """The active filter, normalized (``tag:x is:unread word``), or '' when none."""
         if not self.query_text:
             return ""
-        return parse_query(self.query_text).describe() or ""
+        return self._query.describe() or ""
+
+    @property
+    def index_ready(self) -> bool:
+        """True once the full-text index is loaded and caught up."""
+        return self._cached is not None
 
     def build_index(self) -> None:
-        """Build the full-text index now (safe to call from a worker thread: the index is
-        swapped in only when complete, and dropped if the library was reloaded meanwhile)."""
-        articles = self._articles
-        index = SearchIndex()
-        for article in list(articles.values()):
-            index.add(article, self.library.body(article.id) or "")
-        if self._articles is articles and self._index is None:
-            self._index = index
+        """Load the full-text index from its file beside the library, catch it up with the
+        articles that changed, and save it when bodies were (re)indexed. Safe to call from
+        a worker thread: the index is swapped in only when complete, and dropped if the
+        library was reloaded meanwhile. Calling it again while it runs waits for it."""
+        with self._build_lock:
+            articles = self._articles
+            with self._lock:
+                if self._cached is not None:
+                    return
+                stale, self._stale = self._stale, None
+            if stale is not None:
+                stats = index_cache.sync(stale, articles, self.library.body)
+                if stats.bodies_changed:
+                    index_cache.save(stale, index_cache.index_path(self.library.path))
+                cached = stale
+            else:
+                cached = index_cache.load_or_build(self.library, articles=articles)
+            with self._lock:
+                if self._articles is not articles:
+                    self._stale = cached  # reloaded meanwhile: the next build catches up
+                    return
+                for article in self._noted.values():
+                    cached.update_metadata(article)
+                self._noted.clear()
+                self._cached = cached
 
     def _ensure_index(self) -> SearchIndex:
-        if self._index is None:
+        if self._cached is None:
             self.build_index()
-        assert self._index is not None
-        return self._index
+        if self._cached is None:  # reloaded while building: try once more
+            self.build_index()
+        assert self._cached is not None
+        return self._cached.index
 
     def _phrase_text(self, article_id: str) -> str:
         article = self._articles[article_id]
         body = self.library.body(article_id) or ""
         return "\n".join([article.title, article.summary or "", body])
 
+    def _order(self) -> list[Article]:
+        order = self._orders.get(self.sort)
+        if order is None:
+            order = sorted(
+                self._articles.values(),
+                key=_sort_key(self.sort),
+                reverse=self.sort in ("added", "published"),
+            )
+            self._orders[self.sort] = order
+        return order
+
     def _filtered(self, articles: list[Article]) -> list[Article]:
-        query = parse_query(self.query_text)
+        query = self._query
         if query.is_empty():
             return articles
-        found = [a for a in articles if matches_metadata(query, a)]
-        if not (query.words or query.phrases or query.not_words):
-            return found
-        ids = self._ensure_index().search(query, {a.id: a for a in found}, self._phrase_text)
+        needs_text = bool(query.words or query.phrases or query.not_words)
+        cached = self._cached
+        if cached is None and not needs_text:
+            return [a for a in articles if matches_metadata(query, a)]
+        index = cached.index if cached is not None else self._ensure_index()
+        # The index answers metadata terms too (bitsets); articles it lacks are matched on
+        # their metadata fields by ``search``.
+        ids = index.search(query, self._articles, self._phrase_text)
         if ids is None:
-            return found
-        return [a for a in found if a.id in ids]
+            return articles
+        return [a for a in articles if a.id in ids]
 
     def _resort(self) -> None:
-        self._sorted = sorted(
-            self._articles.values(),
-            key=_sort_key(self.sort),
-            reverse=self.sort in ("added", "published"),
-        )
+        self._orders.clear()
         self._recompute()
 
     def _recompute(self) -> None:
-        self.rows = self._filtered(self._sorted)
+        self.rows = self._filtered(self._order())
+
+
+def _replace(order: list[Article], article: Article) -> bool:
+    """Put ``article`` in place of the article with its id in ``order``; False if absent."""
+    article_id = article.id
+    for i, shown in enumerate(order):
+        if shown.id == article_id:
+            order[i] = article
+            return True
+    return False
