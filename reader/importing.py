@@ -4,7 +4,8 @@ Owns ``import_paths``, the one code path behind ``reader add``, ``reader demo`` 
 benchmark. Parsing is pure and runs in a process pool for large batches; storing runs
 in this process in the order the paths were given, so a parallel import stores exactly
 what a serial one would. Results are reported only after the batch holding them was
-written to disk, so every "added" line survives a crash that follows it.
+written to disk, so every "added" line survives a crash that follows it. At the end the
+search index file beside the library (``reader.index_cache``) takes in the new articles.
 """
 
 from __future__ import annotations
@@ -117,7 +118,19 @@ def import_paths(
         if batch_open and batch_cm is not None:
             batch_cm.__exit__(type(exc), exc, exc.__traceback__)
         raise
+    added = {o.id for o in outcomes if o.status == "added" and o.id}
+    if added:
+        _update_search_index(library, added)
     return outcomes
+
+
+def _update_search_index(library: Library, added: set[str]) -> None:
+    """Index the new articles in the search index file beside the library, so the next
+    search or app start need not read their bodies. Only the new bodies are read (other
+    stale entries are caught up by the next reader); index trouble never fails an import."""
+    from reader.index_cache import update_index_file
+
+    update_index_file(library, only=added)
 
 
 def import_parsed(
