@@ -1,0 +1,187 @@
+"""The search index file beside the library: saved, loaded, caught up incrementally, and
+ignored (then rebuilt) when damaged; ``list --search`` and imports keep it up to date."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reader import index_cache
+from reader.cli import cli
+from reader.importing import import_paths
+from reader.models import ParsedArticle
+from reader.query import parse_query
+from reader.store import Library
+from reader.tui.library_view import LibraryView
+
+TEXTS = {
+    "Harbour tram": "The harbour tram passed its safety test on a windy morning.",
+    "Lighthouse": "Volunteers relit the lighthouse; the keeper climbed the stairs.",
+    "Rates": "The central bank held rates and spoke of herring exports.",
+}
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    lib = Library(tmp_path / "lib.json")
+    for title, body in TEXTS.items():
+        lib.add_parsed(ParsedArticle(title=title, markdown=body))
+    return lib
+
+
+def ids(lib: Library) -> dict[str, str]:
+    return {a.title: a.id for a in lib.articles()}
+
+
+def found(cached: index_cache.CachedIndex, lib: Library, text: str) -> set[str]:
+    articles = lib.article_map()
+    result = cached.index.search(parse_query(text), articles)
+    assert result is not None
+    return {articles[i].title for i in result}
+
+
+class CountingBodies:
+    """``library.body`` that remembers which bodies were read."""
+
+    def __init__(self, lib: Library) -> None:
+        self.lib = lib
+        self.read: list[str] = []
+
+    def __call__(self, article_id: str) -> str | None:
+        self.read.append(article_id)
+        return self.lib.body(article_id)
+
+
+def test_saved_beside_the_library_and_loaded_back(library: Library) -> None:
+    path = index_cache.index_path(library.path)
+    assert path == library.path.with_name("lib.index")
+    index_cache.load_or_build(library)
+    assert path.exists()
+    loaded = index_cache.load(path)
+    assert loaded is not None
+    assert sorted(loaded.index.ids()) == sorted(ids(library).values())
+    assert found(loaded, library, "keeper") == {"Lighthouse"}
+    # Nothing changed: catching up reads no body.
+    bodies = CountingBodies(library)
+    stats = index_cache.sync(loaded, library.article_map(), bodies)
+    assert bodies.read == [] and stats.indexed == stats.updated == stats.removed == 0
+
+
+def test_sync_after_add_remove_and_tag_change(library: Library) -> None:
+    index_cache.load_or_build(library)
+    added = library.add_parsed(
+        ParsedArticle(title="Ferry", markdown="The island ferry sails.")
+    ).article
+    library.remove(ids(library)["Rates"])
+    library.set_tags(ids(library)["Harbour tram"], ["transport"])
+    cached = index_cache.load(index_cache.index_path(library.path))
+    assert cached is not None
+    bodies = CountingBodies(library)
+    stats = index_cache.sync(cached, library.article_map(), bodies)
+    assert bodies.read == [added.id]  # only the new article's body is read
+    assert (stats.indexed, stats.updated, stats.removed) == (1, 1, 1)
+    assert found(cached, library, "ferry") == {"Ferry"}
+    assert found(cached, library, "herring") == set()
+    assert found(cached, library, "tag:transport") == {"Harbour tram"}
+    assert "Rates" not in {library.get(i).title for i in cached.index.ids()}
+
+
+def test_budget_leaves_the_rest_for_later_and_a_later_sync_finishes(library: Library) -> None:
+    cached = index_cache.CachedIndex()
+    stats = index_cache.sync(cached, library.article_map(), library.body, budget=-1)
+    assert stats.pending == len(TEXTS) and not stats.complete
+    # Meanwhile the unindexed articles still match on their metadata (title).
+    assert found(cached, library, "lighthouse") == {"Lighthouse"}
+    stats = index_cache.sync(cached, library.article_map(), library.body)
+    assert stats.complete and stats.indexed == len(TEXTS)
+    assert found(cached, library, "keeper") == {"Lighthouse"}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"garbage",
+        lambda data: data[: len(data) // 2],
+        lambda data: data[:40] + bytes(40) + data[80:],
+        lambda data: b"",
+        lambda data: data.replace(b"READERIC", b"READERIX", 1),
+    ],
+)
+def test_a_damaged_file_is_ignored_and_rebuilt(library: Library, damage) -> None:
+    path = index_cache.index_path(library.path)
+    index_cache.load_or_build(library)
+    path.write_bytes(damage(path.read_bytes()))
+    cached = index_cache.load_or_build(library)  # never raises
+    assert found(cached, library, "keeper") == {"Lighthouse"}
+    reloaded = index_cache.load(path)
+    assert reloaded is not None and len(reloaded.index) == len(TEXTS)
+
+
+def test_another_librarys_index_is_replaced(library: Library, tmp_path: Path) -> None:
+    other = Library(tmp_path / "other.json")
+    other.add_parsed(ParsedArticle(title="Elsewhere", markdown="Nothing about keepers here."))
+    index_cache.load_or_build(other)
+    index_cache.index_path(other.path).replace(index_cache.index_path(library.path))
+    cached = index_cache.load_or_build(library)
+    assert sorted(cached.index.ids()) == sorted(ids(library).values())
+    assert found(cached, library, "keeper") == {"Lighthouse"}
+
+
+def test_library_view_uses_the_saved_index(library: Library) -> None:
+    view = LibraryView(library)
+    view.build_index()
+    assert index_cache.index_path(library.path).exists()
+    view.set_query("herring")
+    assert [a.title for a in view.rows] == ["Rates"]
+    # A bookmark noted by the view reaches the index: is:bookmarked answers from it.
+    changed = library.set_bookmarked(ids(library)["Lighthouse"], True)
+    view.note_changed(changed)
+    view.set_query("is:bookmarked")
+    assert [a.title for a in view.rows] == ["Lighthouse"]
+
+
+def test_import_paths_indexes_the_new_articles(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "walrus.txt").write_text("Walrus census\n\nThe walrus colony grew.", "utf-8")
+    lib = Library(tmp_path / "lib.json")
+    outcomes = import_paths(lib, [folder], workers=1)
+    assert [o.status for o in outcomes] == ["added"]
+    cached = index_cache.load(index_cache.index_path(lib.path))
+    assert cached is not None
+    assert cached.index.ids() == [outcomes[0].id]
+    assert found(cached, lib, "colony") == {outcomes[0].title}
+
+
+def test_cli_list_search_uses_and_updates_the_index(tmp_path: Path) -> None:
+    db = tmp_path / "lib.json"
+    runner = CliRunner()
+
+    def search(word: str) -> list[str]:
+        result = runner.invoke(
+            cli, ["--db", str(db), "list", "--search", word, "--json"], catch_exceptions=False
+        )
+        assert result.exit_code == 0
+        return [a["title"] for a in json.loads(result.stdout)]
+
+    lib = Library(db)
+    lib.add_parsed(ParsedArticle(title="Walrus census", markdown="The colony grew."))
+    lib.close()
+    path = index_cache.index_path(db)
+    assert not path.exists()
+    assert search("colony") == ["Walrus census"]
+    assert path.exists()  # built once, kept
+    # An article added behind the index's back is caught up by the next search and saved.
+    lib = Library(db)
+    lib.add_parsed(ParsedArticle(title="Puffins", markdown="The colony of puffins."))
+    assert sorted(search("colony")) == ["Puffins", "Walrus census"]
+    cached = index_cache.load(path)
+    assert cached is not None and len(cached.index) == 2
+    # The saved index is what answers: a body word only the index knows is found.
+    cached.index.add(lib.get(ids(lib)["Puffins"]), "zanzibar")
+    cached.fingerprints[ids(lib)["Puffins"]] = index_cache.fingerprint(lib.get(ids(lib)["Puffins"]))
+    index_cache.save(cached, path)
+    assert search("zanzibar") == ["Puffins"]
