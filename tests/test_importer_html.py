@@ -340,3 +340,68 @@ def test_tree_fed_to_html2text_converts_like_its_serialization(fragment):
     fed = converter()
     html_page._feed_tree(fed, tree)
     assert fed.optwrap(fed.finish()) == expected
+
+
+ESCAPE_CASES = [
+    "plain words, and more.",
+    "1. a numbered line",
+    "  12. indented number",
+    "- a dash line",
+    "+ a plus line",
+    "text\n- dash after a break\n3. and a number\n+ plus",
+    "back\\slash \\* \\_ \\` stays",
+    "\u0663. arabic-indic digit",
+    "--- rule",
+    "-no space",
+    "",
+    " ",
+    "\n",
+]
+
+
+@pytest.mark.parametrize("text", ESCAPE_CASES)
+def test_fast_escape_matches_html2text(text):
+    from html2text.utils import escape_md_section
+
+    from reader.importers.html_page import _escape_md_section
+
+    assert _escape_md_section(text) == escape_md_section(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["", " ", "a", " a ", "a\t\n b\xa0c\u3000", "\n\nx  y\n", "x\u2028"]
+)
+def test_collapse_spaces_matches_the_regex(text):
+    from reader.importers.html_page import _collapse_spaces
+
+    assert _collapse_spaces(text) == re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        *TRICKY_FRAGMENTS,
+        "<p><strong>- bold dash</strong>-<em>1. x</em> <b> - </b>after</p>",
+        "<p><a href='http://x.example/a'>http://x.example/a</a> <abbr title='T'>T\n- x</abbr></p>",
+        "<ul><li>- item\n2. two</li></ul><p>\\ back <i>- i</i></p><pre>- 1. pre</pre>",
+    ],
+)
+def test_converter_matches_stock_html2text(fragment):
+    import html2text
+    import lxml.html
+
+    from reader.importers import html_page
+
+    class Stock(html2text.HTML2Text):
+        def handle_data(self, data, entity_char=False):
+            if self.astack and self.astack[-1] is not None and not (self.code or self.pre):
+                data = data.replace("[", html_page._OPEN).replace("]", html_page._CLOSE)
+            super().handle_data(data, entity_char)
+
+    tree = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    stock, ours = Stock(), html_page._Converter()
+    for c in (stock, ours):
+        c.body_width, c.unicode_snob = 0, True
+    expected = stock.handle(html_page._serialize(tree))
+    html_page._feed_tree(ours, tree)
+    assert ours.optwrap(ours.finish()) == expected

