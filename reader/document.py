@@ -20,10 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from rich.cells import cell_len
+
+if TYPE_CHECKING:  # markdown-it costs ~100 ms to import: it is loaded on the first parse
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote", "code", "table", "rule")
 SPAN_STYLES = ("bold", "italic", "code", "link", "strike")
@@ -83,6 +86,8 @@ _DEEP_QUOTES = re.compile(rf"^((?:[ \t]{{0,3}}>){{{MAX_QUOTE_MARKERS}}})(?:[ \t]
 @lru_cache(maxsize=1)
 def _parsers() -> tuple[MarkdownIt, MarkdownIt]:
     """(block parser without inline parsing, full parser used for inline parsing)."""
+    from markdown_it import MarkdownIt
+
     block = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     block.enable(["table", "strikethrough"]).disable("inline")
     inline = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
@@ -102,6 +107,8 @@ class _InlineParser:
         content = token.content
         marks = sum(content.count(c) for c in _MARKUP_CHARS)
         if marks > PLAIN_INLINE_MARKUP or marks > self.budget:
+            from markdown_it.token import Token
+
             plain = Token("text", "", 0)
             plain.content = " ".join(content.split())
             token.children = [plain]
@@ -110,6 +117,38 @@ class _InlineParser:
         parsed = self.md.parseInline(content, self.env)
         token.children = parsed[0].children if parsed else []
         return token
+
+    def text_and_spans(self, token: Token) -> tuple[str, list[Span]]:
+        """``_inline(self(token))``, without markdown-it for text free of markup characters
+        (most paragraphs): the same text, found ~20x faster."""
+        content = token.content
+        if not any(c in content for c in _MARKUP_CHARS):
+            return _plain_inline(content), []
+        return _inline(self(token))
+
+
+def _plain_inline(content: str) -> str:
+    """What markdown-it's inline rules make of ``content`` when it holds none of
+    ``_MARKUP_CHARS``: line breaks become spaces (softbreak) or ``"\\n"`` (a hardbreak, after
+    two or more trailing spaces); the spaces and tabs that start a continuation line are
+    dropped, and so are the spaces that end a line."""
+    if "\n" not in content:
+        return content
+    lines = content.split("\n")
+    last = len(lines) - 1
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i:
+            line = line.lstrip(" \t")
+        if i == last:
+            out.append(line)
+        elif line.endswith("  "):
+            out.append(line.rstrip(" "))
+            out.append("\n")
+        else:
+            out.append(line[:-1] if line.endswith(" ") else line)
+            out.append(" ")
+    return "".join(out)
 
 
 _INLINE_STYLE = {
@@ -208,7 +247,7 @@ def _table(tokens: list[Token], i: int, quote: int, inline_of: _InlineParser) ->
             elif "center" in style:
                 aligns[col] = "center"
             inline = tokens[i + 1] if i + 1 < n and tokens[i + 1].type == "inline" else None
-            text, spans = _inline(inline_of(inline) if inline is not None else None)
+            text, spans = inline_of.text_and_spans(inline) if inline is not None else ("", [])
             text = " ".join(text.split())
             if rows:
                 rows[-1].append((text, [s for s in spans if s.end <= len(text)]))
@@ -331,7 +370,7 @@ def parse_document(markdown: str) -> list[Block]:
                 blocks.append(Block("list_item", "", [], len(lists), pending_marker, quote))
             pending_marker = None
         elif kind == "inline":
-            text, spans = _inline(inline_of(tok))
+            text, spans = inline_of.text_and_spans(tok)
             if heading_level:
                 blocks.append(Block("heading", text, spans, heading_level, "", quote))
             elif lists:

@@ -80,8 +80,10 @@ def wrap_text(text: str, width: int) -> list[tuple[int, int]]:
     one empty row.
     """
     width = max(1, width)
-    rows: list[tuple[int, int]] = []
     ascii_text = text.isascii()
+    if ascii_text and not any(c in text for c in _OTHER_SPACES):
+        return _wrap_ascii(text, width)
+    rows: list[tuple[int, int]] = []
     pos = 0
     for part in text.split("\n"):
         part_start = pos
@@ -120,6 +122,52 @@ def wrap_text(text: str, width: int) -> list[tuple[int, int]]:
             rows.append((row_start, row_end))
         if len(rows) == rows_before:  # a blank hard line still takes a row
             rows.append((part_start, part_start))
+    return rows
+
+
+# ASCII whitespace besides " " and "\n": text holding any is wrapped word by word.
+_OTHER_SPACES = "\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def _wrap_ascii(text: str, width: int) -> list[tuple[int, int]]:
+    """``wrap_text`` for ASCII text whose only whitespace is spaces and newlines: the same
+    rows, found a row at a time (``str.rfind``) instead of a word at a time."""
+    rows: list[tuple[int, int]] = []
+    append = append_row = rows.append
+    pos = 0
+    for part in text.split("\n"):
+        part_start = pos
+        end = pos + len(part)
+        pos = end + 1
+        k = part_start
+        while k < end and text[k] == " ":
+            k += 1
+        if k >= end:  # a blank hard line still takes a row
+            append((part_start, part_start))
+            continue
+        while end > k and text[end - 1] == " ":
+            end -= 1
+        while k < end:
+            limit = k + width
+            if limit >= end:
+                append_row((k, end))
+                break
+            if text[limit] == " ":  # the words before ``limit`` fit exactly
+                stop = limit
+            else:
+                space = text.rfind(" ", k, limit)
+                if space < 0:  # one word wider than a row: break it by cells
+                    append_row((k, limit))
+                    k = limit
+                    continue
+                stop = space
+            row_end = stop
+            while text[row_end - 1] == " ":
+                row_end -= 1
+            append_row((k, row_end))
+            k = stop + 1
+            while k < end and text[k] == " ":
+                k += 1
     return rows
 
 

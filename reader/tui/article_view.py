@@ -3,6 +3,12 @@
 Owns ``ArticleView``: it parses the article's Markdown (``reader.document``), lays the
 blocks out as wrapped rows at a readable measure (``article_layout``), and renders only the
 visible rows in ``render_line`` with a strip cache (the toolong ``LogLines`` pattern).
+
+Speed: a body longer than ``SYNC_LAYOUT_CHARS`` shows a *preview* at once (its first
+``PREVIEW_CHARS`` or so, parsed and laid out in ``show``) while a thread worker parses and
+lays out the whole text; the full layout then replaces the preview in place (``Ready``).
+Laid-out documents are kept in a small LRU (``DOC_CACHE_SIZE``) keyed by article id, body
+and width, so going back to an article shows it without parsing again.
 It marks highlights, keeps a sentence-based or mouse-drag selection inside one paragraph,
 and reports the reading position (``PositionChanged``, debounced) and the end of the
 article (``ReachedEnd``).
@@ -17,9 +23,11 @@ only has to pick a Textual theme.
 from __future__ import annotations
 
 import bisect
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -43,8 +51,14 @@ DEFAULT_MEASURE = 80
 MIN_MEASURE = 40
 MAX_MEASURE = 160
 MEASURE_STEP = 4
-# Markdown longer than this is parsed and laid out in a thread worker.
+# Markdown longer than this is parsed and laid out in a thread worker (a preview first).
+SYNC_LAYOUT_CHARS = 40_000
+# The preview: about this much of the body's start (cut at a blank line).
+PREVIEW_CHARS = 8_000
+# Markdown longer than this also shows the loading indicator until the worker is done.
 BACKGROUND_PARSE_CHARS = 250_000
+# Laid-out documents kept for going back to an article.
+DOC_CACHE_SIZE = 8
 POSITION_DEBOUNCE_SECONDS = 0.5
 CONTEXT_ROWS = 2  # rows left above text scrolled "to the top"
 MISSING_BODY = "This article's text is missing (body file not found)."
@@ -52,12 +66,56 @@ MISSING_BODY = "This article's text is missing (body file not found)."
 
 @dataclass(slots=True)
 class _Document:
-    """What one ``show`` produced: blocks and rows for a given measure."""
+    """What one ``show`` produced: blocks and rows for a given measure.
+
+    ``partial``: a preview of the body's start while the whole text is laid out."""
 
     blocks: list[Block]
     lines: list[LaidLine]
     measure: int
     first_line: list[int]  # first row index of each block
+    partial: bool = False
+
+
+_DocKey = tuple[str, int, int, int, str, str]
+
+
+class DocumentCache:
+    """A small LRU of laid-out documents: ``(article id, body, measure, title, meta)`` ->
+    ``_Document``. Safe to share: documents are never changed once built."""
+
+    def __init__(self, maxsize: int = DOC_CACHE_SIZE) -> None:
+        self.maxsize = maxsize
+        self._docs: OrderedDict[_DocKey, _Document] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(article_id: str, markdown: str, measure: int, title: str, meta: str) -> _DocKey:
+        """The cache key of one layout (the body enters by length and hash)."""
+        return (article_id, len(markdown), hash(markdown), measure, title, meta)
+
+    def get(self, key: _DocKey) -> _Document | None:
+        """The document for ``key`` (now the most recently used), or ``None``."""
+        doc = self._docs.get(key)
+        if doc is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._docs.move_to_end(key)
+        return doc
+
+    def put(self, key: _DocKey, doc: _Document) -> None:
+        """Keep ``doc`` (a full document, never a preview)."""
+        if doc.partial:
+            return
+        self._docs[key] = doc
+        self._docs.move_to_end(key)
+        while len(self._docs) > self.maxsize:
+            self._docs.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._docs)
 
 
 def _meta_line(article: Article) -> str:
@@ -90,6 +148,30 @@ def _build(markdown: str, measure: int, title: str, meta: str) -> _Document:
     blocks = parse_document(clean_text(markdown))
     lines = layout_article(blocks, measure, title=title, meta=meta)
     return _Document(blocks, lines, measure, _first_lines(lines, len(blocks)))
+
+
+def preview_cut(markdown: str, chars: int = PREVIEW_CHARS) -> int | None:
+    """Where a preview of ``markdown`` ends: the first blank line after ``chars`` that is
+    outside a code fence, or ``None`` (no such place within ``4 * chars``)."""
+    start = chars
+    while start < min(len(markdown), 4 * chars):
+        cut = markdown.find("\n\n", start)
+        if cut < 0:
+            return None
+        head = markdown[:cut]
+        if head.count("```") % 2 == 0 and head.count("~~~") % 2 == 0:
+            return cut
+        start = cut + 2
+    return None
+
+
+def _build_preview(markdown: str, measure: int, title: str, meta: str) -> _Document:
+    """The rows of the body's start (see ``preview_cut``); only the header when it has no
+    good place to cut."""
+    cut = preview_cut(markdown)
+    doc = _build(markdown[:cut] if cut is not None else "", measure, title, meta)
+    doc.partial = True
+    return doc
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -233,6 +315,9 @@ class ArticleView(ScrollView, can_focus=True):
         self._drag_moved = False
         self._strip_cache: LRUCache[int, Strip] = LRUCache(maxsize=1024)
         self._styles: dict[str, Style] | None = None
+        self._base: Style | None = None
+        self._docs = DocumentCache()
+        self._doc_key: _DocKey | None = None
         self._position_timer: Timer | None = None
         self._reached_end_sent = False
         self._generation = 0
@@ -249,8 +334,23 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def paragraphs(self) -> list[str]:
-        """The shown article's paragraph list (``reader.document.paragraphs``)."""
+        """The shown article's paragraph list (``reader.document.paragraphs``).
+
+        Empty while a long body is still being laid out (until ``Ready``)."""
+        if self._doc.partial:
+            return []
         return [b.text for b in self._doc.blocks]
+
+    @property
+    def ready(self) -> bool:
+        """The whole body is laid out (``paragraphs`` is valid); ``False`` while a preview
+        of a long body is shown."""
+        return not self._doc.partial
+
+    @property
+    def documents(self) -> DocumentCache:
+        """The LRU of laid-out documents (for tests and profiling)."""
+        return self._docs
 
     @property
     def measure(self) -> int:
@@ -295,6 +395,7 @@ class ArticleView(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         return (
             bool(self._doc.blocks)
+            and not self._doc.partial
             and height > 0
             and (int(self.scroll_y) + height >= len(self._doc.lines))
         )
@@ -306,6 +407,8 @@ class ArticleView(ScrollView, can_focus=True):
         if self._position_timer is not None:
             self._position_timer.stop()
             self._position_timer = None
+        if unsaved is not None and self._doc.partial:
+            return None  # scrolled in a preview: its fraction means nothing yet
         return unsaved
 
     def show(
@@ -335,16 +438,31 @@ class ArticleView(ScrollView, can_focus=True):
         title = clean_line(article.title) or "(untitled)"
         meta = _meta_line(article)
         measure = self._effective_measure()
-        if markdown is not None and len(markdown) > BACKGROUND_PARSE_CHARS:
-            # Show the header at once; the body arrives from the worker.
-            self._apply(
-                _Document([], layout_article([], measure, title=title, meta=meta), measure, [])
-            )
-            self.loading = True
-            self._build_in_thread(self._generation, markdown, measure, title, meta)
+        if self.loading:
+            self.loading = False
+        key = DocumentCache.key(article.id, markdown or "", measure, title, meta)
+        self._doc_key = key
+        doc = self._docs.get(key) if markdown is not None else None
+        if doc is not None:
+            self._apply(doc)
+            self.post_message(self.Ready(article.id))
             return
-        self._apply(_build(markdown or "", measure, title, meta))
+        if markdown is not None and len(markdown) > SYNC_LAYOUT_CHARS:
+            # The body's first screens at once; the whole of it arrives from the worker.
+            if len(markdown) > BACKGROUND_PARSE_CHARS:
+                preview = _Document(
+                    [], layout_article([], measure, title=title, meta=meta), measure, [], True
+                )
+                self.loading = True
+            else:
+                preview = _build_preview(markdown, measure, title, meta)
+            self._apply(preview)
+            self._build_in_thread(self._generation, key, markdown, measure, title, meta)
+            return
+        doc = _build(markdown or "", measure, title, meta)
+        self._apply(doc)
         if markdown is not None:
+            self._docs.put(key, doc)
             self.post_message(self.Ready(article.id))
 
     def clear(self, message: str = "") -> None:
@@ -437,31 +555,81 @@ class ArticleView(ScrollView, can_focus=True):
     # -- building ----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="article-layout")
     def _build_in_thread(
-        self, generation: int, markdown: str, measure: int, title: str, meta: str
+        self, generation: int, key: _DocKey, markdown: str, measure: int, title: str, meta: str
     ) -> None:
         doc = _build(markdown, measure, title, meta)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply_if_current, generation, doc)
+            self.app.call_from_thread(self._apply_if_current, generation, key, doc)
 
-    def _apply_if_current(self, generation: int, doc: _Document) -> None:
-        if generation == self._generation:
+    def _apply_if_current(self, generation: int, key: _DocKey, doc: _Document) -> None:
+        self._docs.put(key, doc)
+        if generation != self._generation:
+            return
+        if self.loading:
             self.loading = False
-            self._apply(doc)
-            if self._article is not None:
-                self.post_message(self.Ready(self._article.id))
+        if doc.measure != self._effective_measure():  # the width changed meanwhile
+            self._doc = doc
+            self._relayout()
+        else:
+            self._replace_preview(doc)
+        if self._article is not None:
+            self.post_message(self.Ready(self._article.id))
+
+    def _replace_preview(self, doc: _Document) -> None:
+        """Put the full ``doc`` in place of the preview, keeping the place, the selection
+        and the rows already drawn when they are the same."""
+        preview = self._doc
+        anchor = self._top_anchor() if self._pending_position is None else None
+        same_rows = all(
+            row < len(doc.lines) and preview.lines[row] == doc.lines[row]
+            for row in self._strip_cache.keys()  # noqa: SIM118 - no __iter__
+            if row < len(preview.lines)
+        )
+        same_blocks = len(doc.blocks) >= len(preview.blocks) and all(
+            doc.blocks[i] == block for i, block in enumerate(preview.blocks[:-1])
+        )
+        if self._selection is not None and not (
+            same_blocks and self._selection[0] < len(preview.blocks) - 1
+        ):
+            self._selection = None
+            self._selecting = False
+            self.post_message(self.SelectionChanged(None))
+        self._doc = doc
+        self._resolve_marks()
+        self._update_virtual_size()
+        if same_rows and same_blocks:
+            self.refresh()  # the strips on screen are still right
+        else:
+            self._invalidate()
+        if self._pending_position is not None:
+            self._apply_position()
+        elif anchor is not None and not same_blocks:
+            row = self._row_of(*anchor)
+            if row is not None:
+                self.scroll_to(y=row, animate=False)
+        if self._unsaved is not None and self._article is not None:
+            self._unsaved = (self._article.id, self.progress)
+        self.call_after_refresh(self._check_end)
 
     def _apply(self, doc: _Document) -> None:
         self._doc = doc
         self._resolve_marks()
         self._update_virtual_size()
         self._invalidate()
-        if self._pending_position is not None and (doc.blocks or self._markdown is None):
+        pending = self._pending_position
+        if pending is not None and (not doc.partial or pending == 0):
+            self._apply_position()
+        elif pending is not None:  # a saved place: restored once the whole text is laid out
+            self.scroll_to(y=0, animate=False)
+        self.call_after_refresh(self._check_end)
+
+    def _apply_position(self) -> None:
+        if self._pending_position is not None:
             position = self._pending_position
             self._pending_position = None
             self.scroll_to(y=0, animate=False)
             if position > 0:
                 self.call_after_refresh(self._restore_position, position, self._generation)
-        self.call_after_refresh(self._check_end)
 
     def _restore_position(self, position: float, generation: int) -> None:
         if generation == self._generation:
@@ -485,8 +653,19 @@ class ArticleView(ScrollView, can_focus=True):
         if self._article is not None:
             title = clean_line(self._article.title) or "(untitled)"
             meta = _meta_line(self._article)
-        lines = layout_article(doc.blocks, measure, title=title, meta=meta)
-        self._doc = _Document(doc.blocks, lines, measure, _first_lines(lines, len(doc.blocks)))
+        key = None
+        cached = None
+        if self._article is not None and self._markdown is not None and not doc.partial:
+            key = DocumentCache.key(self._article.id, self._markdown, measure, title, meta)
+            cached = self._docs.get(key)
+        if cached is not None:
+            self._doc = cached
+        else:
+            lines = layout_article(doc.blocks, measure, title=title, meta=meta)
+            first = _first_lines(lines, len(doc.blocks))
+            self._doc = _Document(doc.blocks, lines, measure, first, doc.partial)
+            if key is not None:
+                self._docs.put(key, self._doc)
         self._update_virtual_size()
         self._invalidate()
         if anchor is not None:
@@ -503,7 +682,18 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         width = self.scrollable_content_region.width if self.is_mounted else 0
-        self.virtual_size = Size(max(0, width), len(self._doc.lines) + (1 if self._notice else 0))
+        size = Size(max(0, width), len(self._doc.lines) + (1 if self._notice else 0))
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or not hasattr(self, "_scroll_update"):
+            self.virtual_size = size
+            return
+        # Only this widget's scroll range changed: update the scrollbars and repaint, without
+        # the whole-screen layout that assigning ``virtual_size`` asks for (``scrollbar-gutter:
+        # stable`` keeps the content width the same either way).
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def _invalidate(self) -> None:
         self._strip_cache.clear()
@@ -606,6 +796,7 @@ class ArticleView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
+        self._base = None
         self._strip_cache.clear()
 
     def _style(self, name: str) -> Style:
@@ -617,64 +808,86 @@ class ArticleView(ScrollView, can_focus=True):
             self._styles[name] = style
         return style
 
+    def _base_style(self) -> Style:
+        """``self.rich_style``, computed once per theme / CSS update (it walks the DOM)."""
+        base = self._base
+        if base is None:
+            base = self._base = self.rich_style
+        return base
+
     def render_line(self, y: int) -> Strip:
         """Render row ``y`` of the widget (only visible rows are ever asked for)."""
         row = y + int(self.scroll_y)
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        if row >= len(self._doc.lines):
-            if self._notice and row == len(self._doc.lines):
+        lines = self._doc.lines
+        if row >= len(lines):
+            width = self.scrollable_content_region.width
+            base = self._base_style()
+            if self._notice and row == len(lines):
                 strip = self._notice_strip(width)
                 return strip.crop_extend(0, width, base)
             return Strip.blank(width, base)
         strip = self._strip_cache.get(row)
         if strip is None:
             self.strips_built += 1
-            strip = self._build_strip(row, width)
+            strip = self._build_strip(row, self.scrollable_content_region.width)
             self._strip_cache[row] = strip
         return strip
 
     def _notice_strip(self, width: int) -> Strip:
+        base = self._base_style()
         text = Text(self._notice, style=self._style("notice"), end="")
         margin = self._margin()
-        return Strip([Segment(" " * margin, self.rich_style), *text.render(self.app.console)])
+        return Strip([Segment(" " * margin, base), *text.render(self.app.console)])
 
     def _build_strip(self, row: int, width: int) -> Strip:
+        """One row as segments, built directly (no ``Text``), padded to ``width``."""
         line = self._doc.lines[row]
-        base = self.rich_style
-        console = self.app.console
+        base = self._base_style()
         margin = self._margin()
         measure = self._doc.measure
         segments: list[Segment] = [Segment(" " * margin, base)] if margin else []
+        used = margin
         if line.quote:
-            bar = base + self._style("quote-bar")
-            segments.append(Segment(QUOTE_BAR * line.quote, bar))
+            bar = QUOTE_BAR * line.quote
+            segments.append(Segment(bar, base + self._style("quote-bar")))
+            used += cell_len(bar)
         role = line.role
         if line.block < 0:
-            style_name = {"title": "title", "meta": "meta", "header-rule": "rule"}.get(role)
+            style_name = _HEADER_STYLES.get(role)
             if style_name:
                 segments.append(Segment(line.text, base + self._style(style_name)))
+                used += _cells(line.text)
         else:
             block = self._doc.blocks[line.block]
             if line.prefix:
-                marker_style = base + self._style("marker")
-                segments.append(Segment(line.prefix, marker_style))
-            used = 2 * line.quote + Text(line.prefix).cell_len
+                segments.append(Segment(line.prefix, base + self._style("marker")))
+                used += _cells(line.prefix)
+            text_start = used - margin
             if role == "rule":
-                segments.append(Segment("─" * max(0, measure - used), base + self._style("rule")))
+                rule = "─" * max(0, measure - text_start)
+                segments.append(Segment(rule, base + self._style("rule")))
+                used += len(rule)
             else:
-                text = self._line_text(block, line, role)
-                segments.extend(text.render(console))
+                used += self._text_segments(block, line, role, segments)
                 if role == "code":
-                    pad = measure - used - text.cell_len
+                    pad = measure - (used - margin)
                     if pad > 0:
                         segments.append(Segment(" " * pad, base + self._style("code")))
-        strip = Strip(segments)
-        return strip.crop_extend(0, width, base)
+                        used += pad
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+            return Strip(segments, width)
+        if used == width:
+            return Strip(segments, width)
+        return Strip(segments, used).crop_extend(0, width, base)
 
-    def _line_text(self, block: Block, line: LaidLine, role: str) -> Text:
+    def _text_segments(
+        self, block: Block, line: LaidLine, role: str, segments: list[Segment]
+    ) -> int:
+        """Append the segments of ``line``'s slice of ``block`` (spans, highlight marks and
+        the selection applied, later ones winning); return its width in cells."""
         s0, e0 = line.start, line.end
-        base = self.rich_style
+        base = self._base_style()
         piece = block.text[s0:e0].replace("\t", " ")
         style = base
         if role == "code":
@@ -682,32 +895,48 @@ class ArticleView(ScrollView, can_focus=True):
         elif block.kind == "heading":
             style = base + self._style("heading")
             if block.level == 1:
-                style += Style(underline=True)
+                style += _UNDERLINE
         elif block.kind == "quote":
             style = base + self._style("quote")
-        text = Text(piece, style=style, end="")
+        runs: list[tuple[int, int, Style]] = []
         for span in block.spans:
             if span.end <= s0 or span.start >= e0:
                 continue
-            a, b = max(span.start, s0) - s0, min(span.end, e0) - s0
-            if span.style == "bold":
-                text.stylize(Style(bold=True), a, b)
-            elif span.style == "italic":
-                text.stylize(Style(italic=True), a, b)
-            elif span.style == "strike":
-                text.stylize(Style(strike=True), a, b)
-            elif span.style == "code":
-                text.stylize(self._style("inline-code"), a, b)
-            elif span.style == "link":
-                text.stylize(self._style("link"), a, b)
-        for a, b in self._marks.get(line.block, ()):
+            runs.append(
+                (max(span.start, s0) - s0, min(span.end, e0) - s0, self._span_style(span.style))
+            )
+        marks = self._marks.get(line.block)
+        if marks:
+            mark = _bg(self._style("highlight"))
+            for a, b in marks:
+                if b > s0 and a < e0:
+                    runs.append((max(a, s0) - s0, min(b, e0) - s0, mark))
+        selection = self._selection
+        if selection is not None and selection[0] == line.block:
+            _, a, b = selection
             if b > s0 and a < e0:
-                text.stylize(_bg(self._style("highlight")), max(a, s0) - s0, min(b, e0) - s0)
-        if self._selection is not None and self._selection[0] == line.block:
-            _, a, b = self._selection
-            if b > s0 and a < e0:
-                text.stylize(_bg(self._style("selection")), max(a, s0) - s0, min(b, e0) - s0)
-        return text
+                runs.append((max(a, s0) - s0, min(b, e0) - s0, _bg(self._style("selection"))))
+        if not runs:
+            if piece:  # plain body text is left unstyled: Textual draws it in the base style
+                segments.append(Segment(piece, None if style is base else style))
+            return _cells(piece)
+        cuts = sorted({0, len(piece), *(a for a, _, _ in runs), *(b for _, b, _ in runs)})
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            if a >= b:
+                continue
+            combined = style
+            for ra, rb, extra in runs:
+                if ra <= a and b <= rb:
+                    combined = combined + extra
+            segments.append(Segment(piece[a:b], combined))
+        return _cells(piece)
+
+    def _span_style(self, name: str) -> Style:
+        if name == "code":
+            return self._style("inline-code")
+        if name == "link":
+            return self._style("link")
+        return _SPAN_STYLES.get(name, _PLAIN)
 
     # -- scrolling, position ------------------------------------------------------------------------
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
@@ -723,6 +952,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _post_position(self) -> None:
         self._position_timer = None
+        if self._doc.partial:  # the fraction is known once the whole text is laid out
+            self._position_timer = self.set_timer(POSITION_DEBOUNCE_SECONDS, self._post_position)
+            return
         self._unsaved = None
         if self._article is not None:
             self.post_message(self.PositionChanged(self._article.id, self.progress))
@@ -866,6 +1098,20 @@ def _snap_words(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+_HEADER_STYLES = {"title": "title", "meta": "meta", "header-rule": "rule"}
+_UNDERLINE = Style(underline=True)
+_PLAIN = Style()
+_SPAN_STYLES = {
+    "bold": Style(bold=True),
+    "italic": Style(italic=True),
+    "strike": Style(strike=True),
+}
+
+
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
 
 
 def _bg(style: Style) -> Style:
