@@ -395,7 +395,7 @@ class AtomicJSONStorage(Storage):
         suspicious = looks_suspicious(raw)
         offset = docs = 0
         if epoch is not None and journal_signature is not None:
-            journal = self._read_journal_bytes(0)
+            journal = self._read_journal_bytes(0) or b""
             journal_epoch, changes, consumed = parse_journal(
                 self.journal_path, journal, at_start=True
             )
@@ -416,10 +416,13 @@ class AtomicJSONStorage(Storage):
         self.generation += 1
         self.reload_count += 1
 
-    def _read_journal_bytes(self, offset: int) -> bytes:
+    def _read_journal_bytes(self, offset: int) -> bytes | None:
+        """The journal from ``offset`` on (b"" when missing; None when shorter than that)."""
         try:
             with self.journal_path.open("rb") as handle:
                 if offset:
+                    if os.fstat(handle.fileno()).st_size < offset:
+                        return None
                     handle.seek(offset)
                 return handle.read()
         except FileNotFoundError:
@@ -437,7 +440,7 @@ class AtomicJSONStorage(Storage):
             if journal_signature is None:
                 self._journal_signature = None
                 return False
-            raw = self._read_journal_bytes(0)
+            raw = self._read_journal_bytes(0) or b""
             journal_epoch, changes, consumed = parse_journal(self.journal_path, raw, at_start=True)
             self._journal_signature = journal_signature
             if journal_epoch is None or journal_epoch != self._epoch:
@@ -450,7 +453,11 @@ class AtomicJSONStorage(Storage):
             if self._journal_head() != self._journal_head_bytes:
                 self._load(file_signature(self.path), file_signature(self.journal_path))
                 return True
-            raw = self._read_journal_bytes(self._journal_offset)
+            tail = self._read_journal_bytes(self._journal_offset)
+            if tail is None:  # shorter than what we applied: not the journal we read
+                self._load(file_signature(self.path), file_signature(self.journal_path))
+                return True
+            raw = tail
             _, changes, consumed = parse_journal(self.journal_path, raw, at_start=False)
             self._journal_signature = journal_signature
         if not changes:
@@ -532,7 +539,10 @@ class AtomicJSONStorage(Storage):
         else:
             fd = os.open(self.journal_path, os.O_WRONLY)
             try:
-                if os.fstat(fd).st_size != self._journal_offset:
+                size = os.fstat(fd).st_size
+                if size < self._journal_offset:  # not the journal we read: never pad it
+                    raise StoreError(f"{self.journal_path}: the library journal shrank; try again")
+                if size > self._journal_offset:
                     os.ftruncate(fd, self._journal_offset)  # cut a torn last line
                 try:
                     os.pwrite(fd, line, self._journal_offset)
