@@ -355,3 +355,58 @@ def test_storage_alone_journals_noted_changes(tmp_path: Path) -> None:
     store.write(data)
     assert store.full_writes == 1 and journal_path_for(path).exists()
     assert AtomicJSONStorage(path).read() == {"t": {"a": {"v": 2}}}
+
+
+_KILL_SCRIPT = """
+import sys
+import reader.store.storage as storage
+from reader.store import Library
+
+storage.MAX_JOURNAL_DOCS = 7  # compact every few writes: kills land in compactions too
+db, ids = sys.argv[1], sys.argv[2].split(",")
+library = Library(db)
+for i in range(1_000_000):
+    aid = ids[i % len(ids)]
+    if i % 3 == 0:
+        library.add_tags(aid, [f"k{i}"])
+        print(f"tag {aid} k{i}", flush=True)
+    elif i % 3 == 1:
+        hl = library.add_highlight(aid, "Body number")
+        print(f"highlight {aid} {hl.id}", flush=True)
+    else:
+        library.set_position(aid, (i % 100) / 100)
+        print(f"position {aid} {i}", flush=True)
+"""
+
+
+def test_kill_during_appends_and_compactions_keeps_reported_changes(tmp_path: Path) -> None:
+    """`kill -9` while writes append to the journal and compact it every few writes:
+    the library opens, and every write reported done is there."""
+    import random
+    import sys
+
+    from tests.promise_helpers import random_delays, run_and_kill
+
+    script = tmp_path / "writer.py"
+    script.write_text(_KILL_SCRIPT, encoding="utf-8")
+    rng = random.Random(11)
+    checked = 0
+    for round_no, delay in enumerate(random_delays(rng, 5, 0.4, 1.2)):
+        path = tmp_path / f"round-{round_no}" / "lib.json"
+        ids = make_library(path, 6)
+        report = run_and_kill([sys.executable, str(script), str(path), ",".join(ids)], delay)
+        assert not report.finished_before_kill
+        assert b"Traceback" not in report.stderr, report.stderr.decode()
+        with Library(path) as lib:
+            articles = lib.article_map()
+            highlight_ids = {h.id for h in lib.highlights()}
+            for line in report.lines:
+                kind, aid, value = line.split()
+                if kind == "tag":
+                    assert value in articles[aid].tags, line
+                elif kind == "highlight":
+                    assert value in highlight_ids, line
+            for article in articles.values():
+                assert article.highlight_count == len(lib.highlights(article.id))
+        checked += len(report.lines)
+    assert checked > 0
