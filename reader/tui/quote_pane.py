@@ -7,6 +7,10 @@ article). Highlights come first (with their notes), then the direct quotations f
 assembled as plain strings, never markup. The app acts on ``current`` (the entry under the
 cursor): ``h`` keeps a quotation as a highlight, ``d`` deletes a highlight, ``N`` edits its
 note, ``y`` copies the entry's words.
+
+Speed: ``show`` leaves the options alone when the entries are the same as shown (moving
+through the list mostly shows "no highlights or quotations" again and again), and
+``warm_quotations`` compiles ``reader.quotes``' patterns ahead of the first article.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.models import Highlight
-from reader.quotes import Quotation
+from reader.quotes import Quotation, find_quotations
 
 MAX_QUOTE_CHARS = 280
 
@@ -37,6 +41,18 @@ class QuoteEntry:
     text: str = ""  # the highlight's or the quotation's words
     highlight_id: str | None = None
     note: str | None = None
+
+
+_WARM_UP_TEXT = (
+    "“We will keep the light burning every night,” said Ana Rossi, the harbour master. "
+    "Her deputy, Tom Hale, added: “The boats come home at dusk.”"
+)
+
+
+def warm_quotations() -> None:
+    """Run ``find_quotations`` once on a made-up paragraph, so its patterns are compiled
+    (~100 ms) before the first article needs them. Meant for a thread worker at start."""
+    find_quotations([_WARM_UP_TEXT])
 
 
 def _short(text: str) -> str:
@@ -65,6 +81,13 @@ class QuotePane(OptionList):
         super().__init__(id=id, markup=False)
         self.border_title = "Quotes"
         self._entries: list[QuoteEntry] = []
+        self._shown: tuple[object, ...] | None = None  # what the options show now
+        self.rebuilds = 0
+        """How many times the options were rebuilt (for tests and profiling)."""
+
+    def warm_up(self) -> None:
+        """Compile the quotation patterns in a thread worker (see ``warm_quotations``)."""
+        self.run_worker(warm_quotations, thread=True, group="quotes-warm-up")
 
     def show(
         self,
@@ -74,7 +97,18 @@ class QuotePane(OptionList):
         keep: int | None = None,
     ) -> None:
         """Fill the pane for one article; ``keep`` puts the cursor back on that option
-        (clamped to the nearest selectable one)."""
+        (clamped to the nearest selectable one). Nothing is rebuilt when the entries are
+        the ones already shown."""
+        shown = (
+            tuple((h.id, h.text, h.note, h.paragraph, h.start, h.end) for h in highlights),
+            tuple((q.paragraph, q.start, q.end, q.text, q.speaker) for q in quotations),
+        )
+        if shown == self._shown:
+            if keep is not None:
+                self._put_cursor_near(keep)
+            return
+        self._shown = shown
+        self.rebuilds += 1
         options: list[Option | None] = []
         entries: list[QuoteEntry] = []
         if highlights:
@@ -144,6 +178,7 @@ class QuotePane(OptionList):
     def clear(self) -> None:
         """Empty the pane (no article shown)."""
         self._entries = []
+        self._shown = None
         self.clear_options()
         self.border_subtitle = ""
 
