@@ -74,6 +74,7 @@ class FilterBar(Input):
 
     def open(self, text: str) -> None:
         """Show the bar holding ``text`` and focus it."""
+        self._waiting = None
         with self.prevent(Input.Changed):
             self.value = text
         self.cursor_position = len(text)

@@ -319,6 +319,7 @@ class ListPane(ScrollView, can_focus=True):
     # -- drawing ------------------------------------------------------------------------
     def _on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
+        self.scroll_to_highlight()  # the cursor set before the pane had a size shows too
 
     def notify_style_update(self) -> None:
         """Styles (theme, focus) changed: redraw (the cache is keyed by style)."""
