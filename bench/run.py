@@ -144,6 +144,13 @@ def working_copy(library: Path):
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
         copy = Path(tmp) / library.name
         shutil.copy2(library, copy)
+        for sidecar in (".journal",):  # small changes not yet compacted into the main file
+            extra = library.with_name(library.name + sidecar)
+            if extra.exists():
+                shutil.copy2(extra, copy.with_name(copy.name + sidecar))
+        index = library.with_name(library.stem + ".index")
+        if index.exists():
+            shutil.copy2(index, copy.with_name(index.name))
         bodies = library.with_name(library.stem + ".bodies")
         (Path(tmp) / bodies.name).symlink_to(bodies, target_is_directory=True)
         yield copy
