@@ -29,6 +29,7 @@ from reader.importers.html_clean import (
     decode_html,
     max_depth,
     parse_document,
+    parse_fragment,
     strip_chrome,
     tree_text,
     visible_text,
@@ -251,7 +252,7 @@ def _article_tree(root: HtmlElement, url: str | None, title: str) -> HtmlElement
     if not article:
         return None
     try:
-        fragment = lxml.html.fragment_fromstring(article, create_parent="div")
+        fragment = parse_fragment(article)
     except (lxml.etree.LxmlError, ValueError):
         return None
     clean_article(fragment, title)

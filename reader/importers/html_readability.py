@@ -128,6 +128,26 @@ class _ClimbingDocument(Document):
         self._fast_lengths = _xpath_lengths_exact(doc.text_content())
         return doc
 
+    def remove_unlikely_candidates(self) -> None:
+        """readability-lxml's pass, visiting only elements with a class or an id (the
+        others never match; creating a Python object for each of them was most of the
+        pass)."""
+        for elem in self.html.xpath(".//*[@class or @id]"):
+            names = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
+            if len(names) < 2:
+                continue
+            if (
+                REGEXES["unlikelyCandidatesRe"].search(names)
+                and not REGEXES["okMaybeItsACandidateRe"].search(names)
+                and elem.tag not in ("html", "body")
+                and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code")
+                and not elem.xpath(
+                    "descendant-or-self::main | descendant-or-self::article | "
+                    "descendant-or-self::math"
+                )
+            ):
+                elem.drop_tree()
+
     def get_link_density(self, elem: Any) -> float:
         """Share of an element's text inside links (whitespace runs count as one char).
 
