@@ -416,14 +416,3 @@ def test_page_with_forms_inside_the_article_imports_without_them():
     article = parse_html(page.encode())
     assert BODY_PARAS[1] in article.markdown
     assert "Option text" not in article.markdown and "Typed text" not in article.markdown
-
-
-def test_parse_fragment_wraps_in_a_div():
-    from lxml.html import HtmlElement
-
-    from reader.importers.html_clean import parse_fragment
-
-    div = parse_fragment("<p>one</p> two <b>three</b>")
-    assert div.tag == "div" and [el.tag for el in div] == ["p", "b"]
-    assert all(isinstance(el, HtmlElement) for el in div.iter())
-    assert div.text_content() == "one two three"

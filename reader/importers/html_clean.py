@@ -91,12 +91,6 @@ _PARSER.set_element_class_lookup(
 )
 
 
-def parse_fragment(html: str) -> HtmlElement:
-    """Parse an HTML fragment into one ``<div>`` holding it (with the same parser as
-    ``parse_document``). Raises lxml's errors on input that does not parse."""
-    return lxml.html.fragment_fromstring(html, create_parent="div", parser=_PARSER)
-
-
 def parse_document(text: str) -> HtmlElement | None:
     """Parse page text into an ``<html>`` element; ``None`` when nothing parses."""
     text = sanitize_text(text)

@@ -29,13 +29,12 @@ from reader.importers.html_clean import (
     decode_html,
     max_depth,
     parse_document,
-    parse_fragment,
     strip_chrome,
     tree_text,
     visible_text,
 )
 from reader.importers.html_metadata import choose_title, clean_text, extract_metadata
-from reader.importers.html_readability import extract_article_html
+from reader.importers.html_readability import extract_article_tree
 from reader.models import ParsedArticle
 
 _MIN_WORDS = 1
@@ -248,13 +247,11 @@ def _serialize(el: HtmlElement) -> str:
 
 def _article_tree(root: HtmlElement, url: str | None, title: str) -> HtmlElement | None:
     """The article picked from a pre-cleaned page and tidied, or ``None``."""
-    article = extract_article_html(root)
-    if not article:
+    article = extract_article_tree(root)
+    if article is None:
         return None
-    try:
-        fragment = parse_fragment(article)
-    except (lxml.etree.LxmlError, ValueError):
-        return None
+    fragment = lxml.html.Element("div")
+    fragment.append(article)
     clean_article(fragment, title)
     _lean(fragment, url)
     return fragment

@@ -1,7 +1,8 @@
 """Article-body selection: readability-lxml with Readability.js's candidate climbing.
 
-Owns: ``extract_article_html``. readability-lxml scores paragraphs and picks the single
-best-scoring container, which cuts articles that a page splits over several sibling blocks
+Owns: ``extract_article_tree`` (and ``extract_article_html``). readability-lxml scores
+paragraphs and picks the single best-scoring container, which cuts articles that a page
+splits over several sibling blocks
 (a lead block plus a body block, a post split by inline ads). Readability.js, the reader
 view of Firefox, then climbs to a common ancestor when several of the top candidates live
 under it, and to a parent that scores higher; this module adds those two steps (never past
@@ -98,6 +99,7 @@ class _ClimbingDocument(Document):
     """A readability-lxml ``Document`` whose best candidate may climb to an ancestor."""
 
     _link_lengths: dict[Any, int]
+    article: Any = None
     _fast_lengths: bool = False
 
     def _length(self, elem: Any) -> int:
@@ -127,6 +129,11 @@ class _ClimbingDocument(Document):
         # Checked once on the whole page: a subtree's text is part of it.
         self._fast_lengths = _xpath_lengths_exact(doc.text_content())
         return doc
+
+    def get_clean_html(self) -> str:
+        """readability-lxml's HTML of the result, keeping the tree it was written from."""
+        self.article = self.html
+        return str(super().get_clean_html())
 
     def remove_unlikely_candidates(self) -> None:
         """readability-lxml's pass, visiting only elements with a class or an id (the
@@ -265,6 +272,18 @@ class _ClimbingDocument(Document):
             candidates[top] = self.score_node(top)
             candidates[top]["content_score"] = max(candidates[top]["content_score"], score)
         return candidates[top]
+
+
+def extract_article_tree(page: str | HtmlElement) -> HtmlElement | None:
+    """The article of a page as a ``<div>`` element (readability-lxml's own tree, not a
+    parse of its HTML), or ``None`` when none is found. ``page`` as for
+    ``extract_article_html``."""
+    doc = _ClimbingDocument(page)
+    try:
+        found = doc.summary(html_partial=True)
+    except Exception:  # readability-lxml wraps any failure in a bare Exception subclass
+        return None
+    return doc.article if found else None
 
 
 def extract_article_html(page: str | HtmlElement) -> str:
