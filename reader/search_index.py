@@ -33,7 +33,7 @@ import struct
 import sys
 from array import array
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain, compress
 from typing import Any
 
@@ -390,6 +390,7 @@ class SearchIndex:
         self._sites: dict[str, bytearray] = {}
         self._authors: dict[str, bytearray] = {}
         self._cache: dict[tuple[str, str, int], int] = {}
+        self._version = 0  # bumps whenever an id gets or loses a slot (see slot_table)
 
     # -- mutation -----------------------------------------------------------------------
 
@@ -452,6 +453,7 @@ class SearchIndex:
             self._cache.clear()
 
     def _new_slot(self) -> int:
+        self._version += 1
         if self._free:
             return self._free.pop()
         self._ids.append(None)
@@ -460,6 +462,7 @@ class SearchIndex:
         return len(self._ids) - 1
 
     def _drop(self, article_id: str) -> None:
+        self._version += 1
         slot = self._slot_of.pop(article_id)
         self._clear_meta(slot)
         _clear_bit(self._live, slot)
@@ -543,6 +546,52 @@ class SearchIndex:
             if checks:
                 ids = {i for i in ids if _has_phrases(phrase_text(i), checks)}
         return ids
+
+    @property
+    def version(self) -> int:
+        """Changes whenever an article gets or loses a slot: a ``slot_table`` made at one
+        version is valid until the version changes."""
+        return self._version
+
+    def slot_table(self, article_ids: Iterable[str]) -> array:
+        """The slot of each id, for ``select``; ids not indexed get ``len(slots)``."""
+        unknown = len(self._ids)
+        get = self._slot_of.get
+        return array("I", [get(i, unknown) for i in article_ids])
+
+    def select(
+        self,
+        query: Query,
+        articles: Sequence[Article],
+        table: array,
+        phrase_text: Callable[[str], str] | None = None,
+    ) -> list[Article]:
+        """The articles of ``articles`` matching ``query``, in their order (the same answer
+        as ``search``, without building sets of ids: fast when most articles match).
+
+        ``table`` is ``slot_table`` of the articles' ids, made at the current ``version``.
+        Articles the index does not know are matched on their metadata fields.
+        """
+        if query.is_empty():
+            return list(articles)
+        count = len(self._ids)
+        bits = self._candidates(query) if count else 0
+        raw = bits.to_bytes((count + 7) >> 3, "little")
+        selector = b"".join(map(_EXPAND.__getitem__, raw))[:count] + b"\x02"
+        flags = bytes(map(selector.__getitem__, table))
+        if 2 in flags:
+            found = [
+                a
+                for a, flag in zip(articles, flags, strict=True)
+                if flag == 1 or (flag == 2 and _matches_unindexed(query, a))
+            ]
+        else:
+            found = list(compress(articles, flags))
+        if phrase_text is not None:
+            checks = [phrase_regex(p.split(" ")) for p in query.phrases if " " in p]
+            if checks:
+                found = [a for a in found if _has_phrases(phrase_text(a.id), checks)]
+        return found
 
     def _candidates(self, query: Query) -> int:
         bits = self._cached("live", "", lambda: _to_int(self._live))

@@ -185,3 +185,42 @@ def test_cli_list_search_uses_and_updates_the_index(tmp_path: Path) -> None:
     cached.fingerprints[ids(lib)["Puffins"]] = index_cache.fingerprint(lib.get(ids(lib)["Puffins"]))
     index_cache.save(cached, path)
     assert search("zanzibar") == ["Puffins"]
+
+
+def test_select_in_order_agrees_with_search(tmp_path: Path) -> None:
+    import random
+
+    from reader.search_index import SearchIndex
+
+    rnd = random.Random(7)
+    words = ["tram", "harbour", "keeper", "lighthouse", "rates", "herring", "ferry", "stairs"]
+    lib = Library(tmp_path / "lib.json")
+    for n in range(60):
+        body = " ".join(rnd.choice(words) for _ in range(8))
+        article = lib.add_parsed(
+            ParsedArticle(title=f"Article {n} {rnd.choice(words)}", markdown=body)
+        ).article
+        if n % 3 == 0:
+            lib.set_tags(article.id, [rnd.choice(["city", "sea"])])
+        if n % 4 == 0:
+            lib.set_bookmarked(article.id, True)
+    articles = lib.articles()
+    index = SearchIndex()
+    for article in articles[:50]:  # the last ten are unknown to the index
+        index.add(article, lib.body(article.id))
+    index.remove(articles[0].id)
+    order = list(reversed(articles))
+    table = index.slot_table([a.id for a in order])
+    amap = {a.id: a for a in articles}
+
+    def phrase_text(article_id: str) -> str:
+        return f"{amap[article_id].title}\n{lib.body(article_id)}"
+
+    queries = ['"keeper stairs"', "is:bookmarked", "-tag:city", "article"]
+    queries += [rnd.choice(words)[:3] for _ in range(5)] + ["tag:sea tram", "-ferry"]
+    for text in queries:
+        query = parse_query(text)
+        ids = index.search(query, amap, phrase_text)
+        assert ids is not None
+        expected = [a for a in order if a.id in ids]
+        assert index.select(query, order, table, phrase_text) == expected, text

@@ -88,6 +88,7 @@ class LibraryView:
         self._generation = -1
         self._orders: dict[str, list[Article]] = {}  # sort -> every article in that order
         self._query: Query = parse_query("")
+        self._slots: tuple[list[Article], SearchIndex, int, Any] | None = None
         self.rows: list[Article] = []
         self.reload()
 
@@ -247,11 +248,22 @@ class LibraryView:
             return [a for a in articles if matches_metadata(query, a)]
         index = cached.index if cached is not None else self._ensure_index()
         # The index answers metadata terms too (bitsets); articles it lacks are matched on
-        # their metadata fields by ``search``.
-        ids = index.search(query, self._articles, self._phrase_text)
-        if ids is None:
-            return articles
-        return [a for a in articles if a.id in ids]
+        # their metadata fields by ``select``.
+        return index.select(query, articles, self._slot_table(index, articles), self._phrase_text)
+
+    def _slot_table(self, index: SearchIndex, articles: list[Article]) -> Any:
+        """The index slot of each article of ``articles`` (kept while both stay the same)."""
+        known = self._slots
+        if (
+            known is not None
+            and known[0] is articles
+            and known[1] is index
+            and known[2] == index.version
+        ):
+            return known[3]
+        table = index.slot_table([a.id for a in articles])
+        self._slots = (articles, index, index.version, table)
+        return table
 
     def _resort(self) -> None:
         self._orders.clear()
