@@ -356,6 +356,9 @@ ESCAPE_CASES = [
     "",
     " ",
     "\n",
+    "lines\nwithout\n markup. 1.",
+    "  \n \t\n  - across blank lines",
+    "x\n\n  7. after a blank line",
 ]
 
 

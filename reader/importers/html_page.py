@@ -92,15 +92,25 @@ class _Converter(html2text.HTML2Text):
 def _escape_md_section(text: str) -> str:
     """``html2text.utils.escape_md_section`` (without ``snob``), skipping its four regex
     passes when they cannot match: a backslash pass needs a backslash, and the
-    start-of-line passes (``1.``, ``+``, ``-``) a line break or such a first character."""
+    start-of-line passes (``1.``, ``+``, ``-``) a line starting with such a character."""
     if "\\" in text:
         text = _MD_BACKSLASH.sub(r"\\\1", text)
-    head = text.lstrip()[:1]
-    if "\n" in text or head in ("+", "-") or head.isdigit():
+    if _may_start_markup(text):
         text = _MD_DOT.sub(r"\1\\\2", text)
         text = _MD_PLUS.sub(r"\1\\\2", text)
         text = _MD_DASH.sub(r"\1\\\2", text)
     return text
+
+
+def _may_start_markup(text: str) -> bool:
+    """True when a line's first non-blank character is a digit, ``+`` or ``-``: what the
+    start-of-line passes need (their leading ``\\s*`` may span line breaks, ending on
+    such a line all the same)."""
+    for line in text.split("\n"):
+        head = line.lstrip()[:1]
+        if head in ("+", "-") or head.isdigit():
+            return True
+    return False
 
 
 def _collapse_spaces(text: str) -> str:
