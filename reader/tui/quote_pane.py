@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Self
 
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -69,6 +71,8 @@ class QuotePane(OptionList):
     ]
     """Vim keys besides the arrows; ``enter`` jumps to the entry."""
 
+    _scroll_range_only = False  # inside ``_update_lines`` (see there)
+
     class Jump(Message):
         """The user chose an entry: scroll the article to ``paragraph`` at ``start``."""
 
@@ -84,6 +88,28 @@ class QuotePane(OptionList):
         self._shown: tuple[object, ...] | None = None  # what the options show now
         self.rebuilds = 0
         """How many times the options were rebuilt (for tests and profiling)."""
+
+    def _update_lines(self) -> None:
+        # OptionList sets a new ``virtual_size`` here, which asks for a layout of the whole
+        # screen; the pane's size comes from the CSS alone (never from its options), so a
+        # repaint and the scrollbars' update (done by OptionList) are all it needs.
+        self._scroll_range_only = True
+        try:
+            super()._update_lines()
+        finally:
+            self._scroll_range_only = False
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        """Textual's ``refresh``, without the layout a new scroll range would ask for."""
+        if self._scroll_range_only:
+            layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def warm_up(self) -> None:
         """Compile the quotation patterns in a thread worker (see ``warm_quotations``)."""
