@@ -2,14 +2,14 @@
 
 Owns: ``extract_article_tree`` (and ``extract_article_html``). readability-lxml scores
 paragraphs and picks the single best-scoring container, which cuts articles that a page
-splits over several sibling blocks
-(a lead block plus a body block, a post split by inline ads). Readability.js, the reader
-view of Firefox, then climbs to a common ancestor when several of the top candidates live
-under it, and to a parent that scores higher; this module adds those two steps (never past
-a ``<main>``), takes in same-class article segments a climb left outside, keeps prose lists
-that readability-lxml would drop for their links, and replaces its regex-based text measures
-with XPath ``normalize-space`` ones computed by libxml2 (``str.split`` ones on pages holding
-whitespace XPath does not know, such as NBSP). See docs/extraction.md.
+splits over several sibling blocks (a lead block plus a body block, a post split by inline
+ads). Readability.js, the reader view of Firefox, then climbs to a common ancestor when
+several of the top candidates live under it, and to a parent that scores higher; this
+module adds those two steps (never past a ``<main>``), takes in same-class article segments
+a climb left outside, keeps prose lists that readability-lxml would drop for their links,
+and replaces its regex-based text measures with XPath ``normalize-space`` ones computed by
+libxml2 (``str.split`` ones on pages holding whitespace XPath does not know, such as NBSP).
+See docs/extraction.md.
 """
 
 from __future__ import annotations
