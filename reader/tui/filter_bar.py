@@ -17,7 +17,9 @@ from __future__ import annotations
 import time
 
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 
@@ -68,6 +70,10 @@ class FilterBar(Input):
             id=id,
         )
         self._waiting: float | None = None  # when the unread QueryChanged was posted
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """Input sets its virtual size on every edit; the bar's size never depends on it (one
+    line, docked), so a keystroke repaints the bar instead of laying out the screen."""
 
     STALE_AFTER = 1.0
     """Seconds after which an unread ``QueryChanged`` no longer holds back a new one."""
