@@ -198,18 +198,19 @@ class LibraryView:
                 if self._cached is not None:
                     return
                 stale, self._stale = self._stale, None
+            snapshot = dict(articles)  # the UI thread may change ``articles`` meanwhile
             if stale is not None:
-                stats = index_cache.sync(stale, articles, self.library.body)
+                stats = index_cache.sync(stale, snapshot, self.library.body)
                 if stats.bodies_changed:
                     index_cache.save(stale, index_cache.index_path(self.library.path))
                 cached = stale
             else:
-                cached = index_cache.load_or_build(self.library, articles=articles)
+                cached = index_cache.load_or_build(self.library, articles=snapshot)
             with self._lock:
                 if self._articles is not articles:
                     self._stale = cached  # reloaded meanwhile: the next build catches up
                     return
-                for article in self._noted.values():
+                for article in self._noted.values():  # changed while we were building
                     cached.update_metadata(article)
                 self._noted.clear()
                 self._cached = cached
