@@ -23,6 +23,7 @@ only has to pick a Textual theme.
 from __future__ import annotations
 
 import bisect
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ PREVIEW_CHARS = 8_000
 BACKGROUND_PARSE_CHARS = 250_000
 # Laid-out documents kept for going back to an article.
 DOC_CACHE_SIZE = 8
+# ``paragraphs`` asked during a preview waits this long for the worker (see there).
+PARAGRAPHS_WAIT_SECONDS = 1.0
 POSITION_DEBOUNCE_SECONDS = 0.5
 CONTEXT_ROWS = 2  # rows left above text scrolled "to the top"
 MISSING_BODY = "This article's text is missing (body file not found)."
@@ -78,6 +81,16 @@ class _Document:
 
 
 _DocKey = tuple[str, int, int, int, str, str]
+
+
+class _Pending:
+    """The layout worker's result, handed over as soon as it exists."""
+
+    def __init__(self, generation: int, key: _DocKey) -> None:
+        self.generation = generation
+        self.key = key
+        self.done = threading.Event()
+        self.doc: _Document | None = None
 
 
 class DocumentCache:
@@ -318,6 +331,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._base: Style | None = None
         self._docs = DocumentCache()
         self._doc_key: _DocKey | None = None
+        self._pending: _Pending | None = None
         self._position_timer: Timer | None = None
         self._reached_end_sent = False
         self._generation = 0
@@ -336,9 +350,21 @@ class ArticleView(ScrollView, can_focus=True):
     def paragraphs(self) -> list[str]:
         """The shown article's paragraph list (``reader.document.paragraphs``).
 
-        Empty while a long body is still being laid out (until ``Ready``)."""
+        Asked while a preview is shown, it waits (up to ``PARAGRAPHS_WAIT_SECONDS``) for the
+        layout worker and puts the whole text in place (``Ready`` follows); it is empty when
+        the worker is not done by then, or while a body over ``BACKGROUND_PARSE_CHARS`` loads.
+        """
         if self._doc.partial:
-            return []
+            pending = self._pending
+            if (
+                pending is None
+                or self.loading
+                or pending.generation != self._generation
+                or not pending.done.wait(PARAGRAPHS_WAIT_SECONDS)
+                or pending.doc is None
+            ):
+                return []
+            self._apply_if_current(pending.generation, pending.key, pending.doc)
         return [b.text for b in self._doc.blocks]
 
     @property
@@ -457,7 +483,8 @@ class ArticleView(ScrollView, can_focus=True):
             else:
                 preview = _build_preview(markdown, measure, title, meta)
             self._apply(preview)
-            self._build_in_thread(self._generation, key, markdown, measure, title, meta)
+            self._pending = _Pending(self._generation, key)
+            self._build_in_thread(self._pending, markdown, measure, title, meta)
             return
         doc = _build(markdown or "", measure, title, meta)
         self._apply(doc)
@@ -479,8 +506,12 @@ class ArticleView(ScrollView, can_focus=True):
         self._apply(_Document([], [], self._effective_measure(), []))
 
     def set_highlights(self, highlights: Sequence[Highlight]) -> None:
-        """Mark ``highlights`` (found with ``resolve_anchor``) without moving the view."""
-        self._highlights = list(highlights)
+        """Mark ``highlights`` (found with ``resolve_anchor``) without moving the view.
+        The same highlights again change nothing (no rows are drawn again)."""
+        highlights = list(highlights)
+        if highlights == self._highlights:
+            return
+        self._highlights = highlights
         self._resolve_marks()
         self._invalidate()
 
@@ -555,16 +586,19 @@ class ArticleView(ScrollView, can_focus=True):
     # -- building ----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="article-layout")
     def _build_in_thread(
-        self, generation: int, key: _DocKey, markdown: str, measure: int, title: str, meta: str
+        self, pending: _Pending, markdown: str, measure: int, title: str, meta: str
     ) -> None:
         doc = _build(markdown, measure, title, meta)
+        pending.doc = doc
+        pending.done.set()
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply_if_current, generation, key, doc)
+            self.app.call_from_thread(self._apply_if_current, pending.generation, pending.key, doc)
 
     def _apply_if_current(self, generation: int, key: _DocKey, doc: _Document) -> None:
         self._docs.put(key, doc)
-        if generation != self._generation:
-            return
+        if generation != self._generation or not self._doc.partial:
+            return  # another article, or already put in place (by ``paragraphs``)
+        self._pending = None
         if self.loading:
             self.loading = False
         if doc.measure != self._effective_measure():  # the width changed meanwhile
