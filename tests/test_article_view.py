@@ -342,3 +342,201 @@ async def test_huge_single_line_goes_through_worker() -> None:
         await pilot.pause()
         assert "[[[[" in "".join(_rows(view))
         assert app.is_running
+
+
+# -- long articles: preview first, full layout from the worker, cache ----------------------------
+
+LONG_SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank today."
+
+
+def _long_markdown(words: int = 20_000) -> str:
+    paragraphs = [f"Part {i}. " + " ".join([LONG_SENTENCE] * 8) for i in range(words // 114 + 1)]
+    return "\n\n".join(paragraphs)
+
+
+class _HeldWorker:
+    """Holds ``article_view._build`` in the layout worker's thread until ``release``."""
+
+    def __init__(self, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        import threading
+
+        from reader.tui import article_view
+
+        self.gate = threading.Event()
+        self.calls_in_worker = 0
+        real = article_view._build
+        main = threading.main_thread()
+
+        def held(*args: object) -> object:
+            if threading.current_thread() is not main:
+                self.calls_in_worker += 1
+                self.gate.wait(10)
+            return real(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(article_view, "_build", held)
+
+    def release(self) -> None:
+        self.gate.set()
+
+
+async def test_long_article_shows_first_screen_before_full_layout(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    held = _HeldWorker(monkeypatch)
+    markdown = _long_markdown()
+    assert len(markdown.split()) >= 20_000
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), markdown)
+        await pilot.pause()
+        # the first screen is drawn from the preview while the worker is still held
+        assert held.calls_in_worker == 1
+        assert not view.ready
+        assert any("Part 0. The quick brown fox" in row for row in _rows(view))
+        preview_rows = view.line_count
+        assert 0 < preview_rows < 400
+        assert not any(isinstance(m, ArticleView.Ready) for m in app.messages)
+        assert not any(isinstance(m, ArticleView.ReachedEnd) for m in app.messages)
+        view.focus()
+        await pilot.press("j", "j", "j")  # reading the preview already scrolls
+        assert view.scroll_y == 3
+        top = _rows(view)[0]
+        held.release()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view.ready
+        assert view.line_count > 1500 > preview_rows
+        assert len(view.paragraphs) == markdown.count("\n\n") + 1
+        assert [m.article_id for m in app.messages if isinstance(m, ArticleView.Ready)] == ["a1"]
+        assert view.scroll_y == 3 and _rows(view)[0] == top  # the place is kept
+        await pilot.press("G")
+        await pilot.pause()
+        assert any(f"Part {markdown.count(chr(10) * 2)}." in row for row in _rows(view))
+
+
+async def test_paragraphs_during_preview_waits_for_the_worker(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    held = _HeldWorker(monkeypatch)
+    markdown = _long_markdown()
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), markdown)
+        await pilot.pause()
+        assert not view.ready
+        threading.Timer(0.05, held.release).start()
+        paragraphs = view.paragraphs  # blocks until the worker is done, then applies it
+        assert len(paragraphs) == markdown.count("\n\n") + 1
+        assert view.ready and view.line_count > 1500
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        readies = [m for m in app.messages if isinstance(m, ArticleView.Ready)]
+        assert [m.article_id for m in readies] == ["a1"]  # once, not again from the worker
+
+
+async def test_position_restored_after_full_layout_of_long_article() -> None:
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), _long_markdown(), position=0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert view.ready
+        assert abs(view.progress - 0.5) < 0.01
+        assert not any(isinstance(m, ArticleView.ReachedEnd) for m in app.messages)
+
+
+async def test_going_back_to_an_article_uses_the_layout_cache(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from reader.tui import article_view
+
+    markdown = _long_markdown()
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), markdown)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        lines = view.line_count
+        view.show(_article("Other", "a2"), STORY)
+        await pilot.pause()
+        assert view.paragraphs[0].startswith("Tides turn")
+
+        def no_parsing(*args: object) -> object:
+            raise AssertionError("laid out again instead of taken from the cache")
+
+        monkeypatch.setattr(article_view, "_build", no_parsing)
+        monkeypatch.setattr(article_view, "_build_preview", no_parsing)
+        hits = view.documents.hits
+        view.show(_article(), markdown)
+        assert view.ready and view.line_count == lines  # at once, no worker
+        assert view.documents.hits == hits + 1
+        await pilot.pause()
+        assert any("Part 0. The quick brown fox" in row for row in _rows(view))
+        readies = [m.article_id for m in app.messages if isinstance(m, ArticleView.Ready)]
+        assert readies == ["a1", "a2", "a1"]
+        # a changed body is not taken from the cache
+        monkeypatch.undo()
+        view.show(_article(), markdown + "\n\nOne more paragraph.")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view.paragraphs[-1] == "One more paragraph."
+
+
+def test_document_cache_is_a_small_lru() -> None:
+    from reader.tui.article_view import DocumentCache, _Document
+
+    cache = DocumentCache(maxsize=2)
+    docs = [_Document([], [], 80, []) for _ in range(3)]
+    keys = [DocumentCache.key(f"a{i}", "body", 80, "T", "") for i in range(3)]
+    cache.put(keys[0], docs[0])
+    cache.put(keys[1], docs[1])
+    assert cache.get(keys[0]) is docs[0]  # a0 is now the most recent
+    cache.put(keys[2], docs[2])
+    assert cache.get(keys[1]) is None and len(cache) == 2
+    assert cache.get(keys[0]) is docs[0] and cache.get(keys[2]) is docs[2]
+    cache.put(DocumentCache.key("p", "body", 80, "T", ""), _Document([], [], 80, [], True))
+    assert len(cache) == 2  # previews are never kept
+    assert DocumentCache.key("a", "x", 80, "T", "") != DocumentCache.key("a", "y", 80, "T", "")
+
+
+def test_fast_ascii_wrap_matches_word_by_word_wrap() -> None:
+    import random
+
+    from reader.tui import article_layout
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab  \nxyz") for _ in range(rng.randint(0, 50)))
+        width = rng.randint(1, 14)
+        fast = article_layout.wrap_text(text, width)
+        slow = article_layout.wrap_text(text + "\t", width)  # a tab: the general path
+        slow = [(s, e) for s, e in slow if s < len(text) or (s, e) == (len(text), len(text))]
+        assert fast == slow[: len(fast)] and len(fast) == len(slow), (text, width)
+
+
+async def test_quote_pane_skips_rebuilding_unchanged_entries() -> None:
+    from reader.quotes import Quotation
+    from reader.tui.quote_pane import QuotePane, warm_quotations
+
+    class PaneApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield QuotePane()
+
+    warm_quotations()  # runs without error; compiles the patterns
+    app = PaneApp()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(QuotePane)
+        quote = Quotation("We sail at dawn", "Ann Reed", 0, 1, 16)
+        pane.show([], [])
+        pane.show([], [])
+        assert pane.rebuilds == 1
+        pane.show([], [quote])
+        assert pane.rebuilds == 2 and pane.option_count == 2
+        pane.show([], [quote], keep=1)
+        assert pane.rebuilds == 2 and pane.highlighted == 1
+        pane.clear()
+        pane.show([], [quote], keep=1)
+        assert pane.rebuilds == 3 and pane.option_count == 2
+        await pilot.pause()
+        assert pane.current is not None and pane.current.text == "We sail at dawn"

@@ -185,3 +185,43 @@ def test_deep_list_nesting_is_bounded() -> None:
     blocks = parse_document("- " * 10_000 + "x")
     assert 1 <= len(blocks) <= 30
     assert max(b.level for b in blocks) <= 20
+
+
+def test_plain_paragraphs_skip_inline_parsing_with_the_same_text() -> None:
+    from markdown_it.token import Token
+
+    from reader.document import _inline, _InlineParser, _parsers
+
+    _, inline_md = _parsers()
+    parser = _InlineParser(inline_md, {})
+    samples = [
+        "one line",
+        "two\nlines",
+        "soft \nbreak",
+        "hard  \nbreak   \n  indented next\tline",
+        "tab\t \n\tlead",
+        "symbols # $ % + - : = > @ ] ^ { } and “curly” quotes 東京 😀",
+        "",
+    ]
+    for content in samples:
+        fast = Token("inline", "", 0)
+        fast.content = content
+        slow = Token("inline", "", 0)
+        slow.content = content
+        assert parser.text_and_spans(fast) == _inline(parser(slow)), content
+    # a hard break is a newline, a soft one a space, as markdown-it makes them
+    blocks = parse_document("Hard  \nbreak and soft\n   one.\n\nNext.")
+    assert [b.text for b in blocks] == ["Hard\nbreak and soft one.", "Next."]
+
+
+def test_importing_the_module_does_not_load_markdown_it() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reader.document as d; "
+        "assert 'markdown_it' not in sys.modules; "
+        "assert d.paragraphs('*a*') == ['a']; "
+        "assert 'markdown_it' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
