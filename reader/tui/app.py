@@ -44,6 +44,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.theme import Theme
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList
 
@@ -118,6 +119,7 @@ class ReaderApp(App[None]):
         sort = library.get_setting("sort") or self.config.sort
         self.view = LibraryView(library, sort=sort if sort in SORTS else "added")
         self._shown: Article | None = None
+        self._title_timer: Timer | None = None
         self._quotations: list[Quotation] = []
         self._quotes_wanted: bool | None = None  # None: fold by width
         self._current_pane = "list"
@@ -336,23 +338,33 @@ class ReaderApp(App[None]):
             name = name[: TITLE_CHARS - 1] + "…"
         self.title = f"{name} · {self.library_label}"
 
-    def _update_titles(self) -> None:
+    def _update_titles(self, *, typing: bool = False) -> None:
+        """Header: library, filter, count and sort. While the user types a filter the
+        header follows a moment later (a header change lays out the whole screen)."""
         self._update_window_title()
         described = self.view.describe()
         count = f"{len(self.view.rows)} of {self.view.total}"
         sort = f"sort: {SORT_LABELS[self.view.sort]}"
-        self.sub_title = " · ".join(
+        text = " · ".join(
             part for part in (f"filter: {described}" if described else "", count, sort) if part
         )
         self.list_pane.border_title = f"Articles ({len(self.view.rows)})"
+        if self._title_timer is not None:
+            self._title_timer.stop()
+            self._title_timer = None
+        if typing:
+            self._title_timer = self.set_timer(0.3, lambda: setattr(self, "sub_title", text))
+        else:
+            self.sub_title = text
 
-    def _show_rows(self, keep: str | None = None) -> None:
-        """Refill the list from the view, keeping the cursor on ``keep`` (or where it was)."""
+    def _show_rows(self, keep: str | None = None, *, typing: bool = False) -> None:
+        """Refill the list from the view, keeping the cursor on ``keep`` (or where it was).
+        While a filter is being typed the article stays shown, even if no row matches."""
         pane = self.list_pane
-        keep = keep or pane.current_id
+        keep = keep or pane.current_id or (self._shown.id if self._shown else None)
         pane.show_articles(self.view.rows, keep)
-        self._update_titles()
-        if not self.view.rows:
+        self._update_titles(typing=typing)
+        if not self.view.rows and not typing:
             self._show_article(None)
 
     def _article_changed(self, article: Article) -> None:
@@ -544,17 +556,20 @@ class ReaderApp(App[None]):
         """Open the filter bar."""
         self.filter_bar.open(self.view.query_text)
 
-    def _set_query(self, text: str) -> None:
+    def _set_query(self, text: str, *, typing: bool = False) -> None:
         self.view.set_query(text)
-        self._show_rows()
+        self._show_rows(typing=typing)
 
     def on_filter_bar_query_changed(self, event: FilterBar.QueryChanged) -> None:
         """Filter as the user types."""
-        self._set_query(event.text)
+        self._set_query(event.text, typing=True)
 
     def on_filter_bar_query_done(self, event: FilterBar.QueryDone) -> None:
         """Keep the filter and go back to the list."""
         self.filter_bar.close()
+        self._update_titles()
+        if not self.view.rows:
+            self._show_article(None)
         self._focus_pane("list")
 
     def on_filter_bar_query_cancelled(self, event: FilterBar.QueryCancelled) -> None:
