@@ -36,8 +36,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import webbrowser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, ComposeResult
@@ -51,9 +51,7 @@ from textual.widgets import Footer, Header, OptionList
 from reader.config import SORTS, Config, load_config
 from reader.document import paragraphs as document_paragraphs
 from reader.errors import ReaderError
-from reader.highlights import export_items, write_export
 from reader.models import Article
-from reader.quotes import Quotation, find_quotations
 from reader.sanitize import clean_line, is_web_url
 from reader.store import Library
 from reader.tui.article_view import ArticleView
@@ -68,6 +66,9 @@ from reader.tui.quote_pane import QuoteEntry, QuotePane
 from reader.tui.tag_editor import TagEditor
 from reader.tui.tag_filter import TagFilter
 from reader.tui.themes import DEFAULT_THEME, load_themes
+
+if TYPE_CHECKING:
+    from reader.quotes import Quotation
 
 WIDE = 100  # at least this many columns: all three panes
 NARROW = 70  # fewer columns than this: one pane at a time
@@ -420,6 +421,8 @@ class ReaderApp(App[None]):
         paragraphs = getattr(self.article_view, "paragraphs", None)
         if not paragraphs:
             paragraphs = document_paragraphs(markdown)
+        from reader.quotes import find_quotations
+
         self._quotations = find_quotations(paragraphs)
         if self._quotations:
             self.quote_pane.show(self.library.highlights(article_id), self._quotations)
@@ -428,6 +431,8 @@ class ReaderApp(App[None]):
         """A long article finished its layout: find its quotations now."""
         if self._shown is None or self._shown.id != event.article_id or self._quotations:
             return
+        from reader.quotes import find_quotations
+
         self._quotations = find_quotations(self.article_view.paragraphs)
         if self._quotations:
             self._refresh_highlights()
@@ -595,6 +600,8 @@ class ReaderApp(App[None]):
         elif not is_web_url(article.url):
             self.notify("Not a web address: only http and https open", severity="warning")
         else:
+            import webbrowser  # loaded on first use: start-up stays quick
+
             webbrowser.open(article.url.strip())
             self.notify("Opened in the browser", timeout=2)
 
@@ -728,6 +735,8 @@ class ReaderApp(App[None]):
         if choice is None:
             return
         try:
+            from reader.highlights import export_items, write_export
+
             if choice.scope == "article" and self._shown is not None:
                 items = export_items(self.library, article_ids=[self._shown.id])
             elif choice.scope == "bookmarked":
