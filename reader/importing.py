@@ -6,24 +6,35 @@ in this process in the order the paths were given, so a parallel import stores e
 what a serial one would. Results are reported only after the batch holding them was
 written to disk, so every "added" line survives a crash that follows it. At the end the
 search index file beside the library (``reader.index_cache``) takes in the new articles.
+
+The per-article CPU work runs in the workers too (``_parse_one``): the body is prepared
+as the store keeps it (``prepare_body``: cleaned, hashed, words counted) and its index
+words are found (``unique_tokens``), so the storing process only writes and indexes.
+Both paths (pool or not) run the same function, so their results are the same.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reader.errors import ImportFailed, ReaderError
 from reader.importers import find_importable, parse_file
 from reader.models import ParsedArticle
 from reader.store import Library
+from reader.store.library import PreparedBody, prepare_body
+from reader.text_tokens import unique_tokens
 
 COMMIT_EVERY = 32  # articles per locked write: keeps the lock short for other processes
 POOL_THRESHOLD = 16  # fewer files than this parse in-process (a pool costs ~100 ms to start)
+# Index words kept for the final index update, in characters: past this (a huge import)
+# the remaining new bodies are read back from disk by the update instead (same result).
+TOKEN_BUDGET_CHARS = 64_000_000
+_SEP = "\n"  # joins an article's index words (a word never holds whitespace)
 
 
 @dataclass(slots=True)
@@ -46,15 +57,51 @@ class ImportOutcome:
         }
 
 
-def _parse_one(path: str) -> ParsedArticle | str:
-    """Parse one file; an error comes back as its one-line message (picklable)."""
+class _Prepared(NamedTuple):
+    """One parsed file, made ready to store and index (what a worker sends back)."""
+
+    parsed: ParsedArticle  # its markdown is ``body.body`` (pickled once)
+    body: PreparedBody
+    words: str  # ``unique_tokens(body.body)`` joined by ``_SEP`` (cheap to pickle)
+
+
+def _parse_one(path: str) -> _Prepared | str:
+    """Parse one file and prepare its body and index words; an error comes back as its
+    one-line message (picklable)."""
     try:
-        return parse_file(path)
+        parsed = parse_file(path)
     except ReaderError as err:
         return str(err)
+    prepared = prepare_body(parsed.markdown)
+    parsed.markdown = prepared.body  # add_parsed uses ``prepared``; this saves a copy
+    return _Prepared(parsed, prepared, _SEP.join(unique_tokens(prepared.body)))
 
 
-def _parsed_stream(paths: Sequence[str], workers: int) -> Iterator[ParsedArticle | str]:
+class _KnownWords(Mapping[str, tuple[str, list[str]]]):
+    """id -> (content hash, index words) of the new articles, as ``index_cache.sync``
+    takes them; the words are kept joined (one string each) and split when asked."""
+
+    def __init__(self) -> None:
+        self.joined: dict[str, tuple[str, str]] = {}
+        self.chars = 0
+
+    def add(self, article_id: str, digest: str, words: str) -> None:
+        if self.chars + len(words) <= TOKEN_BUDGET_CHARS:
+            self.joined[article_id] = (digest, words)
+            self.chars += len(words)
+
+    def __getitem__(self, article_id: str) -> tuple[str, list[str]]:
+        digest, words = self.joined[article_id]
+        return digest, words.split(_SEP) if words else []
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.joined)
+
+    def __len__(self) -> int:
+        return len(self.joined)
+
+
+def _parsed_stream(paths: Sequence[str], workers: int) -> Iterator[_Prepared | str]:
     if workers <= 1 or len(paths) < POOL_THRESHOLD:
         for path in paths:
             yield _parse_one(path)
@@ -82,6 +129,7 @@ def import_paths(
         on_total(len(files))
     outcomes: list[ImportOutcome] = []
     pending: list[ImportOutcome] = []
+    known = _KnownWords()
 
     def flush() -> None:
         for outcome in pending:
@@ -94,18 +142,19 @@ def import_paths(
     batch_open = False
     batch_cm = None
     try:
-        for path, parsed in zip(files, stream, strict=True):
-            if isinstance(parsed, str):
-                pending.append(ImportOutcome(path, "error", error=parsed))
+        for path, item in zip(files, stream, strict=True):
+            if isinstance(item, str):
+                pending.append(ImportOutcome(path, "error", error=item))
                 continue
             if not batch_open:
                 batch_cm = library.batch()
                 batch_cm.__enter__()
                 batch_open = True
-            result = library.add_parsed(parsed, tags=tags)
-            pending.append(
-                ImportOutcome(path, result.status, id=result.article.id, title=result.article.title)
-            )
+            result = library.add_parsed(item.parsed, tags=tags, prepared=item.body)
+            article = result.article
+            if result.status == "added":
+                known.add(article.id, article.content_hash, item.words)
+            pending.append(ImportOutcome(path, result.status, id=article.id, title=article.title))
             if len(pending) >= COMMIT_EVERY:
                 batch_cm.__exit__(None, None, None)  # type: ignore[union-attr]
                 batch_open = False
@@ -120,17 +169,20 @@ def import_paths(
         raise
     added = {o.id for o in outcomes if o.status == "added" and o.id}
     if added:
-        _update_search_index(library, added)
+        _update_search_index(library, added, known)
     return outcomes
 
 
-def _update_search_index(library: Library, added: set[str]) -> None:
+def _update_search_index(
+    library: Library, added: set[str], known: Mapping[str, tuple[str, list[str]]]
+) -> None:
     """Index the new articles in the search index file beside the library, so the next
-    search or app start need not read their bodies. Only the new bodies are read (other
-    stale entries are caught up by the next reader); index trouble never fails an import."""
+    search or app start need not read their bodies. Their words come from ``known``
+    (found by the workers); only a new body missing there is read. Other stale entries
+    are caught up by the next reader; index trouble never fails an import."""
     from reader.index_cache import update_index_file
 
-    update_index_file(library, only=added)
+    update_index_file(library, only=added, tokens=known)
 
 
 def import_parsed(

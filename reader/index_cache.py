@@ -43,6 +43,7 @@ from reader.store.storage import atomic_write_bytes
 
 __all__ = [
     "CachedIndex",
+    "KnownTokens",
     "SyncStats",
     "fingerprint",
     "index_path",
@@ -60,6 +61,8 @@ MISSING_BODY = "missing"
 """Body fingerprint of an article whose body file could not be read."""
 
 Fingerprint = tuple[str, str]
+KnownTokens = tuple[str, Collection[str]]
+"""An article's ``content_hash`` and ``unique_tokens`` of the body having that hash."""
 
 
 def index_path(library_path: Path) -> Path:
@@ -191,6 +194,7 @@ def sync(
     *,
     only: Collection[str] | None = None,
     budget: float | None = None,
+    tokens: Mapping[str, KnownTokens] | None = None,
 ) -> SyncStats:
     """Bring ``cached`` up to date with ``articles`` (the library's id -> metadata).
 
@@ -199,6 +203,10 @@ def sync(
     ``only`` (when given) or ``budget`` seconds have passed: those are left out of the
     index for now (``SearchIndex.search`` then matches them on their metadata) and are
     indexed by a later ``sync``.
+
+    ``tokens`` (id -> (content hash, body tokens)) are bodies' words already known (an
+    import computed them while parsing): an article whose ``content_hash`` is the one
+    given is indexed from them, exactly as from its body, without reading the body.
     """
     stats = SyncStats()
     index, prints = cached.index, cached.fingerprints
@@ -231,9 +239,14 @@ def sync(
                 del prints[article_id]
             stats.pending += 1
             continue
-        text = body(article_id) if want_body else None
-        index.add(article, text)
-        got = want_body if (text is not None or not want_body) else MISSING_BODY
+        known = tokens.get(article_id) if tokens is not None and want_body else None
+        if known is not None and known[0] == want_body:
+            index.add(article, body_tokens=known[1])
+            got = want_body
+        else:
+            text = body(article_id) if want_body else None
+            index.add(article, text)
+            got = want_body if (text is not None or not want_body) else MISSING_BODY
         prints[article_id] = (got, _meta_print(article))
         stats.indexed += 1
     return stats
@@ -246,22 +259,29 @@ def load_or_build(
     budget: float | None = None,
     only: Collection[str] | None = None,
     write: bool = True,
+    tokens: Mapping[str, KnownTokens] | None = None,
 ) -> CachedIndex:
-    """The library's index: loaded from its file, caught up (``sync``) with ``articles``
-    (default: the library's), and saved back when bodies were indexed or removed (when
-    ``write``). Never raises for a bad or unwritable index file."""
+    """The library's index: loaded from its file, caught up (``sync``, which may take
+    ``tokens``) with ``articles`` (default: the library's), and saved back when bodies
+    were indexed or removed (when ``write``). Never raises for a bad or unwritable file."""
     path = index_path(library.path)
     cached = load(path) or CachedIndex()
     if articles is None:
         articles = library.article_map()
-    stats = sync(cached, articles, library.body, only=only, budget=budget)
+    stats = sync(cached, articles, library.body, only=only, budget=budget, tokens=tokens)
     if write and (stats.bodies_changed or not cached.loaded):
         save(cached, path)
     return cached
 
 
-def update_index_file(library: Library, *, only: Collection[str] | None = None) -> None:
-    """Catch the saved index up with the library (after an import); never raises for
-    index trouble: the index is a cache, and the next reader rebuilds what is missing."""
+def update_index_file(
+    library: Library,
+    *,
+    only: Collection[str] | None = None,
+    tokens: Mapping[str, KnownTokens] | None = None,
+) -> None:
+    """Catch the saved index up with the library (after an import, which may give the
+    new bodies' ``tokens``: see ``sync``); never raises for index trouble: the index is
+    a cache, and the next reader rebuilds what is missing."""
     with contextlib.suppress(OSError, ValueError, ReaderError):
-        load_or_build(library, only=only)
+        load_or_build(library, only=only, tokens=tokens)

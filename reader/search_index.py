@@ -33,7 +33,7 @@ import struct
 import sys
 from array import array
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import chain, compress
 from typing import Any
 
@@ -404,11 +404,19 @@ class SearchIndex:
         """The ids of the indexed articles."""
         return list(self._slot_of)
 
-    def add(self, article: Article, body: str | None) -> None:
+    def add(
+        self,
+        article: Article,
+        body: str | None = None,
+        *,
+        body_tokens: Collection[str] | None = None,
+    ) -> None:
         """(Re)index one article, replacing whatever was indexed for its id.
 
-        ``body`` None indexes the metadata only (title, summary, author, site, tags and
-        flags); the article then matches words only through those fields.
+        ``body`` None (and no ``body_tokens``) indexes the metadata only (title, summary,
+        author, site, tags and flags); the article then matches words only through those
+        fields. ``body_tokens``, when given, is ``unique_tokens`` of a non-empty body,
+        computed elsewhere (an import worker): it is indexed exactly as that body would be.
         """
         if article.id in self._slot_of:
             self._drop(article.id)
@@ -416,9 +424,11 @@ class SearchIndex:
         self._ids[slot] = article.id
         self._slot_of[article.id] = slot
         _set_bit(self._live, slot)
-        if body:
+        if body_tokens is None and body:
+            body_tokens = unique_tokens(body)
+        if body_tokens is not None:
             dense_at = max(_MIN_DENSE, len(self._ids) >> 5)
-            self._body.add_doc(slot, unique_tokens(body), dense_at)
+            self._body.add_doc(slot, body_tokens, dense_at)
             self._has_body[slot] = 1
         self._set_meta(slot, article)
         self._cache.clear()

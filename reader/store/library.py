@@ -48,6 +48,9 @@ WORDS_PER_MINUTE = 230
 LOCK_TIMEOUT_SECONDS = 30.0
 
 _WORD = re.compile(r"\w+")
+# Every ASCII byte that ``\w`` does not match becomes a space (ASCII word counting).
+_NOT_WORD_BYTES = bytes(b for b in range(128) if not (chr(b).isalnum() or b == ord("_")))
+_NOT_WORD_TO_SPACE = bytes.maketrans(_NOT_WORD_BYTES, b" " * len(_NOT_WORD_BYTES))
 
 
 class _IdTable(Table):
@@ -158,7 +161,27 @@ def content_hash(markdown: str) -> str:
 
 
 def count_words(markdown: str) -> int:
+    """The number of words (``\\w+`` runs) in ``markdown``."""
+    if markdown.isascii():  # same count as the pattern, without a list of every word
+        return len(markdown.encode("ascii").translate(_NOT_WORD_TO_SPACE).split())
     return len(_WORD.findall(markdown))
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedBody:
+    """An article body as ``add_parsed`` stores it, with the values derived from it."""
+
+    body: str
+    content_hash: str
+    word_count: int
+
+
+def prepare_body(markdown: str) -> PreparedBody:
+    """The stored form of an imported body (controls dropped, one final newline), its
+    ``content_hash`` and word count. Pure: an import may run it in a worker process and
+    hand the result to ``Library.add_parsed(..., prepared=...)``."""
+    body = clean_text(markdown).strip() + "\n"
+    return PreparedBody(body, content_hash(body), count_words(body))
 
 
 def short_id(seed: str, taken: Iterable[str] | set[str] | dict[str, Any]) -> str:
@@ -516,18 +539,29 @@ class Library:
 
     # -- adding and changing articles ---------------------------------------------------------------
     def add_parsed(
-        self, parsed: ParsedArticle, *, tags: Iterable[str] = (), unfetched: bool = False
+        self,
+        parsed: ParsedArticle,
+        *,
+        tags: Iterable[str] = (),
+        unfetched: bool = False,
+        prepared: PreparedBody | None = None,
     ) -> AddResult:
-        """Store an imported article, or report the one already stored (same URL or body)."""
-        body = clean_text(parsed.markdown).strip() + "\n"
-        digest = content_hash(body) if not unfetched else ""
+        """Store an imported article, or report the one already stored (same URL or body).
+
+        ``prepared`` is ``prepare_body(parsed.markdown)`` when the caller already made it
+        (in a worker process): the body is then not cleaned, hashed or counted again."""
+        if unfetched:
+            body, digest, words = "", "", 0
+        else:
+            if prepared is None:
+                prepared = prepare_body(parsed.markdown)
+            body, digest, words = prepared.body, prepared.content_hash, prepared.word_count
         with self._write():
             existing = self.find_duplicate(parsed.url, digest or None)
             if existing is not None:
                 return AddResult("duplicate", existing)
             seed = normalize_url(parsed.url) or digest or parsed.title
             article_id = short_id(seed, self._articles)
-            words = count_words(body) if not unfetched else 0
             all_tags = [clean_tag(t) for t in [*parsed.tags, *tags]]
             article = Article(
                 id=article_id,

@@ -1,0 +1,181 @@
+"""Importing in worker processes: the workers prepare each body (``prepare_body``) and find
+its index words, and the result (library and index file) is exactly a serial import's."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from reader import index_cache
+from reader.importing import POOL_THRESHOLD, import_paths
+from reader.models import ParsedArticle
+from reader.query import parse_query
+from reader.search_index import SearchIndex
+from reader.store import Library
+from reader.store.library import count_words, prepare_body
+from reader.text_tokens import unique_tokens
+
+PLACES = ["harbour", "Kraków", "lighthouse", "Zürich", "ferry", "Ørsted", "tram", "café"]
+
+
+def write_pages(folder: Path, count: int) -> Path:
+    """Small pages of our own writing: HTML, Markdown and text, some non-ASCII, one
+    duplicate body, one with control characters, one with an empty body, one empty file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        place, other = PLACES[n % len(PLACES)], PLACES[(n * 3 + 1) % len(PLACES)]
+        words = f"The {place} story number {n} mentions the {other} twice: {other}."
+        if n % 3 == 0:
+            (folder / f"page-{n:03d}.html").write_text(
+                f"<html><head><title>Page {n} about {place}</title></head><body><article>"
+                f"<h1>Page {n} about {place}</h1><p>{words}</p><p>Second paragraph {n}, "
+                f"with <em>emphasis</em> and a_snake_word.</p></article></body></html>",
+                encoding="utf-8",
+            )
+        elif n % 3 == 1:
+            (folder / f"note-{n:03d}.md").write_text(
+                f"# Note {n}\n\n{words}\n\n- item {place}\n- item e-mail\n", encoding="utf-8"
+            )
+        else:
+            (folder / f"text-{n:03d}.txt").write_text(
+                f"Text {n}\n\n{words}\r\nLine two.\n", encoding="utf-8"
+            )
+    (folder / "dup-a.txt").write_text("Dup A\n\nSame body in two files, word for word.\n")
+    (folder / "dup-b.txt").write_text("Dup B\n\nSame body in two files,  word for word.\n")
+    (folder / "controls.txt").write_text(
+        "Controls\n\nBell\x07 and \x1b[31mred\x1b[0m and zero\u200bwidth.\n"
+    )
+    (folder / "title-only.txt").write_text("Only a title\n")
+    (folder / "empty.txt").write_text("")  # an error: nothing to import
+    return folder
+
+
+def import_into(folder: Path, lib_path: Path, workers: int) -> tuple[list, bytes]:
+    with Library(lib_path) as lib:
+        outcomes = import_paths(lib, [folder], workers=workers)
+    data = index_cache.index_path(lib_path).read_bytes()
+    return [(o.path, o.status, o.id, o.title, o.error) for o in outcomes], data
+
+
+def test_count_words_ascii_fast_path_counts_like_the_pattern() -> None:
+    rng = random.Random(7)
+    alphabet = "ab_Z09 \t\n-.,;:!?'\"()[]{}*#/\\\x00\x7f"
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
+        assert count_words(text) == len(re.findall(r"\w+", text)), repr(text)
+    assert count_words("snake_case e-mail 42") == 4
+    assert count_words("Zürich café, naïve") == 3  # the non-ASCII path
+
+
+def test_add_parsed_with_prepared_stores_what_it_would_compute(tmp_path: Path) -> None:
+    markdown = "  Bell\x07 text\r\nwith Zürich\u200b words  \n\n"
+    prepared = prepare_body(markdown)
+    assert prepared.body == "Bell text\nwith Zürich words\n"
+    with Library(tmp_path / "a.json") as a, Library(tmp_path / "b.json") as b:
+        plain = a.add_parsed(ParsedArticle(title="T", markdown=markdown)).article
+        given = b.add_parsed(
+            ParsedArticle(title="T", markdown="ignored"), prepared=prepared
+        ).article
+        assert (plain.id, plain.content_hash, plain.word_count) == (
+            given.id,
+            prepared.content_hash,
+            prepared.word_count,
+        )
+        assert a.body(plain.id) == b.body(given.id) == prepared.body
+        # A body already stored (same hash) is a duplicate either way.
+        again = b.add_parsed(ParsedArticle(title="U", markdown="x"), prepared=prepared)
+        assert again.status == "duplicate"
+
+
+def test_search_index_add_with_tokens_equals_add_with_body() -> None:
+    from reader.models import Article
+
+    article = Article(id="abcd1234", title="Tram news", tags=["city"])
+    body = "The Zürich tram: e-mail, snake_word and a " + "x" * 80 + "\n"
+    one, two = SearchIndex(), SearchIndex()
+    one.add(article, body)
+    two.add(article, body_tokens=list(unique_tokens(body)))
+    assert one.to_bytes() == two.to_bytes()
+    empty_one, empty_two = SearchIndex(), SearchIndex()
+    empty_one.add(article, "\n")
+    empty_two.add(article, body_tokens=[])
+    assert empty_one.to_bytes() == empty_two.to_bytes()
+
+
+def test_parallel_import_stores_and_indexes_exactly_what_a_serial_one_does(
+    tmp_path: Path,
+) -> None:
+    folder = write_pages(tmp_path / "pages", POOL_THRESHOLD + 24)
+    serial_out, serial_index = import_into(folder, tmp_path / "s" / "lib.json", workers=1)
+    parallel_out, parallel_index = import_into(folder, tmp_path / "p" / "lib.json", workers=2)
+    assert serial_out == parallel_out
+    statuses = [o[1] for o in serial_out]
+    assert statuses.count("duplicate") == 1 and statuses.count("error") == 1
+    assert parallel_index == serial_index
+    with Library(tmp_path / "s" / "lib.json") as s, Library(tmp_path / "p" / "lib.json") as p:
+        assert [(a.id, a.title, a.word_count, a.content_hash) for a in s.articles()] == [
+            (a.id, a.title, a.word_count, a.content_hash) for a in p.articles()
+        ]
+        assert all(s.body(a.id) == p.body(a.id) for a in s.articles())
+        # The index made from the workers' words equals one rebuilt from the stored bodies.
+        index_file = index_cache.index_path(p.path)
+        index_file.unlink()
+        rebuilt = index_cache.load_or_build(p)
+        assert index_file.read_bytes() == parallel_index
+        loaded = index_cache.load(index_file)
+        assert loaded is not None
+        articles = p.article_map()
+        for text in ("zurich", "krak", "snake", "bell red", "emphasis", "mail", "twice"):
+            query = parse_query(text)
+            hits = loaded.index.search(query, articles)
+            assert hits, text
+            assert hits == rebuilt.index.search(query, articles)
+
+
+def test_import_indexes_new_articles_without_reading_their_bodies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_pages(tmp_path / "pages", POOL_THRESHOLD + 4)
+    reads: list[str] = []
+    real_read = Library.body
+
+    def counting(self: Library, article_id: str) -> str | None:
+        reads.append(article_id)
+        return real_read(self, article_id)
+
+    monkeypatch.setattr(Library, "body", counting)
+    with Library(tmp_path / "lib.json") as lib:
+        outcomes = import_paths(lib, [folder], workers=2)
+        added = [o.id for o in outcomes if o.status == "added"]
+        cached = index_cache.load(index_cache.index_path(lib.path))
+        assert cached is not None
+        assert sorted(cached.index.ids()) == sorted(added)
+        assert cached.index.search(parse_query("lighthouse"), lib.article_map())
+    assert reads == []
+
+
+def test_sync_reads_the_body_when_the_known_words_are_for_another_hash(
+    tmp_path: Path,
+) -> None:
+    with Library(tmp_path / "lib.json") as lib:
+        article = lib.add_parsed(ParsedArticle(title="T", markdown="Real words here.")).article
+        cached = index_cache.CachedIndex()
+        reads: list[str] = []
+
+        def body(article_id: str) -> str | None:
+            reads.append(article_id)
+            return lib.body(article_id)
+
+        stale = {article.id: ("0" * 16, ["stale"])}
+        index_cache.sync(cached, lib.article_map(), body, tokens=stale)
+        assert reads == [article.id]
+        assert cached.index.search(parse_query("stale"), lib.article_map()) == set()
+        assert cached.index.search(parse_query("real"), lib.article_map()) == {article.id}
+        fresh = index_cache.CachedIndex()
+        right = {article.id: (article.content_hash, ["chosen"])}
+        index_cache.sync(fresh, lib.article_map(), body, tokens=right)
+        assert reads == [article.id]  # not read again: the words were given
+        assert fresh.index.search(parse_query("chosen"), lib.article_map()) == {article.id}
