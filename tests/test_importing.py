@@ -60,14 +60,21 @@ def import_into(folder: Path, lib_path: Path, workers: int) -> tuple[list, bytes
     return [(o.path, o.status, o.id, o.title, o.error) for o in outcomes], data
 
 
-def test_count_words_ascii_fast_path_counts_like_the_pattern() -> None:
+@pytest.mark.parametrize(
+    "alphabet",
+    [
+        "ab_Z09 \t\n-.,;:!?'\"()[]{}*#/\\\x00\x7f",
+        "ab_ 9-.\n\u00e9\u00b7\u201c\u201d\u00a0\u2003\u0301\u4e2d\U0001f600\ud800\u0663\u00b2",
+    ],
+)
+def test_count_words_counts_like_the_pattern(alphabet: str) -> None:
     rng = random.Random(7)
-    alphabet = "ab_Z09 \t\n-.,;:!?'\"()[]{}*#/\\\x00\x7f"
-    for _ in range(400):
+    for _ in range(600):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
         assert count_words(text) == len(re.findall(r"\w+", text)), repr(text)
     assert count_words("snake_case e-mail 42") == 4
-    assert count_words("Zürich café, naïve") == 3  # the non-ASCII path
+    assert count_words("“Zürich” café·bar, naïve 中文") == 5
+    assert count_words("x" * 200_000 + "é " + "y" * 100_000) == 2  # one huge line
 
 
 def test_add_parsed_with_prepared_stores_what_it_would_compute(tmp_path: Path) -> None:

@@ -161,10 +161,19 @@ def content_hash(markdown: str) -> str:
 
 
 def count_words(markdown: str) -> int:
-    """The number of words (``\\w+`` runs) in ``markdown``."""
-    if markdown.isascii():  # same count as the pattern, without a list of every word
-        return len(markdown.encode("ascii").translate(_NOT_WORD_TO_SPACE).split())
-    return len(_WORD.findall(markdown))
+    """The number of words (``\\w+`` runs) in ``markdown``.
+
+    Counted like the pattern, faster: ASCII non-word characters become spaces (bytes), and
+    only the pieces between them that hold other characters are matched with the pattern.
+    """
+    ascii_only = markdown.isascii()
+    raw = markdown.encode("ascii" if ascii_only else "utf-8", "surrogatepass")
+    pieces = raw.translate(_NOT_WORD_TO_SPACE).split()
+    if ascii_only:
+        return len(pieces)
+    other = [p for p in pieces if not p.isascii()]  # pieces holding a byte >= 0x80
+    words = len(_WORD.findall(b" ".join(other).decode("utf-8", "surrogatepass")))
+    return len(pieces) - len(other) + words
 
 
 @dataclass(frozen=True, slots=True)
