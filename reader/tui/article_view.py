@@ -455,6 +455,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._markdown = markdown
         self._highlights = list(highlights)
         self._notice = MISSING_BODY if markdown is None else ""
+        if self._selection is not None or self._selecting:
+            self.refresh_bindings()  # "cancel selection" leaves the footer
         self._selection = None
         self._selecting = False
         self._drag_anchor = None
