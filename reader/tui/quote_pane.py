@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from textual.binding import Binding
 from textual.content import Content
@@ -27,7 +27,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.models import Highlight
-from reader.quotes import Quotation, find_quotations
+
+if TYPE_CHECKING:  # reader.quotes is loaded when first needed, not at start
+    from reader.quotes import Quotation
 
 MAX_QUOTE_CHARS = 280
 
@@ -54,6 +56,8 @@ _WARM_UP_TEXT = (
 def warm_quotations() -> None:
     """Run ``find_quotations`` once on a made-up paragraph, so its patterns are compiled
     (~100 ms) before the first article needs them. Meant for a thread worker at start."""
+    from reader.quotes import find_quotations
+
     find_quotations([_WARM_UP_TEXT])
 
 
