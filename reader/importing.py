@@ -4,19 +4,21 @@ Owns ``import_paths``, the one code path behind ``reader add``, ``reader demo`` 
 benchmark. Parsing is pure and runs in a process pool for large batches; storing runs
 in this process in the order the paths were given, so a parallel import stores exactly
 what a serial one would. Results are reported only after the batch holding them was
-written to disk, so every "added" line survives a crash that follows it. At the end the
-search index file beside the library (``reader.index_cache``) takes in the new articles.
+written to disk, so every "added" line survives a crash that follows it. Each added
+article goes into the search index as it is stored (``index_cache.ImportIndexer``), and
+the index file beside the library is saved at the end.
 
 The per-article CPU work runs in the workers too (``_parse_one``): the body is prepared
 as the store keeps it (``prepare_body``: cleaned, hashed, words counted) and its index
-words are found (``unique_tokens``), so the storing process only writes and indexes.
+words are found (``unique_tokens``), so the storing process only writes and indexes
+(and indexes while the workers still parse: no index work is left for the end).
 Both paths (pool or not) run the same function, so their results are the same.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,9 +33,6 @@ from reader.text_tokens import unique_tokens
 
 COMMIT_EVERY = 32  # articles per locked write: keeps the lock short for other processes
 POOL_THRESHOLD = 16  # fewer files than this parse in-process (a pool costs ~100 ms to start)
-# Index words kept for the final index update, in characters: past this (a huge import)
-# the remaining new bodies are read back from disk by the update instead (same result).
-TOKEN_BUDGET_CHARS = 64_000_000
 _SEP = "\n"  # joins an article's index words (a word never holds whitespace)
 
 
@@ -77,30 +76,6 @@ def _parse_one(path: str) -> _Prepared | str:
     return _Prepared(parsed, prepared, _SEP.join(unique_tokens(prepared.body)))
 
 
-class _KnownWords(Mapping[str, tuple[str, list[str]]]):
-    """id -> (content hash, index words) of the new articles, as ``index_cache.sync``
-    takes them; the words are kept joined (one string each) and split when asked."""
-
-    def __init__(self) -> None:
-        self.joined: dict[str, tuple[str, str]] = {}
-        self.chars = 0
-
-    def add(self, article_id: str, digest: str, words: str) -> None:
-        if self.chars + len(words) <= TOKEN_BUDGET_CHARS:
-            self.joined[article_id] = (digest, words)
-            self.chars += len(words)
-
-    def __getitem__(self, article_id: str) -> tuple[str, list[str]]:
-        digest, words = self.joined[article_id]
-        return digest, words.split(_SEP) if words else []
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.joined)
-
-    def __len__(self) -> int:
-        return len(self.joined)
-
-
 def _parsed_stream(paths: Sequence[str], workers: int) -> Iterator[_Prepared | str]:
     if workers <= 1 or len(paths) < POOL_THRESHOLD:
         for path in paths:
@@ -129,7 +104,9 @@ def import_paths(
         on_total(len(files))
     outcomes: list[ImportOutcome] = []
     pending: list[ImportOutcome] = []
-    known = _KnownWords()
+    from reader.index_cache import ImportIndexer  # only an import needs the index here
+
+    indexer = ImportIndexer(library)
 
     def flush() -> None:
         for outcome in pending:
@@ -153,7 +130,7 @@ def import_paths(
             result = library.add_parsed(item.parsed, tags=tags, prepared=item.body)
             article = result.article
             if result.status == "added":
-                known.add(article.id, article.content_hash, item.words)
+                indexer.add(article, item.words.split(_SEP) if item.words else [])
             pending.append(ImportOutcome(path, result.status, id=article.id, title=article.title))
             if len(pending) >= COMMIT_EVERY:
                 batch_cm.__exit__(None, None, None)  # type: ignore[union-attr]
@@ -167,22 +144,8 @@ def import_paths(
         if batch_open and batch_cm is not None:
             batch_cm.__exit__(type(exc), exc, exc.__traceback__)
         raise
-    added = {o.id for o in outcomes if o.status == "added" and o.id}
-    if added:
-        _update_search_index(library, added, known)
+    indexer.finish()
     return outcomes
-
-
-def _update_search_index(
-    library: Library, added: set[str], known: Mapping[str, tuple[str, list[str]]]
-) -> None:
-    """Index the new articles in the search index file beside the library, so the next
-    search or app start need not read their bodies. Their words come from ``known``
-    (found by the workers); only a new body missing there is read. Other stale entries
-    are caught up by the next reader; index trouble never fails an import."""
-    from reader.index_cache import update_index_file
-
-    update_index_file(library, only=added, tokens=known)
 
 
 def import_parsed(

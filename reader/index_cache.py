@@ -43,6 +43,7 @@ from reader.store.storage import atomic_write_bytes
 
 __all__ = [
     "CachedIndex",
+    "ImportIndexer",
     "KnownTokens",
     "SyncStats",
     "fingerprint",
@@ -272,6 +273,35 @@ def load_or_build(
     if write and (stats.bodies_changed or not cached.loaded):
         save(cached, path)
     return cached
+
+
+class ImportIndexer:
+    """Indexes the articles an import stores as it stores them, from body words found
+    elsewhere (the import's workers), so the index work overlaps the parsing; ``finish``
+    catches the index up with the library (``sync`` with ``only`` the added ids, which
+    are up to date by then) and saves it. Index trouble never raises from here."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.path = index_path(library.path)
+        self.cached: CachedIndex | None = None  # loaded at the first ``add``
+        self.added: set[str] = set()
+
+    def add(self, article: Article, words: Collection[str]) -> None:
+        """Index a just-stored article whose body's ``unique_tokens`` are ``words``."""
+        if self.cached is None:
+            self.cached = load(self.path) or CachedIndex()
+        self.cached.index.add(article, body_tokens=words)
+        self.cached.fingerprints[article.id] = fingerprint(article)
+        self.added.add(article.id)
+
+    def finish(self) -> None:
+        """Catch up with the library (another process may have changed it) and save."""
+        if self.cached is None:
+            return
+        with contextlib.suppress(OSError, ValueError, ReaderError):
+            sync(self.cached, self.library.article_map(), self.library.body, only=self.added)
+            save(self.cached, self.path)
 
 
 def update_index_file(

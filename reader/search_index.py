@@ -143,15 +143,13 @@ class _Postings:
         self._stale = 0  # words removed from map but still in _sorted
 
     def add_doc(self, slot: int, words: Iterable[str], dense_at: int) -> None:
-        """Record that ``slot`` contains ``words``. Slots must not already be present."""
+        """Record that ``slot`` contains ``words``. Slots must not already be present.
+
+        One pass over ``words`` (any iterable; a repeated word is recorded once), so a
+        list of words needs no set built first."""
         postings = self.map
-        words = words if isinstance(words, (set, frozenset)) else set(words)
-        new = words.difference(postings)
-        if new:  # words never seen: one C-level update
-            postings.update(dict.fromkeys(new, slot))
-            self._pending.extend(new)
-            words = words - new
         get = postings.get
+        pending = self._pending
         byte = slot >> 3
         bit = _BIT[slot & 7]
         for word in words:
@@ -162,9 +160,13 @@ class _Postings:
                 except IndexError:  # grow with room for the next 512 slots
                     p.extend(bytes(byte - len(p) + _GROW))
                     p[byte] |= bit
+            elif p is None:  # a word never seen
+                postings[word] = slot
+                pending.append(word)
             elif type(p) is int:
-                postings[word] = array("I", (p, slot))
-            else:
+                if p != slot:  # (== slot: repeated in ``words``)
+                    postings[word] = array("I", (p, slot))
+            elif not p or p[-1] != slot:  # type: ignore[index]
                 p.append(slot)  # type: ignore[union-attr]
                 if len(p) >= dense_at:  # type: ignore[arg-type]
                     bits = bytearray((max(max(p), slot) >> 3) + _GROW)  # type: ignore[arg-type]

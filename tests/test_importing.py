@@ -106,6 +106,18 @@ def test_search_index_add_with_tokens_equals_add_with_body() -> None:
     one.add(article, body)
     two.add(article, body_tokens=list(unique_tokens(body)))
     assert one.to_bytes() == two.to_bytes()
+    # Many articles (words held once, as a few slots and as bitsets), words given as a
+    # list with repeats: the same index as from the bodies.
+    many_one, many_two = SearchIndex(), SearchIndex()
+    for n in range(150):
+        other = Article(id=f"{n:08x}", title=f"Title {n % 7}")
+        text = f"common word{n % 3} rare{n} every{n % 40} Zürich{n % 2}\n"
+        many_one.add(other, text)
+        tokens = list(unique_tokens(text))
+        many_two.add(other, body_tokens=tokens + tokens[::-1])
+    many_one.remove(f"{5:08x}")
+    many_two.remove(f"{5:08x}")
+    assert many_one.to_bytes() == many_two.to_bytes()
     empty_one, empty_two = SearchIndex(), SearchIndex()
     empty_one.add(article, "\n")
     empty_two.add(article, body_tokens=[])
