@@ -49,9 +49,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList
 
 from reader.config import SORTS, Config, load_config
-from reader.document import paragraphs as document_paragraphs
 from reader.errors import ReaderError
-from reader.models import Article
+from reader.models import Article, Highlight
 from reader.sanitize import clean_line, is_web_url
 from reader.store import Library
 from reader.tui.article_view import ArticleView
@@ -121,6 +120,7 @@ class ReaderApp(App[None]):
         self.view = LibraryView(library, sort=sort if sort in SORTS else "added")
         self._shown: Article | None = None
         self._title_timer: Timer | None = None
+        self._shown_highlights: list[Highlight] = []
         self._quotations: list[Quotation] = []
         self._quotes_wanted: bool | None = None  # None: fold by width
         self._current_pane = "list"
@@ -155,6 +155,7 @@ class ReaderApp(App[None]):
         self._apply_layout(self.size.width)
         # The first frame comes first; the search index loads after it.
         self.call_after_refresh(self._index_in_background)
+        self.call_after_refresh(self.quote_pane.warm_up)  # compile the quotation patterns
         if os.environ.get("READER_BENCH_EXIT_AFTER_FIRST_FRAME"):
             self.call_after_refresh(self.exit)  # for bench/: time to the first full screen
 
@@ -396,12 +397,14 @@ class ReaderApp(App[None]):
     # -- the article -----------------------------------------------------------------------------
     def _show_article(self, article: Article | None) -> None:
         self._save_unsaved_position()
+        if (article is None) != (self._shown is None):
+            self.refresh_bindings()  # footer keys that need an article (re-lays out the footer)
         self._shown = article
         self._end_seen = None
         self._update_window_title()
-        self.refresh_bindings()
         if article is None:
             self._quotations = []
+            self._shown_highlights = []
             self.article_view.clear()
             self.quote_pane.clear()
             return
@@ -409,33 +412,21 @@ class ReaderApp(App[None]):
         if markdown is None and article.unfetched:
             markdown = unfetched_notice(article)
         highlights = self.library.highlights(article.id)
+        self._shown_highlights = highlights
         self.article_view.show(article, markdown, highlights, article.position)
         self._quotations = []
         self.quote_pane.show(highlights, self._quotations)
-        # Quotations are found after the article is on screen, so moving stays quick.
-        self.call_after_refresh(self._find_quotations, article.id, markdown or "")
-
-    def _find_quotations(self, article_id: str, markdown: str) -> None:
-        if self._shown is None or self._shown.id != article_id or self._quotations:
-            return
-        paragraphs = getattr(self.article_view, "paragraphs", None)
-        if not paragraphs:
-            paragraphs = document_paragraphs(markdown)
-        from reader.quotes import find_quotations
-
-        self._quotations = find_quotations(paragraphs)
-        if self._quotations:
-            self.quote_pane.show(self.library.highlights(article_id), self._quotations)
+        # Quotations are found when the view reports the article laid out (``Ready``).
 
     def on_article_view_ready(self, event: ArticleView.Ready) -> None:
-        """A long article finished its layout: find its quotations now."""
+        """The article is laid out: find its quotations for the quote pane."""
         if self._shown is None or self._shown.id != event.article_id or self._quotations:
             return
         from reader.quotes import find_quotations
 
         self._quotations = find_quotations(self.article_view.paragraphs)
         if self._quotations:
-            self._refresh_highlights()
+            self.quote_pane.show(self._shown_highlights, self._quotations)
 
     def _refresh_highlights(self, *, keep: int | None = None, select: str | None = None) -> None:
         """Show the shown article's highlights again (article marks and quote pane)."""
@@ -443,6 +434,7 @@ class ReaderApp(App[None]):
         if article is None:
             return
         highlights = self.library.highlights(article.id)
+        self._shown_highlights = highlights
         self.article_view.set_highlights(highlights)
         self.quote_pane.show(highlights, self._quotations, keep=keep)
         if select is not None:
