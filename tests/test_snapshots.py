@@ -40,13 +40,16 @@ def app(tmp_path: Path) -> ReaderApp:
     return ReaderApp(Library(library.path), library_label="snapshots")
 
 
-def keys(*pressed: str):
-    """A ``run_before`` that presses keys, then stops every input's cursor blink."""
+def keys(*pressed: str, settle: float = 0.0):
+    """A ``run_before`` that presses keys, waits ``settle`` seconds (for the header, which
+    follows a typed filter a moment later), then stops every input's cursor blink."""
 
     async def run(pilot: Pilot) -> None:
         await pilot.pause()
         if pressed:
             await pilot.press(*pressed)
+        if settle:
+            await pilot.pause(settle)
         for widget in pilot.app.screen.query(Input):
             widget.cursor_blink = False
         for widget in pilot.app.query(Input):
@@ -61,7 +64,9 @@ def test_main_screen(snap_compare, app: ReaderApp) -> None:
 
 
 def test_filtered_list(snap_compare, app: ReaderApp) -> None:
-    assert snap_compare(app, terminal_size=(120, 40), run_before=keys("slash", *"tag:city"))
+    assert snap_compare(
+        app, terminal_size=(120, 40), run_before=keys("slash", *"tag:city", settle=0.6)
+    )
 
 
 def test_tag_editor(snap_compare, app: ReaderApp) -> None:
