@@ -99,14 +99,14 @@ def import_paths(
     on_total: Callable[[int], None] | None = None,
 ) -> list[ImportOutcome]:
     """Import files and folders (recursively) into ``library``; one outcome per file."""
+    from reader.index_cache import ImportIndexer  # loaded only when importing
+
     files = [str(p) for p in find_importable(paths)]
     if on_total:
         on_total(len(files))
     outcomes: list[ImportOutcome] = []
     pending: list[ImportOutcome] = []
-    from reader.index_cache import ImportIndexer  # only an import needs the index here
-
-    indexer = ImportIndexer(library)
+    indexer = ImportIndexer(library)  # loads the index file at the first added article
 
     def flush() -> None:
         for outcome in pending:

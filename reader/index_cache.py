@@ -11,6 +11,8 @@ could not be read, so it is tried again next time); the metadata part is a short
 the fields the index uses (title, summary, author, site, tags, bookmarked, read, has
 highlights). ``sync`` compares them with the library: a new or re-bodied article is indexed
 from its body, a metadata change costs only ``update_metadata``, a removed one is dropped.
+``ImportIndexer`` indexes an import's articles as they are stored, from the body words the
+import's workers found (no body is read back), and ``sync`` can take such words too.
 
 File layout: ``READERIC``, version (u32), header length (u64), an orjson header (the ids and
 their fingerprints), then ``SearchIndex.to_bytes()``. It is written with
