@@ -24,8 +24,7 @@ import feedparser
 
 from reader.errors import ImportFailed, ReaderError
 from reader.fetch import FetchFailed, accepts_feed, fetch_parallel, fetch_url, is_url
-from reader.importers import MAX_IMPORT_BYTES
-from reader.importers.detect import check_size
+from reader.importers import read_input
 from reader.importing import ImportOutcome, import_parsed
 from reader.models import ParsedArticle
 from reader.sanitize import clean_line
@@ -84,17 +83,7 @@ def read_feed(url_or_file: str) -> FeedData:
             )
     else:
         path = Path(name).expanduser()
-        try:
-            if path.is_dir():
-                raise ImportFailed(name, "is a directory, not a feed")
-            check_size(path.stat().st_size, name)
-            data = path.read_bytes()[: MAX_IMPORT_BYTES + 1]
-        except FileNotFoundError:
-            raise ImportFailed(name, "no such file") from None
-        except PermissionError:
-            raise ImportFailed(name, "permission denied") from None
-        except OSError as err:
-            raise ImportFailed(name, f"cannot read: {err.strerror or err}") from None
+        data = read_input(path, name=name, directory_reason="is a directory, not a feed")
         source = str(path.resolve())
     try:
         parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)

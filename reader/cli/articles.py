@@ -10,7 +10,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from reader.cli.common import open_library, print_json, stderr_console, stdout_console
+from reader.cli.common import (
+    open_library,
+    outcome_reporter,
+    print_json,
+    stderr_console,
+    stdout_console,
+)
 from reader.document import paragraphs
 from reader.errors import ReaderError
 from reader.importers import parse_file
@@ -81,15 +87,7 @@ def add(
     files = [p for p in paths if p not in urls]
     outcomes: list[ImportOutcome] = []
 
-    def report(outcome: ImportOutcome) -> None:
-        if as_json:
-            return
-        if outcome.status == "error":
-            click.echo(f"reader: {clean_line(outcome.error)}", err=True)
-        elif outcome.status == "duplicate":
-            click.echo(f"{outcome.id}  duplicate  {outcome.title}  ({clean_line(outcome.path)})")
-        else:
-            click.echo(f"{outcome.id}  added  {outcome.title}")
+    report = outcome_reporter(as_json)
 
     if files:
         outcomes += _import_with_progress(library, files, tags, report, show_progress=not as_json)

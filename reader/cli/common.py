@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import orjson
@@ -19,7 +20,11 @@ from rich.console import Console
 
 from reader.errors import ReaderError
 from reader.paths import resolve_db_path
+from reader.sanitize import clean_line
 from reader.store import Library
+
+if TYPE_CHECKING:
+    from reader.importing import ImportOutcome
 
 
 class ReaderGroup(click.Group):
@@ -105,3 +110,22 @@ def print_json(data: Any) -> None:
 
 def fail(message: str) -> None:
     raise ReaderError(message)
+
+
+def outcome_reporter(as_json: bool) -> Callable[[ImportOutcome], None]:
+    """Print one line per imported file, page or entry (nothing when printing JSON):
+    ``ID  added  TITLE``, ``ID  duplicate  TITLE  (PATH)``, or ``reader: PATH: REASON``."""
+
+    def report(outcome: ImportOutcome) -> None:
+        if as_json:
+            return
+        if outcome.status == "error":
+            click.echo(f"reader: {clean_line(outcome.error)}", err=True)
+        elif outcome.status == "duplicate":
+            click.echo(
+                f"{outcome.id}  duplicate  {clean_line(outcome.title)}  ({clean_line(outcome.path)})"
+            )
+        else:
+            click.echo(f"{outcome.id}  {outcome.status}  {clean_line(outcome.title)}")
+
+    return report

@@ -15,7 +15,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from reader.cli.common import open_library, print_json, stderr_console, stdout_console
+from reader.cli.common import (
+    open_library,
+    outcome_reporter,
+    print_json,
+    stderr_console,
+    stdout_console,
+)
 from reader.errors import ReaderError
 from reader.importing import ImportOutcome
 from reader.sanitize import clean_line
@@ -30,20 +36,6 @@ def feed_json(record: dict[str, Any]) -> dict[str, Any]:
         "last_refresh": record.get("last_refresh"),
         "entries_seen": int(record.get("entries_seen") or 0),
     }
-
-
-def _reporter(as_json: bool) -> Callable[[ImportOutcome], None]:
-    def report(outcome: ImportOutcome) -> None:
-        if as_json:
-            return
-        if outcome.status == "error":
-            click.echo(f"reader: {clean_line(outcome.error)}", err=True)
-        elif outcome.status == "duplicate":
-            click.echo(f"{outcome.id}  duplicate  {clean_line(outcome.title)}")
-        else:
-            click.echo(f"{outcome.id}  {outcome.status}  {clean_line(outcome.title)}")
-
-    return report
 
 
 @contextmanager
@@ -130,7 +122,7 @@ def refresh(ctx: click.Context, as_json: bool) -> None:
     library = open_library(ctx)
     if not library.feeds():
         raise ReaderError("no feeds yet: subscribe with `reader add --feed URL_OR_FILE`")
-    report = _reporter(as_json)
+    report = outcome_reporter(as_json)
     with _progress("refreshing", not as_json) as (add_total, advance):
 
         def on_outcome(outcome: ImportOutcome) -> None:
@@ -158,7 +150,7 @@ def fetch(ctx: click.Context, ids: tuple[str, ...], fetch_all: bool, as_json: bo
         raise click.UsageError("give article ids or --all (not both)")
     library = open_library(ctx)
     targets = None if fetch_all else [library.resolve_id(i) for i in ids]
-    report = _reporter(as_json)
+    report = outcome_reporter(as_json)
     with _progress("fetching", not as_json) as (add_total, advance):
 
         def on_outcome(outcome: ImportOutcome) -> None:

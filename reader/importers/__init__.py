@@ -30,6 +30,7 @@ __all__ = [
     "find_importable",
     "parse_bytes",
     "parse_file",
+    "read_input",
 ]
 
 SUPPORTED_SUFFIXES: frozenset[str] = HTML_SUFFIXES | MARKDOWN_SUFFIXES | TEXT_SUFFIXES
@@ -89,19 +90,25 @@ def _guarded(data: bytes, name: str, url: str | None, source_path: str | None) -
         raise ImportFailed(name, f"could not parse: {detail}") from None
 
 
-def parse_file(path: str | Path, *, url: str | None = None) -> ParsedArticle:
-    """Import the file at ``path``; the result's ``source_path`` is the file's path.
+def read_input(
+    path: Path,
+    *,
+    name: str | None = None,
+    limit: int = MAX_IMPORT_BYTES,
+    directory_reason: str = "is a directory",
+) -> bytes:
+    """The bytes of an input file (an article, a feed, an export from another app).
 
-    Raises ``ImportFailed`` for a missing, unreadable, oversized, binary or empty file.
+    Raises ``ImportFailed`` with one line for a folder, a missing or unreadable file, or
+    a file over ``limit`` bytes (checked before reading).
     """
-    file_path = Path(path)
-    name = str(path)
+    name = name or str(path)
     try:
-        if file_path.is_dir():
-            raise ImportFailed(name, "is a directory")
-        check_size(file_path.stat().st_size, name)
-        with file_path.open("rb") as handle:
-            data = handle.read(MAX_IMPORT_BYTES + 1)
+        if path.is_dir():
+            raise ImportFailed(name, directory_reason)
+        check_size(path.stat().st_size, name, limit)
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)
     except ImportFailed:
         raise
     except FileNotFoundError:
@@ -110,7 +117,16 @@ def parse_file(path: str | Path, *, url: str | None = None) -> ParsedArticle:
         raise ImportFailed(name, "permission denied") from None
     except OSError as err:
         raise ImportFailed(name, f"cannot read: {err.strerror or err}") from None
-    return _guarded(data, name, url, str(file_path))
+
+
+def parse_file(path: str | Path, *, url: str | None = None) -> ParsedArticle:
+    """Import the file at ``path``; the result's ``source_path`` is the file's path.
+
+    Raises ``ImportFailed`` for a missing, unreadable, oversized, binary or empty file.
+    """
+    file_path = Path(path)
+    data = read_input(file_path, name=str(path))
+    return _guarded(data, str(path), url, str(file_path))
 
 
 def _hidden(name: str) -> bool:

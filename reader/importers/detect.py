@@ -43,13 +43,12 @@ _MD_LIST = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,3}[.)])[ \t]+\S", re.MULTILINE)
 _MD_QUOTE = re.compile(r"^>[ \t]?\S", re.MULTILINE)
 
 
-def check_size(size: int, name: str) -> None:
-    """Raise ``ImportFailed`` when ``size`` bytes is over ``MAX_IMPORT_BYTES``."""
-    if size > MAX_IMPORT_BYTES:
+def check_size(size: int, name: str, limit: int = MAX_IMPORT_BYTES) -> None:
+    """Raise ``ImportFailed`` when ``size`` bytes is over ``limit``."""
+    if size > limit:
         raise ImportFailed(
             name,
-            f"file too large ({size / (1024 * 1024):.1f} MB, "
-            f"limit {MAX_IMPORT_BYTES // (1024 * 1024)} MB)",
+            f"file too large ({size / (1024 * 1024):.1f} MB, limit {limit // (1024 * 1024)} MB)",
         )
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.errors import ImportFailed, ReaderError
+from reader.importers import read_input
 from reader.importers.dates import parse_date
 from reader.importers.decoding import decode_bytes
 from reader.models import ParsedArticle
@@ -111,19 +112,9 @@ class ExportData:
 
 def read_bytes(path: Path) -> bytes:
     """The bytes of an export file; ``ImportFailed`` (one line) when it cannot be read."""
-    name = str(path)
-    try:
-        if path.is_dir():
-            raise ImportFailed(name, "is a directory, not an export file")
-        if path.stat().st_size > MAX_EXPORT_BYTES:
-            raise ImportFailed(name, f"too large (limit {MAX_EXPORT_BYTES // 1024**2} MB)")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFailed(name, "no such file") from None
-    except PermissionError:
-        raise ImportFailed(name, "permission denied") from None
-    except OSError as err:
-        raise ImportFailed(name, f"cannot read: {err.strerror or err}") from None
+    return read_input(
+        path, limit=MAX_EXPORT_BYTES, directory_reason="is a directory, not an export file"
+    )
 
 
 def decode(data: bytes, name: str) -> str:
