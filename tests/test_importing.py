@@ -198,3 +198,27 @@ def test_sync_reads_the_body_when_the_known_words_are_for_another_hash(
         index_cache.sync(fresh, lib.article_map(), body, tokens=right)
         assert reads == [article.id]  # not read again: the words were given
         assert fresh.index.search(parse_query("chosen"), lib.article_map()) == {article.id}
+
+
+def test_import_into_a_library_whose_index_is_behind_catches_it_up(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Ferry\n\nThe island ferry sails at dawn.\n")
+    (folder / "b.md").write_text("# Tram\n\nThe harbour tram runs late.\n")
+    with Library(tmp_path / "lib.json") as lib:
+        old = [
+            lib.add_parsed(ParsedArticle(title=f"Old {n}", markdown=f"old text {n}")).article
+            for n in range(3)
+        ]
+        index_cache.load_or_build(lib)  # the index file knows the three
+        lib.remove(old[0].id)  # ... and is now behind the library
+        lib.set_tags(old[1].id, ["kept"])
+        outcomes = import_paths(lib, [folder], workers=1)
+        assert [o.status for o in outcomes] == ["added", "added"]
+        cached = index_cache.load(index_cache.index_path(lib.path))
+        assert cached is not None
+        articles = lib.article_map()
+        assert sorted(cached.index.ids()) == sorted(articles)
+        assert cached.fingerprints == {i: index_cache.fingerprint(a) for i, a in articles.items()}
+        assert cached.index.search(parse_query("#kept"), articles) == {old[1].id}
+        assert cached.index.search(parse_query("ferry"), articles) == {outcomes[0].id}
