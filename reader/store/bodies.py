@@ -20,6 +20,7 @@ class BodyStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._folder_made = False
 
     def path_for(self, article_id: str) -> Path:
         if not article_id.isalnum():
@@ -34,7 +35,9 @@ class BodyStore:
         if durable:
             atomic_write_bytes(path, data)
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
+        if not self._folder_made:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._folder_made = True
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)

@@ -479,7 +479,13 @@ class Library:
             del self._by_hash[article.content_hash]
 
     def refresh(self) -> bool:
-        """Pick up changes another process wrote. True when something changed."""
+        """Pick up changes another process wrote. True when something changed.
+
+        Inside a write (this process holds the file lock) nobody else can write, and the
+        data was re-read when the lock was taken: nothing to look at.
+        """
+        if self._lock.is_locked:
+            return False
         changed = self._storage.refresh()
         self._sync_cache()
         return changed
