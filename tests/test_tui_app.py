@@ -306,3 +306,29 @@ def test_tag_terms_round_trip() -> None:
     assert tag_terms(text) == ["city", "two words"]
     assert "tram" in text and "is:unread" in text and "tag:a" not in text
     assert "-tag:old" not in text  # the tag filter replaces every tag term
+
+
+async def test_keys_typed_right_after_slash_land_in_the_filter_bar(lib_path: Path) -> None:
+    """Typing "/tram" in one burst filters by "tram"; the letters never run list actions."""
+    from textual import events
+
+    app = ReaderApp(Library(lib_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key, char in [("slash", "/"), ("t", "t"), ("r", "r"), ("a", "a"), ("m", "m")]:
+            app.post_message(events.Key(key, char))  # all queued before any is handled
+        await pilot.pause(0.3)
+        assert app.filter_bar.value == "tram"
+        assert len(app.screen_stack) == 1  # `t` did not open the tag editor
+        assert row_titles(app) == ["Harbour tram line passes safety test"]
+
+
+async def test_slash_types_into_the_tag_editor(lib_path: Path) -> None:
+    from textual.widgets import Input
+
+    app = ReaderApp(Library(lib_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.press("a", "slash", "b")
+        assert isinstance(app.focused, Input) and app.focused.value == "a/b"
+        assert not app.filter_bar.is_open

@@ -46,7 +46,7 @@ from textual.containers import Horizontal
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import Footer, Header, Input, OptionList
 
 from reader.config import SORTS, Config, load_config
 from reader.errors import ReaderError
@@ -548,6 +548,12 @@ class ReaderApp(App[None]):
 
         counts = self.library.all_tags()
         self.push_screen(TagFilter(counts, tag_terms(self.view.query_text)), done)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``/`` is a priority key (it must move the focus before the keys typed after it
+        are handed out); it still types a ``/`` into an input or a dialog."""
+        busy = isinstance(self.focused, Input) or len(self.screen_stack) > 1
+        return not (action == "filter" and busy)
 
     def action_filter(self) -> None:
         """Open the filter bar."""

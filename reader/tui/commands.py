@@ -31,6 +31,7 @@ class Command:
     footer: bool = False  # shown in the footer
     palette: bool = True  # offered in the command palette
     key_display: str | None = None  # how the help screen writes the keys
+    priority: bool = False  # handled before the focused widget sees the key (see app.py)
 
     @property
     def shown_keys(self) -> str:
@@ -55,7 +56,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("p", "previous_article", "Previous", "Show the previous article in the list"),
     Command("b", "toggle_bookmark", "Bookmark", "Bookmark or un-bookmark the article", True),
     Command("t", "edit_tags", "Tags", "Add or remove the article's tags", True),
-    Command("slash", "filter", "Filter", "Search and filter the list", True, key_display="/"),
+    Command(
+        "slash",
+        "filter",
+        "Filter",
+        "Search and filter the list",
+        True,
+        key_display="/",
+        priority=True,  # so that "/herr" typed fast lands in the bar, "herr" included
+    ),
     Command("f", "tag_filter", "Tag filter", "Filter the list by tags"),
     Command("s", "cycle_sort", "Sort", "Sort by added, published, title or reading time"),
     Command("r", "toggle_read", "Read", "Mark the article read or unread"),
@@ -129,6 +138,7 @@ def app_bindings() -> list[Binding]:
             key_display=command.key_display,
             tooltip=command.description,
             id=command.action,
+            priority=command.priority,
         )
         for command in COMMANDS
         if command.action not in ("focus_next", "focus_previous")  # the App already binds these

@@ -85,7 +85,9 @@ class FilterBar(Input):
             self.value = text
         self.cursor_position = len(text)
         self.add_class("-open")
-        self.focus()
+        # Focus now, not after the queued events: keys typed right after `/` must land
+        # in the bar, not trigger the app's one-letter actions.
+        self.screen.set_focus(self)
 
     def close(self) -> None:
         """Hide the bar."""
