@@ -279,4 +279,8 @@ def test_no_escape_from_content_reaches_a_real_terminal(tmp_path: Path) -> None:
     assert "\x1b]52;c;aGk=" not in text
     assert "\x1b[31mREDTEXT" not in text
     assert "\x9b" not in text  # no C1 control character at all
+    # the window title names the article, cleaned: its payload holds no control character
+    titles = [part.split("\x07", 1)[0] for part in text.split("\x1b]2;")[1:]]
+    assert titles and any("Hostile" in title for title in titles)
+    assert not any(ch < " " for title in titles for ch in title)
     assert "\x1b]8;" not in text or "file:///etc/passwd" not in text.split("\x1b]8;", 1)[1][:80]

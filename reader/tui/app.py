@@ -120,6 +120,7 @@ class ReaderApp(App[None]):
         self.view = LibraryView(library, sort=sort if sort in SORTS else "added")
         self._shown: Article | None = None
         self._title_timer: Timer | None = None
+        self._terminal_title: str | None = None
         self._shown_highlights: list[Highlight] = []
         self._quotations: list[Quotation] = []
         self._quotes_wanted: bool | None = None  # None: fold by width
@@ -147,6 +148,10 @@ class ReaderApp(App[None]):
         self._apply_keymap()
         self._load_themes()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        driver = getattr(self, "_driver", None)
+        if driver is not None and not self.is_headless:
+            with contextlib.suppress(Exception):
+                driver.write("\x1b[22;0t")  # xterm: save the terminal's title
         self._article_pane = self.article_view
         self.article_view.set_measure(self.config.text_width)
         last = self._last_article if isinstance(self._last_article, str) else None
@@ -176,7 +181,12 @@ class ReaderApp(App[None]):
             self.set_keymap(keymap)
 
     def on_unmount(self) -> None:
-        """Save what must outlive the session: the unsaved position, the last article."""
+        """Save what must outlive the session: the unsaved position, the last article.
+        Give the terminal its own title back."""
+        if self._terminal_title is not None:
+            driver = getattr(self, "_driver", None)
+            with contextlib.suppress(Exception):
+                driver.write("\x1b[23;0t")  # xterm: restore the title saved at start
         self._save_unsaved_position()
         if self._shown is not None and self._shown.id != self._last_article:
             self._remember_last_article(self._shown.id)
@@ -339,6 +349,20 @@ class ReaderApp(App[None]):
         if len(name) > TITLE_CHARS:
             name = name[: TITLE_CHARS - 1] + "…"
         self.title = f"{name} · {self.library_label}"
+        self._set_terminal_title(f"{name} — reader")
+
+    def _set_terminal_title(self, text: str) -> None:
+        """The terminal window's title (OSC 2), where there is a real terminal. Textual
+        has no API for it, so the sequence goes through its driver; the text is cleaned
+        of every control character first, so an article title cannot end the sequence."""
+        driver = getattr(self, "_driver", None)
+        if driver is None or self.is_headless:
+            return
+        safe = clean_line(text)[:120]
+        if safe != self._terminal_title:
+            self._terminal_title = safe
+            with contextlib.suppress(Exception):  # a title is never worth a crash
+                driver.write(f"\x1b]2;{safe}\x07")
 
     def _update_titles(self, *, typing: bool = False) -> None:
         """Header: library, filter, count and sort. While the user types a filter the
