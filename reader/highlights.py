@@ -19,7 +19,7 @@ from reader.highlight_match import locate_passage, normalize_for_match
 from reader.models import Highlight
 from reader.quotes import find_quotations
 from reader.store import Library, normalize_url
-from reader.store.storage import atomic_write_bytes
+from reader.store.storage import atomic_write_bytes, shared_file_mode
 
 
 def highlight_text(
@@ -118,7 +118,7 @@ def write_export(
         document = export_text(fmt, items, quotes=quotes)
         if out.is_dir():
             raise ReaderError(f"{out}: is a folder; give a file name for the {fmt} export")
-        atomic_write_bytes(out, document.encode("utf-8"))
+        atomic_write_bytes(out, document.encode("utf-8"), mode=shared_file_mode(out))
     except OSError as err:
         raise ReaderError(f"{out}: cannot write ({err.strerror or err})") from None
     return out

@@ -320,3 +320,18 @@ def test_shell_completion_lists_commands() -> None:
         timeout=120,
     )
     assert "migrate" in result.stdout
+
+
+def test_export_files_are_readable_by_other_tools(
+    runner: CliRunner, db: Path, tmp_path: Path
+) -> None:
+    """Exports are for other programs: 0644 like any new file, not the library's 0600."""
+    run(runner, db, "add", str(SAMPLES / "herring-quota-dispute.txt"))
+    aid = json.loads(run(runner, db, "list", "--json")[1])[0]["id"]
+    run(runner, db, "highlight", aid, "You cannot call that a consultation.")
+    out = tmp_path / "h.md"
+    assert run(runner, db, "export", "--out", str(out))[0] == 0
+    vault = tmp_path / "vault"
+    assert run(runner, db, "export", "--format", "obsidian", "--out", str(vault))[0] == 0
+    assert out.stat().st_mode & 0o777 == 0o644
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in vault.glob("*.md"))

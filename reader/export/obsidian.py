@@ -13,10 +13,8 @@ the folder, atomically (temporary file + rename), and only when their bytes chan
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from reader.errors import ReaderError
 from reader.export import markdown
 from reader.export.safe_names import safe_filename
+from reader.store.storage import atomic_write_bytes, shared_file_mode
 
 if TYPE_CHECKING:
     from reader.export import ExportItem, QuoteItem
@@ -322,20 +321,8 @@ def _inside(root: Path, name: str) -> Path:
     return target
 
 
-def _write_atomic(root: Path, target: Path, data: bytes) -> None:
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    fd, tmp_name = tempfile.mkstemp(dir=root, prefix=".reader-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
+def _write_atomic(target: Path, data: bytes) -> None:
+    atomic_write_bytes(target, data, mode=shared_file_mode(target))
 
 
 def _existing_notes(root: Path) -> tuple[dict[str, Path], set[str]]:
@@ -399,7 +386,7 @@ def export_folder(
             if data == old:
                 result.unchanged.append(target)
                 continue
-            _write_atomic(root, target, data)
+            _write_atomic(target, data)
         except OSError as err:
             raise ReaderError(f"{target}: cannot write note ({err.strerror})") from None
         result.written.append(target)
