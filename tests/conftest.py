@@ -1,8 +1,15 @@
-"""Shared pytest configuration: the ``--soak`` option for long crash-safety runs."""
+"""Shared pytest configuration: the ``--soak`` option for long crash-safety runs, and the
+fixtures of the URL and feed tests (a local web site, a library, no politeness delay)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+from local_site import LocalSite
+
+from reader.store import Library
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -21,3 +28,31 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "soak" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def site() -> Iterator[LocalSite]:
+    """A local web site on 127.0.0.1; add pages with ``site.add(path, body, ...)``."""
+    s = LocalSite()
+    s.thread.start()
+    try:
+        yield s
+    finally:
+        s.server.shutdown()
+        s.server.server_close()
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    lib = Library(tmp_path / "lib.json")
+    try:
+        yield lib
+    finally:
+        lib.close()
+
+
+@pytest.fixture
+def no_host_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No pause between requests to one host, and the default time limit."""
+    monkeypatch.setenv("READER_HOST_DELAY", "0")
+    monkeypatch.delenv("READER_HTTP_TIMEOUT", raising=False)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import orjson
 import pytest
-from test_fetch import PARAGRAPHS, LocalSite, article_page, run_cli
+from local_site import PARAGRAPHS, LocalSite, article_page, run_cli
 
 from reader.errors import ImportFailed
 from reader.feeds import feed_id, refresh_all, subscribe_and_import
@@ -56,30 +55,7 @@ def atom_feed(entries: list[tuple[str, str]]) -> str:
 <id>urn:harbour-notes</id><updated>2024-05-03T08:00:00Z</updated>{body}</feed>"""
 
 
-@pytest.fixture
-def site() -> Iterator[LocalSite]:
-    s = LocalSite()
-    s.thread.start()
-    try:
-        yield s
-    finally:
-        s.server.shutdown()
-        s.server.server_close()
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library(tmp_path / "lib.json")
-    try:
-        yield lib
-    finally:
-        lib.close()
-
-
-@pytest.fixture(autouse=True)
-def _no_host_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("READER_HOST_DELAY", "0")
-    monkeypatch.delenv("READER_HTTP_TIMEOUT", raising=False)
+pytestmark = pytest.mark.usefixtures("no_host_delay")
 
 
 RSS_ITEMS = [
