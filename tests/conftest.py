@@ -1,5 +1,6 @@
 """Shared pytest configuration: the ``--soak`` option for long crash-safety runs, and the
-fixtures of the URL and feed tests (a local web site, a library, no politeness delay)."""
+fixtures of the URL and feed tests (a local web site, a library, no politeness delay),
+and ``lib_path``, the TUI tests' library file."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from local_site import LocalSite
+from test_tui_support import make_library
 
 from reader.store import Library
 
@@ -56,3 +58,11 @@ def no_host_delay(monkeypatch: pytest.MonkeyPatch) -> None:
     """No pause between requests to one host, and the default time limit."""
     monkeypatch.setenv("READER_HOST_DELAY", "0")
     monkeypatch.delenv("READER_HTTP_TIMEOUT", raising=False)
+
+
+@pytest.fixture
+def lib_path(tmp_path: Path) -> Path:
+    """A library file holding the TUI tests' four articles (``test_tui_support``)."""
+    path = tmp_path / "lib.json"
+    make_library(path).close()
+    return path

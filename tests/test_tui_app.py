@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_tui_support import ARTICLES, ids_by_title, make_library
+from test_tui_support import ARTICLES, ids_by_title
 
 from reader.store import Library
 from reader.tui.app import ReaderApp
@@ -22,13 +22,6 @@ HOSTILE = ARTICLES[1][0]
 @pytest.fixture(autouse=True)
 def _no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture
-def lib_path(tmp_path: Path) -> Path:
-    path = tmp_path / "lib.json"
-    make_library(path).close()
-    return path
 
 
 def row_titles(app: ReaderApp) -> list[str]:

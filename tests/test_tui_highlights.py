@@ -7,7 +7,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from test_tui_support import ARTICLES, ids_by_title, make_library
+from test_tui_support import ARTICLES, ids_by_title, recording
 from textual.widgets import Input, RadioButton
 
 from reader.config import Config
@@ -28,26 +28,6 @@ FIRST_TWO = (
 @pytest.fixture(autouse=True)
 def _no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture
-def lib_path(tmp_path: Path) -> Path:
-    path = tmp_path / "lib.json"
-    make_library(path).close()
-    return path
-
-
-def recording(app: ReaderApp) -> list[str]:
-    """Record every notification's message (still showing it)."""
-    messages: list[str] = []
-    original = app.notify
-
-    def notify(message: str, **kwargs: object) -> None:
-        messages.append(message)
-        original(message, **kwargs)  # type: ignore[arg-type]
-
-    app.notify = notify  # type: ignore[method-assign]
-    return messages
 
 
 def stored(lib_path: Path, title: str = NEWEST) -> list:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_tui_support import ARTICLES, ids_by_title, make_library
+from test_tui_support import ARTICLES, ids_by_title, recording
 
 import reader.tui.article_view as article_view_module
 from reader.models import ParsedArticle
@@ -33,26 +33,6 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     monkeypatch.setenv("READER_CONFIG_DIR", str(folder))
     return folder
-
-
-@pytest.fixture
-def lib_path(tmp_path: Path) -> Path:
-    path = tmp_path / "lib.json"
-    make_library(path).close()
-    return path
-
-
-def recording(app: ReaderApp) -> list[str]:
-    """Record every notification's message (still showing it)."""
-    messages: list[str] = []
-    original = app.notify
-
-    def notify(message: str, **kwargs: object) -> None:
-        messages.append(message)
-        original(message, **kwargs)  # type: ignore[arg-type]
-
-    app.notify = notify  # type: ignore[method-assign]
-    return messages
 
 
 # -- config ---------------------------------------------------------------------------------

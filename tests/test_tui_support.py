@@ -1,11 +1,16 @@
-"""Shared by the TUI tests (no tests here): a fixed library of four articles."""
+"""Shared by the TUI tests (no tests here): a fixed library of four articles, and a
+recorder of the app's notifications."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.models import ParsedArticle
 from reader.store import Library
+
+if TYPE_CHECKING:
+    from reader.tui.app import ReaderApp
 
 ARTICLES = [
     # title, tags, url, published, added
@@ -65,3 +70,16 @@ def make_library(path: Path) -> Library:
 def ids_by_title(library: Library) -> dict[str, str]:
     """Article ids by title."""
     return {a.title: a.id for a in library.articles()}
+
+
+def recording(app: ReaderApp) -> list[str]:
+    """Record every notification's message (still showing it)."""
+    messages: list[str] = []
+    original = app.notify
+
+    def notify(message: str, **kwargs: object) -> None:
+        messages.append(message)
+        original(message, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = notify  # type: ignore[method-assign]
+    return messages
