@@ -18,20 +18,35 @@ from reader.sanitize import clean_line
 
 QUOTE_CHARS = 200
 
-DIALOG_CSS = """
+
+def box_css(
+    name: str,
+    *,
+    width: int,
+    max_height: str = "90%",
+    child: str = "Vertical",
+    centred_title: bool = True,
+) -> str:
+    """The CSS every modal of ours shares: the screen ``name`` centres one bordered box
+    (its ``child`` container) of ``width`` columns on the surface colour."""
+    title = "\n        border-title-align: center;" if centred_title else ""
+    return f"""
     {name} {{
         align: center middle;
     }}
-    {name} > Vertical {{
-        width: 64;
+    {name} > {child} {{
+        width: {width};
         max-width: 100%;
         height: auto;
-        max-height: 90%;
-        border: round $primary;
-        border-title-align: center;
+        max-height: {max_height};
+        border: round $primary;{title}
         background: $surface;
         padding: 0 1;
     }}
+"""
+
+
+DIALOG_CSS = """
     {name} .dialog-help {{
         color: $text-muted;
     }}
@@ -56,7 +71,7 @@ class NoteDialog(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     """Escape cancels; enter in the input saves."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="NoteDialog")
+    DEFAULT_CSS = box_css("NoteDialog", width=64) + DIALOG_CSS.format(name="NoteDialog")
 
     def __init__(self, quote: str, note: str = "", *, title: str = "Highlight") -> None:
         super().__init__()
@@ -102,7 +117,7 @@ class ConfirmDialog(ModalScreen[bool]):
     ]
     """Keys that answer."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+    DEFAULT_CSS = box_css("ConfirmDialog", width=64) + DIALOG_CSS.format(name="ConfirmDialog")
 
     def __init__(self, question: str, detail: str = "", *, title: str = "Confirm") -> None:
         super().__init__()

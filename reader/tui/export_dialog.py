@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from reader.export import FORMATS
+from reader.tui.dialogs import box_css
 
 EXTENSIONS = {"markdown": "md", "json": "json", "csv": "csv"}
 FORMAT_LABELS = {
@@ -65,20 +66,9 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     ]
     """Cancel and export; ``enter`` in the path input also exports."""
 
-    DEFAULT_CSS = """
-    ExportDialog {
-        align: center middle;
-    }
-    ExportDialog > Vertical {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 95%;
-        border: round $primary;
-        border-title-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = (
+        box_css("ExportDialog", width=72, max_height="95%")
+        + """
     ExportDialog Horizontal {
         height: auto;
     }
@@ -101,6 +91,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         color: $text-muted;
     }
     """
+    )
 
     def __init__(
         self,

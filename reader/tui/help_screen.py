@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.tui.commands import COMMANDS, LIST_KEYS
+from reader.tui.dialogs import box_css
 
 _KEY_NAMES = {
     "question_mark": "?",
@@ -68,24 +69,14 @@ class HelpScreen(ModalScreen[None]):
     ]
     """Keys that close the help."""
 
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    HelpScreen > VerticalScroll {
-        width: 80;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $primary;
-        border-title-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = (
+        box_css("HelpScreen", width=80, child="VerticalScroll")
+        + """
     HelpScreen Static {
         width: 100%;
     }
     """
+    )
 
     def __init__(self, article_bindings: Iterable[BindingType] = ()) -> None:
         super().__init__()

@@ -20,6 +20,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, SelectionList, Static
 
 from reader.sanitize import clean_tag
+from reader.tui.dialogs import box_css
 
 
 def split_tags(text: str) -> list[str]:
@@ -36,19 +37,9 @@ class TagEditor(ModalScreen[list[str] | None]):
     ]
     """Cancel and save; ``enter`` in the input also saves."""
 
-    DEFAULT_CSS = """
-    TagEditor {
-        align: center middle;
-    }
-    TagEditor > Vertical {
-        width: 60;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = (
+        box_css("TagEditor", width=60, centred_title=False)
+        + """
     TagEditor SelectionList {
         height: auto;
         max-height: 12;
@@ -59,6 +50,7 @@ class TagEditor(ModalScreen[list[str] | None]):
         color: $text-muted;
     }
     """
+    )
 
     def __init__(self, title: str, tags: Iterable[str], known: Iterable[str]) -> None:
         super().__init__()

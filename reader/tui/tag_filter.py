@@ -16,6 +16,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 
+from reader.tui.dialogs import box_css
+
 
 class TagList(SelectionList[str]):
     """A selection list where ``enter`` applies instead of toggling."""
@@ -33,19 +35,9 @@ class TagFilter(ModalScreen[list[str] | None]):
     ]
     """Apply or cancel."""
 
-    DEFAULT_CSS = """
-    TagFilter {
-        align: center middle;
-    }
-    TagFilter > Vertical {
-        width: 50;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = (
+        box_css("TagFilter", width=50, centred_title=False)
+        + """
     TagFilter TagList {
         height: auto;
         max-height: 20;
@@ -56,6 +48,7 @@ class TagFilter(ModalScreen[list[str] | None]):
         color: $text-muted;
     }
     """
+    )
 
     def __init__(self, counts: Mapping[str, int], chosen: Iterable[str]) -> None:
         super().__init__()
