@@ -335,3 +335,17 @@ def test_export_files_are_readable_by_other_tools(
     assert run(runner, db, "export", "--format", "obsidian", "--out", str(vault))[0] == 0
     assert out.stat().st_mode & 0o777 == 0o644
     assert all(p.stat().st_mode & 0o777 == 0o644 for p in vault.glob("*.md"))
+
+
+def test_error_lines_are_never_wrapped(runner: CliRunner, db: Path, tmp_path: Path) -> None:
+    """However long the path, an error is one line (scripts grep for them)."""
+    deep = tmp_path / ("a-very-long-folder-name-" * 6)
+    deep.mkdir()
+    bad = deep / "pocket.csv"
+    bad.write_text("title,url,time_added,tags,status\nx,not a url,1700000000,,unread\n")
+    code, _, err = run(runner, db, "migrate", "pocket", str(bad))
+    errors = [line for line in err.splitlines() if line.startswith("reader:")]
+    assert errors and all(str(bad) in line for line in errors)
+    assert not any(
+        line.startswith(" ") or line == "address: 'not a url'" for line in err.splitlines()
+    )

@@ -100,7 +100,9 @@ def stdout_console() -> Console:
 
 
 def stderr_console() -> Console:
-    return Console(stderr=True, markup=False, highlight=False, emoji=False)
+    """Messages and progress on stderr: never markup, and a message is never wrapped, so
+    each error stays the one line that names the file and the reason."""
+    return Console(stderr=True, markup=False, highlight=False, emoji=False, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:
