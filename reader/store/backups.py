@@ -15,8 +15,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from reader.errors import StoreError
 from reader.store.storage import atomic_write_bytes, journal_path_for, load_json_file
 
@@ -80,6 +78,8 @@ def restore_backup(db_path: Path, backup: Path | None = None) -> Path:
     library's file lock, so a running reader cannot write over the restored file half-way.
     """
     candidates = [backup] if backup else list_backups(db_path)
+    from filelock import FileLock, Timeout  # only a restore needs it: keep start-up light
+
     lock = FileLock(str(db_path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
     try:
         lock.acquire()

@@ -29,10 +29,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
@@ -42,6 +41,9 @@ from reader.sanitize import clean_line, clean_tag, clean_text
 from reader.store.backups import backup_due, backup_folder, take_backup
 from reader.store.bodies import BodyStore
 from reader.store.storage import AtomicJSONStorage, gc_paused, remove_stale_temp_files
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 SCHEMA_VERSION = 1
 WORDS_PER_MINUTE = 230
@@ -316,7 +318,7 @@ class Library:
         self.path = Path(path).expanduser().resolve()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.bodies = BodyStore(self.path.with_name(self.path.stem + ".bodies"))
-        self._lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
+        self._file_lock: FileLock | None = None  # made on the first write (see ``_lock``)
         self._storage: AtomicJSONStorage
         self._db = _TinyDB(self.path, storage=AtomicJSONStorage)
         self._storage = self._db.storage  # type: ignore[assignment]
@@ -374,9 +376,21 @@ class Library:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def _lock(self) -> FileLock:
+        """The cross-process lock, made (and ``filelock`` imported) at the first write:
+        opening a library to read it, as the TUI does at start, never needs it."""
+        if self._file_lock is None:
+            from filelock import FileLock
+
+            self._file_lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
+        return self._file_lock
+
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:
         """Hold the file lock, read fresh data, and write once at the end."""
+        from filelock import Timeout
+
         try:
             self._lock.acquire()
         except Timeout:
@@ -484,7 +498,7 @@ class Library:
         Inside a write (this process holds the file lock) nobody else can write, and the
         data was re-read when the lock was taken: nothing to look at.
         """
-        if self._lock.is_locked:
+        if self._file_lock is not None and self._file_lock.is_locked:
             return False
         changed = self._storage.refresh()
         self._sync_cache()

@@ -55,19 +55,15 @@ from reader.sanitize import clean_line, is_web_url
 from reader.store import Library
 from reader.tui.article_view import ArticleView
 from reader.tui.commands import COMMANDS, ReaderCommands, app_bindings
-from reader.tui.dialogs import ConfirmDialog, NoteDialog, short_quote
-from reader.tui.export_dialog import ExportChoice, ExportDialog
 from reader.tui.filter_bar import FilterBar
-from reader.tui.help_screen import HelpScreen
 from reader.tui.library_view import SORT_LABELS, LibraryView, replace_tag_terms, tag_terms
 from reader.tui.list_pane import ListPane
 from reader.tui.quote_pane import QuoteEntry, QuotePane
-from reader.tui.tag_editor import TagEditor
-from reader.tui.tag_filter import TagFilter
 from reader.tui.themes import DEFAULT_THEME, load_themes
 
 if TYPE_CHECKING:
     from reader.quotes import Quotation
+    from reader.tui.export_dialog import ExportChoice
 
 WIDE = 100  # at least this many columns: all three panes
 NARROW = 70  # fewer columns than this: one pane at a time
@@ -129,6 +125,8 @@ class ReaderApp(App[None]):
         self._end_seen: str | None = None  # article whose end showed before it was opened
         self._article_pane: ArticleView | None = None
         self._last_article = library.get_setting("last_article")
+        # Before the first stylesheet parse: a theme set after mounting parses it again.
+        self._theme_problems = self._load_themes()
 
     # -- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -146,7 +144,8 @@ class ReaderApp(App[None]):
         for problem in self.config.problems:
             self.notify(clean_line(problem), severity="warning", timeout=10, markup=False)
         self._apply_keymap()
-        self._load_themes()
+        for problem in self._theme_problems:
+            self.notify(problem, severity="warning", timeout=10, markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         driver = getattr(self, "_driver", None)
         if driver is not None and not self.is_headless:
@@ -238,25 +237,24 @@ class ReaderApp(App[None]):
         return self.query_one("#filter", FilterBar)
 
     # -- themes --------------------------------------------------------------------------
-    def _load_themes(self) -> None:
+    def _load_themes(self) -> list[str]:
+        """Register the theme files and set the remembered (or configured) theme; the
+        problems found, one line each, to show once the app is up."""
         loaded = load_themes()
         for theme in loaded.themes:
             self.register_theme(theme)
-        for problem in loaded.problems:
-            self.notify(problem, severity="warning", timeout=8)
+        problems = list(loaded.problems)
         wanted = self.library.get_setting("theme") or self.config.theme or DEFAULT_THEME
         if wanted == self.config.theme and wanted not in self.available_themes:
-            self.notify(
-                clean_line(f"config: theme {wanted!r}: no such theme; using the default"),
-                severity="warning",
-                timeout=10,
-                markup=False,
+            problems.append(
+                clean_line(f"config: theme {wanted!r}: no such theme; using the default")
             )
         if wanted not in self.available_themes:
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
         self._loading_theme = True
         self.theme = wanted
         self._loading_theme = False
+        return problems
 
     def _remember_theme(self, theme: Theme) -> None:
         if self._loading_theme or self.library.get_setting("theme") == theme.name:
@@ -561,6 +559,8 @@ class ReaderApp(App[None]):
             if tags is not None and tags != article.tags:
                 self._article_changed(self.library.set_tags(article.id, tags))
 
+        from reader.tui.tag_editor import TagEditor
+
         self.push_screen(TagEditor(article.title, article.tags, self.library.all_tags()), done)
 
     def action_tag_filter(self) -> None:
@@ -571,6 +571,8 @@ class ReaderApp(App[None]):
                 self._set_query(replace_tag_terms(self.view.query_text, tags))
 
         counts = self.library.all_tags()
+        from reader.tui.tag_filter import TagFilter
+
         self.push_screen(TagFilter(counts, tag_terms(self.view.query_text)), done)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -684,6 +686,8 @@ class ReaderApp(App[None]):
                 self._refresh_highlights(select=highlight.id)
             self.notify("Highlight saved" + (" with a note" if note else ""), timeout=2)
 
+        from reader.tui.dialogs import NoteDialog
+
         self.push_screen(NoteDialog(text), done)
 
     def _highlight_entry(self) -> QuoteEntry | None:
@@ -712,6 +716,8 @@ class ReaderApp(App[None]):
             self._refresh_highlights(keep=index)
             self.notify("Highlight deleted", timeout=2)
 
+        from reader.tui.dialogs import ConfirmDialog
+
         self.push_screen(
             ConfirmDialog("Delete this highlight?", entry.text, title="Delete highlight"), done
         )
@@ -734,6 +740,8 @@ class ReaderApp(App[None]):
             self._refresh_highlights(select=hid)
             self.notify("Note saved" if note else "Note removed", timeout=2)
 
+        from reader.tui.dialogs import NoteDialog
+
         self.push_screen(NoteDialog(entry.text, entry.note or "", title="Note"), done)
 
     def action_next_highlight(self) -> None:
@@ -746,6 +754,8 @@ class ReaderApp(App[None]):
 
     def action_export(self) -> None:
         """Ask how to export the highlights, then write the export."""
+        from reader.tui.export_dialog import ExportDialog
+
         dialog = ExportDialog(
             fmt=self.config.export_format,
             folder=self.config.export_folder,
@@ -780,6 +790,8 @@ class ReaderApp(App[None]):
 
     def action_copy(self) -> None:
         """Copy the quote-pane entry, else the selection, else the article's web address."""
+        from reader.tui.dialogs import short_quote
+
         entry = self._quote_entry()
         selection = self.article_view.selection
         if entry is not None:
@@ -796,6 +808,8 @@ class ReaderApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key."""
+        from reader.tui.help_screen import HelpScreen
+
         self.push_screen(HelpScreen(ArticleView.BINDINGS))
 
     def action_reload(self) -> None:
