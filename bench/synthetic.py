@@ -1,7 +1,8 @@
 """Synthetic libraries and HTML pages for the benchmark (our own made-up text).
 
 Owns ``build_library`` (a library of N articles stored through the project's own store API:
-``Library.batch`` + ``add_parsed`` + ``add_highlight``, cached on disk by size and seed),
+``Library.batch`` + ``add_parsed`` + ``set_bookmarked`` + ``add_highlight``, cached on disk by
+size and seed; a pool of worker processes makes the articles, this process stores them),
 ``make_article`` (one article's Markdown with headings, lists, block quotes and quotations)
 and ``write_html_pages`` (realistic pages with site chrome, for the import benchmark).
 
@@ -17,20 +18,30 @@ Shape of a library of N articles (deterministic for a given seed):
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 import random
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.models import ParsedArticle
+from reader.store.library import PreparedBody, prepare_body
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
+    from reader.store import Library
 
 CACHE_VERSION = 1
 LONG_5K_EVERY = 97
 LONG_20K_EVERY = 173
+BATCH_SIZE = 500  # articles per Library.batch()
+_SERIAL_BELOW = 300  # smaller libraries are built in this process (a pool costs ~0.2 s)
 
 _ONSETS = ["b", "c", "d", "f", "g", "l", "m", "n", "p", "r", "s", "t", "v", "br", "st", "tr"]
 _VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ou"]
@@ -165,6 +176,88 @@ def _highlight_spans(rng: random.Random, markdown: str) -> list[str]:
     return spans
 
 
+@dataclass(slots=True)
+class _Plan:
+    """One article as ``build_library`` stores it: its text, the body ``add_parsed`` will
+    store, whether it is bookmarked, and its highlights as ``(paragraph, start, end, text)``."""
+
+    parsed: ParsedArticle
+    prepared: PreparedBody
+    bookmarked: bool
+    highlights: list[tuple[int, int, int, str]]
+
+
+def _plan_article(index: int, seed: int, vocab: _Vocabulary) -> _Plan:
+    """Everything about article ``index`` that does not need the library (deterministic)."""
+    from reader.document import paragraphs
+    from reader.highlight_match import locate_passage
+
+    parsed = make_article(index, seed, vocab)
+    prepared = prepare_body(parsed.markdown)
+    rng = random.Random(seed * 31 + index)
+    bookmarked = rng.random() < 0.10
+    highlights: list[tuple[int, int, int, str]] = []
+    if rng.random() < 0.20:
+        body = prepared.body  # exactly what add_parsed stores
+        paras = paragraphs(body)
+        for passage in _highlight_spans(rng, body):
+            found = locate_passage(paras, passage)
+            if found is not None:
+                number, start, end = found
+                highlights.append((number, start, end, paras[number][start:end]))
+    return _Plan(parsed, prepared, bookmarked, highlights)
+
+
+_worker_state: tuple[int, _Vocabulary] | None = None
+
+
+def _init_worker(seed: int) -> None:
+    global _worker_state
+    _worker_state = (seed, _vocabulary(seed))
+
+
+def _plan_in_worker(index: int) -> _Plan:
+    assert _worker_state is not None
+    seed, vocab = _worker_state
+    return _plan_article(index, seed, vocab)
+
+
+def _planned_batches(size: int, seed: int, workers: int) -> Iterator[tuple[int, list[_Plan]]]:
+    """``(first index, plans)`` for each batch of ``BATCH_SIZE`` articles, in order. With
+    several workers the next batch is planned while the caller stores this one (at most
+    two batches in memory, however far the workers run ahead)."""
+    starts = range(0, size, BATCH_SIZE)
+    if workers <= 1:
+        vocab = _vocabulary(seed)
+        for first in starts:
+            batch = range(first, min(size, first + BATCH_SIZE))
+            yield first, [_plan_article(index, seed, vocab) for index in batch]
+        return
+    with multiprocessing.get_context().Pool(
+        workers, initializer=_init_worker, initargs=(seed,)
+    ) as pool:
+
+        def submit(first: int) -> AsyncResult[list[_Plan]]:
+            batch = range(first, min(size, first + BATCH_SIZE))
+            return pool.map_async(_plan_in_worker, batch, chunksize=8)
+
+        pending = submit(0)
+        for first in starts:
+            plans = pending.get()
+            if first + BATCH_SIZE < size:
+                pending = submit(first + BATCH_SIZE)
+            yield first, plans
+
+
+def _store(library: Library, plan: _Plan) -> None:
+    """Store one planned article through the library's public API."""
+    article = library.add_parsed(plan.parsed, prepared=plan.prepared).article
+    if plan.bookmarked:
+        library.set_bookmarked(article.id, True)
+    for number, start, end, text in plan.highlights:
+        library.add_highlight(article.id, text, paragraph=number, start=start, end=end)
+
+
 def _no_fsync(fd: int) -> None:
     """Stand-in for ``os.fsync`` while building a cached library."""
 
@@ -186,13 +279,18 @@ def build_library(
     cache_dir: Path | None = None,
     *,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> tuple[Path, float | None]:
     """Build (or reuse) the synthetic library; returns its path and the build seconds
     (None when it came from the cache). Built through ``Library.batch`` + ``add_parsed``
-    + ``add_highlight``, committing every 500 articles. ``os.fsync`` is a no-op while
-    building (the files are the same; the cache need not survive a power cut)."""
-    from reader.document import paragraphs
-    from reader.highlight_match import locate_passage
+    + ``set_bookmarked`` + ``add_highlight``, committing every 500 articles. ``os.fsync``
+    is a no-op while building (the files are the same; the cache need not survive a power
+    cut).
+
+    ``workers`` processes (default: 2, or 1 on a single core or for a few hundred
+    articles) plan the articles (text, ``prepare_body``, highlight places); this process
+    stores them in index order, so the library holds the same content whatever the number
+    of workers."""
     from reader.store import Library
 
     path = library_path(size, seed, cache_dir)
@@ -202,38 +300,22 @@ def build_library(
     if path.parent.exists():
         shutil.rmtree(path.parent)
     path.parent.mkdir(parents=True)
-    vocab = _vocabulary(seed)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if size > _SERIAL_BELOW else 1
     started = time.perf_counter()
     real_fsync = os.fsync
     os.fsync = _no_fsync  # a throw-away cache: durability is not needed while building
     library = Library(path)
+    batches = _planned_batches(size, seed, workers)
     try:
-        for first in range(0, size, 500):
+        for first, plans in batches:
             with library.batch():
-                for index in range(first, min(size, first + 500)):
-                    parsed = make_article(index, seed, vocab)
-                    rng = random.Random(seed * 31 + index)
-                    article = library.add_parsed(parsed).article
-                    if rng.random() < 0.10:
-                        library.set_bookmarked(article.id, True)
-                    if rng.random() < 0.20:
-                        body = library.body(article.id) or ""
-                        paras = paragraphs(body)
-                        for passage in _highlight_spans(rng, body):
-                            found = locate_passage(paras, passage)
-                            if found is None:
-                                continue
-                            number, start, end = found
-                            library.add_highlight(
-                                article.id,
-                                paras[number][start:end],
-                                paragraph=number,
-                                start=start,
-                                end=end,
-                            )
+                for plan in plans:
+                    _store(library, plan)
             if progress:
-                progress(f"  built {min(size, first + 500)}/{size} articles")
+                progress(f"  built {first + len(plans)}/{size} articles")
     finally:
+        batches.close()  # stops the worker pool at once if storing failed
         library.close()
         os.fsync = real_fsync
     elapsed = time.perf_counter() - started
