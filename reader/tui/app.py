@@ -132,8 +132,11 @@ class ReaderApp(App[None]):
     def compose(self) -> ComposeResult:
         """Header, the three panes, the filter bar and the footer."""
         yield Header(icon="≡")
-        with Horizontal(id="panes"):
-            yield ListPane(id="list")
+        # The classes ``_apply_layout`` sets, set before the first styling pass (setting
+        # them after mounting restyles every pane once more before the first frame).
+        width = self.size.width
+        with Horizontal(id="panes", classes=" ".join(self._layout_classes(width))):
+            yield ListPane(id="list", classes="-current")
             yield ArticleView(id="article")
             yield QuotePane(id="quotes")
         yield FilterBar(id="filter")
@@ -277,11 +280,17 @@ class ReaderApp(App[None]):
             return self._quotes_wanted
         return width >= WIDE
 
+    def _layout_classes(self, width: int) -> list[str]:
+        """The classes of ``#panes`` at ``width`` columns."""
+        if width < NARROW:
+            return ["-single"]
+        return [] if self._quotes_visible(width) else ["-no-quotes"]
+
     def _apply_layout(self, width: int) -> None:
         panes = self.query_one("#panes")
-        single = width < NARROW
-        panes.set_class(single, "-single")
-        panes.set_class(not single and not self._quotes_visible(width), "-no-quotes")
+        wanted = self._layout_classes(width)
+        panes.set_class("-single" in wanted, "-single")
+        panes.set_class("-no-quotes" in wanted, "-no-quotes")
         for pane_id in ("list", "article", "quotes"):
             self.query_one(f"#{pane_id}").set_class(pane_id == self._current_pane, "-current")
 
@@ -441,9 +450,13 @@ class ReaderApp(App[None]):
         # Quotations are found when the view reports the article laid out (``Ready``).
 
     def on_article_view_ready(self, event: ArticleView.Ready) -> None:
-        """The article is laid out: find its quotations for the quote pane."""
-        if self._shown is None or self._shown.id != event.article_id or self._quotations:
-            return
+        """The article is laid out: find its quotations for the quote pane once the
+        article is on screen (the text first; the quotations follow a frame later)."""
+        self.call_after_refresh(self._find_quotations, event.article_id)
+
+    def _find_quotations(self, article_id: str) -> None:
+        if self._shown is None or self._shown.id != article_id or self._quotations:
+            return  # another article is shown by now, or this one's are found
         from reader.quotes import find_quotations
 
         self._quotations = find_quotations(self.article_view.paragraphs)

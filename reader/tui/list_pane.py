@@ -150,8 +150,8 @@ class ListPane(ScrollView, can_focus=True):
     highlighted: reactive[int | None] = reactive(None, always_update=True, repaint=False)
     """The row under the cursor (None when the list is empty)."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.border_title = "Articles"
         self._rows: Sequence[Article] = ()
         self._cache: LRUCache[tuple[str, int, object], tuple[Article, list[Strip]]] = LRUCache(512)
