@@ -77,10 +77,75 @@ class Block:
 PLAIN_INLINE_MARKUP = 10_000
 INLINE_MARKUP_BUDGET = 50_000
 _MARKUP_CHARS = "[*_`<!~\\&"
+# Text holding none of these is the same after markdown-it's inline rules as after
+# ``_plain_inline`` (``!`` only matters before ``[``).
+_INLINE_TRIGGERS = "[*_`<~\\&"
 # Runs of more than this many ``>`` quote markers at a line start are cut to it, so text
 # nested deeper than markdown-it's limit is still shown (at this depth).
 MAX_QUOTE_MARKERS = 12
 _DEEP_QUOTES = re.compile(rf"^((?:[ \t]{{0,3}}>){{{MAX_QUOTE_MARKERS}}})(?:[ \t]{{0,3}}>)+", re.M)
+# The same test as ``">" * (MAX_QUOTE_MARKERS + 1) in markdown.replace(" ", "")``, without
+# copying the text.
+_MANY_QUOTE_MARKERS = re.compile(rf">(?: *>){{{MAX_QUOTE_MARKERS}}}")
+
+# A line that may start (or interrupt a paragraph with) something other than paragraph text:
+# headings, quotes, list items, rules, setext underlines, fences, HTML, tables, link
+# reference definitions.
+_NOT_PLAIN_LINE = re.compile(r"[ \t]*(?:[#>*+=_`~<|:\[-]|\d{1,9}[.)])")
+# Constructs that may run across blank lines at the top level (fenced code, HTML blocks):
+# a text holding any is parsed whole by markdown-it.
+_SPANS_BLANK_LINES = re.compile(r"^[ \t]*(?:```|~~~|<)", re.M)
+_NEWLINES = re.compile(r"\r\n?")
+
+
+def split_plain_paragraphs(markdown: str) -> list[tuple[bool, str]]:
+    """``markdown`` as runs in order: ``(True, content)`` for a chunk that can only be a
+    top-level paragraph (``content`` is what markdown-it's paragraph rule would hand to the
+    inline parser) and ``(False, source)`` for the Markdown between them.
+
+    A chunk is a run of non-blank lines after a blank line (or the start). It is plain when
+    its first line is not indented (so it is no list item's or code block's continuation)
+    and none of its lines may start a block (``_NOT_PLAIN_LINE``). After a blank line such a
+    line closes every open list, quote and indented code block, so the Markdown between
+    plain chunks parses on its own exactly as inside the whole text. Texts with fenced code
+    or HTML blocks, which may run across blank lines, are one non-plain run.
+    """
+    if "\r" in markdown:
+        markdown = _NEWLINES.sub("\n", markdown)
+    if "\0" in markdown:
+        markdown = markdown.replace("\0", "\ufffd")
+    if _SPANS_BLANK_LINES.search(markdown) is not None:
+        return [(False, markdown)]
+    from markdown_it.common.utils import mdTrim
+
+    runs: list[tuple[bool, str]] = []
+    other: list[str] = []  # lines of the current non-plain run
+    chunk: list[str] = []
+    not_plain = _NOT_PLAIN_LINE.match
+
+    def end_chunk() -> None:
+        if not chunk:
+            return
+        first = chunk[0]
+        if first[0] not in " \t" and not any(not_plain(line) for line in chunk):
+            if any(line.strip(" \t") for line in other):
+                runs.append((False, "\n".join(other)))
+            other.clear()
+            runs.append((True, mdTrim("\n".join(chunk))))
+        else:
+            other.extend(chunk)
+        chunk.clear()
+
+    for line in markdown.split("\n"):
+        if line.strip(" \t"):
+            chunk.append(line)
+        else:
+            end_chunk()
+            other.append(line)
+    end_chunk()
+    if any(line.strip(" \t") for line in other):
+        runs.append((False, "\n".join(other)))
+    return runs
 
 
 @lru_cache(maxsize=1)
@@ -118,18 +183,28 @@ class _InlineParser:
         token.children = parsed[0].children if parsed else []
         return token
 
+    def text_and_spans_of(self, content: str) -> tuple[str, list[Span]]:
+        """``text_and_spans`` of an inline token holding ``content``."""
+        if not any(c in content for c in _INLINE_TRIGGERS):
+            return _plain_inline(content), []
+        from markdown_it.token import Token
+
+        token = Token("inline", "", 0)
+        token.content = content
+        return _inline(self(token))
+
     def text_and_spans(self, token: Token) -> tuple[str, list[Span]]:
         """``_inline(self(token))``, without markdown-it for text free of markup characters
         (most paragraphs): the same text, found ~20x faster."""
         content = token.content
-        if not any(c in content for c in _MARKUP_CHARS):
+        if not any(c in content for c in _INLINE_TRIGGERS):
             return _plain_inline(content), []
         return _inline(self(token))
 
 
 def _plain_inline(content: str) -> str:
     """What markdown-it's inline rules make of ``content`` when it holds none of
-    ``_MARKUP_CHARS``: line breaks become spaces (softbreak) or ``"\\n"`` (a hardbreak, after
+    ``_INLINE_TRIGGERS``: line breaks become spaces (softbreak) or ``"\\n"`` (a hardbreak, after
     two or more trailing spaces); the spaces and tabs that start a continuation line are
     dropped, and so are the spaces that end a line."""
     if "\n" not in content:
@@ -320,16 +395,37 @@ def parse_document(markdown: str) -> list[Block]:
 
     Robust on hostile input: nesting is capped at ``MAX_NESTING`` levels (deeper markers
     stay as text), HTML is dropped, and input beyond ``MAX_INPUT_CHARS`` is cut.
+
+    Speed: chunks that can only be top-level paragraphs (see ``split_plain_paragraphs``)
+    skip markdown-it's block parser; the blocks are the same as a whole-text parse.
     """
     if len(markdown) > MAX_INPUT_CHARS:
         markdown = markdown[:MAX_INPUT_CHARS]
-    if ">" * (MAX_QUOTE_MARKERS + 1) in markdown.replace(" ", ""):
+    if _MANY_QUOTE_MARKERS.search(markdown) is not None:
         markdown = _DEEP_QUOTES.sub(r"\1", markdown)
     block_md, inline_md = _parsers()
     env: dict[str, object] = {}
-    tokens = block_md.parse(markdown, env)
+    # Every block parse comes before any inline parse: link reference definitions anywhere
+    # in the text are in ``env`` by then, as in a whole-text parse.
+    parts = [
+        (True, source) if plain else (False, block_md.parse(source, env))
+        for plain, source in split_plain_paragraphs(markdown)
+    ]
     inline_of = _InlineParser(inline_md, env)
     blocks: list[Block] = []
+    for plain, part in parts:
+        if plain:
+            assert isinstance(part, str)
+            text, spans = inline_of.text_and_spans_of(part)
+            blocks.append(Block("paragraph", text, spans, 0, "", 0))
+        else:
+            assert isinstance(part, list)
+            _walk(part, inline_of, blocks)
+    return blocks
+
+
+def _walk(tokens: list[Token], inline_of: _InlineParser, blocks: list[Block]) -> None:
+    """Append the blocks of markdown-it's block ``tokens`` to ``blocks``."""
     quote = 0
     lists: list[list[object]] = []  # [ordered: bool, next number: int]
     pending_marker: str | None = None
@@ -394,7 +490,6 @@ def parse_document(markdown: str) -> list[Block]:
             continue
         # html_block and everything else: dropped
         i += 1
-    return blocks
 
 
 def paragraphs(markdown: str) -> list[str]:

@@ -81,7 +81,10 @@ def wrap_text(text: str, width: int) -> list[tuple[int, int]]:
     """
     width = max(1, width)
     ascii_text = text.isascii()
-    if ascii_text and not any(c in text for c in _OTHER_SPACES):
+    if ascii_text:
+        if not any(c in text for c in _OTHER_SPACES):
+            return _wrap_ascii(text, width)
+    elif _single_cells(text):
         return _wrap_ascii(text, width)
     rows: list[tuple[int, int]] = []
     pos = 0
@@ -127,11 +130,33 @@ def wrap_text(text: str, width: int) -> list[tuple[int, int]]:
 
 # ASCII whitespace besides " " and "\n": text holding any is wrapped word by word.
 _OTHER_SPACES = "\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
+# Non-ASCII characters seen so far -> one cell wide and not whitespace.
+_SINGLE_CELL: dict[str, bool] = {}
+
+
+def _single_cells(text: str) -> bool:
+    """Whether ``text`` (not ASCII) can be wrapped as ASCII is: every character is one cell
+    wide and the only whitespace is ASCII spaces and newlines (curly quotes, accents, dashes
+    and most Latin, Greek and Cyrillic text; not CJK, emoji or combining marks)."""
+    known = _SINGLE_CELL
+    for char in set(text):
+        ok = known.get(char)
+        if ok is None:
+            if char.isascii():
+                ok = char in " \n" or "!" <= char <= "~"
+            else:
+                ok = cell_len(char) == 1 and not char.isspace()
+            if len(known) < 100_000:
+                known[char] = ok
+        if not ok:
+            return False
+    return True
 
 
 def _wrap_ascii(text: str, width: int) -> list[tuple[int, int]]:
-    """``wrap_text`` for ASCII text whose only whitespace is spaces and newlines: the same
-    rows, found a row at a time (``str.rfind``) instead of a word at a time."""
+    """``wrap_text`` for text of one-cell characters whose only whitespace is spaces and
+    newlines (see ``_single_cells``): the same rows, found a row at a time (``str.rfind``)
+    instead of a word at a time."""
     rows: list[tuple[int, int]] = []
     append = append_row = rows.append
     pos = 0
