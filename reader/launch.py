@@ -30,21 +30,36 @@ def run_tui(db: Path | None, *, label: str | None = None) -> None:
     """Open the library (``--db``, ``READER_DB``, config, default) in the TUI."""
     from reader.errors import ReaderError
     from reader.paths import resolve_db_path
+    from reader.start_snapshot import read_start_snapshot
 
     path = resolve_db_path(db)
+    snapshot = read_start_snapshot(path)  # the first screen, if the library is unchanged
     try:
-        from reader.store import Library
+        if snapshot is None:
+            from reader.store import Library
 
-        library = Library(path)
+            opened: Library | None = Library(path)
+        else:
+            opened = None
+        from reader.tui.app import ReaderApp
+        from reader.tui.pending_library import PendingLibrary
+
+        app = ReaderApp(
+            opened if opened is not None else PendingLibrary(path, snapshot),  # type: ignore[arg-type]
+            library_label=label or str(path),
+        )
     except ReaderError as err:
         print(f"reader: {err}", file=sys.stderr)
         raise SystemExit(1) from None
-    from reader.tui.app import ReaderApp
-
     try:
-        ReaderApp(library, library_label=label or str(path)).run()
+        app.run()
+        if app.library_loaded:
+            app.save_start_snapshot()
     finally:
-        library.close()
+        if app.library_loaded:
+            app.library.close()
+    if app.return_code:
+        raise SystemExit(app.return_code)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -52,12 +52,14 @@ from reader.config import SORTS, Config, load_config
 from reader.errors import ReaderError
 from reader.models import Article, Highlight
 from reader.sanitize import clean_line, is_web_url
+from reader.start_snapshot import save_start_snapshot
 from reader.store import Library
 from reader.tui.article_view import ArticleView
 from reader.tui.commands import COMMANDS, ReaderCommands, app_bindings
 from reader.tui.filter_bar import FilterBar
 from reader.tui.library_view import SORT_LABELS, LibraryView, replace_tag_terms, tag_terms
 from reader.tui.list_pane import ListPane
+from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
 from reader.tui.quote_pane import QuoteEntry, QuotePane
 from reader.tui.themes import DEFAULT_THEME, load_themes
 
@@ -103,17 +105,31 @@ class ReaderApp(App[None]):
 
     def __init__(
         self,
-        library: Library,
+        library: Library | PendingLibrary,
         *,
         library_label: str | None = None,
         config: Config | None = None,
     ) -> None:
         super().__init__()
-        self.library = library
+        # A PendingLibrary is opened right after the first frame, which is drawn from its
+        # start snapshot (see ``reader.start_snapshot``); until then stand-ins answer.
+        self._pending = library if isinstance(library, PendingLibrary) else None
+        self.library: Library = (
+            SnapshotLibrary(library, self._finish_loading)  # type: ignore[assignment]
+            if isinstance(library, PendingLibrary)
+            else library
+        )
         self.library_label = library_label or library.path.name
         self.config = config if config is not None else load_config()
-        sort = library.get_setting("sort") or self.config.sort
-        self.view = LibraryView(library, sort=sort if sort in SORTS else "added")
+        sort = self.library.get_setting("sort") or self.config.sort
+        sort = sort if sort in SORTS else "added"
+        if self._pending is not None and self._pending.snapshot.sort == sort:
+            self.view: LibraryView = SnapshotView(self._pending.snapshot, self._finish_loading)  # type: ignore[assignment]
+        else:
+            if self._pending is not None:  # the snapshot is in another order: no use
+                self.library = self._pending.open()
+                self._pending = None
+            self.view = LibraryView(self.library, sort=sort)
         self._shown: Article | None = None
         self._title_timer: Timer | None = None
         self._terminal_title: str | None = None
@@ -124,7 +140,7 @@ class ReaderApp(App[None]):
         self._loading_theme = False
         self._end_seen: str | None = None  # article whose end showed before it was opened
         self._article_pane: ArticleView | None = None
-        self._last_article = library.get_setting("last_article")
+        self._last_article = self.library.get_setting("last_article")
         # Before the first stylesheet parse: a theme set after mounting parses it again.
         self._theme_problems = self._load_themes()
 
@@ -160,8 +176,9 @@ class ReaderApp(App[None]):
         self._show_rows(keep=last if last and self.view.get(last) else None)
         self.list_pane.focus()
         self._apply_layout(self.size.width)
-        # The first frame comes first; the search index loads after it.
-        self.call_after_refresh(self._index_in_background)
+        # The first frame comes first; the library (if drawn from its snapshot) and the
+        # search index load after it.
+        self.call_after_refresh(self._after_first_frame)
         self.call_after_refresh(self.quote_pane.warm_up)  # compile the quotation patterns
         if os.environ.get("READER_BENCH_EXIT_AFTER_FIRST_FRAME"):
             self.call_after_refresh(self.exit)  # for bench/: time to the first full screen
@@ -182,6 +199,59 @@ class ReaderApp(App[None]):
         if keymap:
             self.set_keymap(keymap)
 
+    def _after_first_frame(self) -> None:
+        if self._pending is not None:
+            try:
+                self._finish_loading()
+            except ReaderError as err:
+                self.exit(return_code=1, message=clean_line(f"reader: {err}"))
+                return
+        self._index_in_background()
+
+    def _finish_loading(self) -> tuple[Library, LibraryView]:
+        """Open the library the first screen was drawn from a snapshot of, and put the real
+        library and list in place of the stand-ins (the screen stays the same)."""
+        pending = self._pending
+        if pending is None:
+            return self.library, self.view
+        library = pending.open()
+        self._pending = None
+        self.library = library
+        self.view = LibraryView(library, sort=self.view.sort)
+        self._last_article = library.get_setting("last_article")
+        if self.is_running and self._article_pane is not None:
+            shown = self._shown
+            self._show_rows(keep=shown.id if shown is not None else None)
+            if shown is not None:
+                fresh = self.view.get(shown.id)
+                if fresh is None:
+                    self._show_article(None)
+                else:
+                    self._shown = fresh
+        return library, self.view
+
+    @property
+    def library_loaded(self) -> bool:
+        """Whether the library itself is open (not just its start snapshot)."""
+        return self._pending is None
+
+    def save_start_snapshot(self) -> None:
+        """Save what the next start draws its first screen from (call after the app has
+        quit: the snapshot names the library files as the session's last write left them)."""
+        if self._pending is not None:
+            return  # never opened: nothing changed, the snapshot in place still holds
+        library = self.library
+        cursor = library.get_setting("last_article")
+        cursor = cursor if isinstance(cursor, str) and self.view.get(cursor) else None
+        save_start_snapshot(
+            library.path,
+            self.view.ordered(),
+            sort=self.view.sort,
+            cursor=cursor,
+            highlights=library.highlights(cursor) if cursor else [],
+            settings={k: library.get_setting(k) for k in ("sort", "theme", "last_article")},
+        )
+
     def on_unmount(self) -> None:
         """Save what must outlive the session: the unsaved position, the last article.
         Give the terminal its own title back."""
@@ -189,6 +259,8 @@ class ReaderApp(App[None]):
             driver = getattr(self, "_driver", None)
             with contextlib.suppress(Exception):
                 driver.write("\x1b[23;0t")  # xterm: restore the title saved at start
+        if self._pending is not None:
+            return  # quit before the library was opened: nothing was changed
         self._save_unsaved_position()
         if self._shown is not None and self._shown.id != self._last_article:
             self._remember_last_article(self._shown.id)

@@ -228,6 +228,10 @@ class LibraryView:
         body = self.library.body(article_id) or ""
         return "\n".join([article.title, article.summary or "", body])
 
+    def ordered(self) -> list[Article]:
+        """Every article in the sort order, filtered out or not (do not change it)."""
+        return self._order()
+
     def _order(self) -> list[Article]:
         order = self._orders.get(self.sort)
         if order is None:

@@ -1,0 +1,183 @@
+"""The start snapshot: what the first screen of the TUI needs, saved when the app quits.
+
+Owns ``StartSnapshot``, ``read_start_snapshot`` and ``save_start_snapshot``. Opening a large
+library reads and parses its whole metadata file and builds an object per article (about
+half a second at 50,000 articles). The first screen shows a few dozen rows around the
+cursor and one article, so the app saves those when it quits (``<stem>.start``, beside the
+library file) and the next start draws its first screen from them, then opens the library
+right after that first frame (``reader.tui.app``).
+
+A snapshot is used only while the library file and its journal are exactly the versions it
+was taken from (inode, size, modification and change times): any write by any process, a
+restore or an edit makes it stale, and the app then opens the library before drawing, as
+it always did. A missing, stale or unreadable snapshot is never an error: it is ignored.
+The snapshot is a cache: deleting it loses nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, overload
+
+import orjson
+
+from reader.models import Article, Highlight
+from reader.store.storage import atomic_write_bytes, file_signature, journal_path_for
+
+SNAPSHOT_VERSION = 1
+ROWS_AROUND_CURSOR = 200
+"""Rows kept on each side of the cursor: more than any terminal shows at once."""
+
+
+def snapshot_path(library_path: Path) -> Path:
+    """Where the start snapshot of the library file ``library_path`` lives."""
+    return library_path.with_name(library_path.stem + ".start")
+
+
+def _signatures(library_path: Path) -> list[list[int] | None]:
+    found = (file_signature(library_path), file_signature(journal_path_for(library_path)))
+    return [list(sig) if sig is not None else None for sig in found]
+
+
+class SnapshotRows(Sequence[Article]):
+    """The sorted list of every article, as far as the first screen needs it: the rows
+    around the cursor are real, the others a blank stand-in (never drawn before the
+    library is open)."""
+
+    def __init__(self, total: int, start: int, rows: list[Article]) -> None:
+        self._total = total
+        self._start = start
+        self._rows = rows
+        self._blank = Article(id="", title="")
+
+    def __len__(self) -> int:
+        return self._total
+
+    @overload
+    def __getitem__(self, index: int) -> Article: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Article]: ...
+    def __getitem__(self, index: int | slice) -> Article | Sequence[Article]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._total))]
+        if index < 0:
+            index += self._total
+        if not 0 <= index < self._total:
+            raise IndexError(index)
+        offset = index - self._start
+        return self._rows[offset] if 0 <= offset < len(self._rows) else self._blank
+
+    def __iter__(self) -> Iterator[Article]:
+        after = self._total - self._start - len(self._rows)
+        return itertools.chain(
+            itertools.repeat(self._blank, self._start),
+            self._rows,
+            itertools.repeat(self._blank, max(0, after)),
+        )
+
+
+@dataclass(slots=True)
+class StartSnapshot:
+    """The first screen of a library, as the app left it."""
+
+    sort: str
+    rows: SnapshotRows
+    articles: dict[str, Article]  # the real rows, by id
+    cursor: str | None  # the article the app showed last
+    highlights: list[Highlight]  # the cursor article's
+    settings: dict[str, Any]
+
+    @property
+    def total(self) -> int:
+        """How many articles the library holds."""
+        return len(self.rows)
+
+
+def _article(record: Any) -> Article:
+    from reader.store.library import article_from_record  # type checks on every field
+
+    if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+        raise ValueError("bad row")
+    fields = dict(record)
+    return article_from_record(fields.pop("id"), fields)
+
+
+def read_start_snapshot(library_path: Path) -> StartSnapshot | None:
+    """The snapshot of ``library_path``, or None when there is none, it is stale (the
+    library changed since) or it cannot be read."""
+    try:
+        raw = snapshot_path(library_path).read_bytes()
+        data = orjson.loads(raw)
+        if not isinstance(data, dict) or data.get("version") != SNAPSHOT_VERSION:
+            return None
+        if data.get("files") != _signatures(library_path):
+            return None
+        total, start = data["total"], data["start"]
+        rows = [_article(record) for record in data["rows"]]
+        highlights = [Highlight.from_dict(h) for h in data["highlights"]]
+        settings = data["settings"]
+        sort, cursor = data["sort"], data["cursor"]
+        if not (
+            isinstance(total, int)
+            and isinstance(start, int)
+            and 0 <= start <= total
+            and start + len(rows) <= total
+            and isinstance(settings, dict)
+            and isinstance(sort, str)
+            and (cursor is None or isinstance(cursor, str))
+        ):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    articles = {a.id: a for a in rows}
+    if cursor is not None and cursor not in articles:
+        return None
+    if any(h.article_id != cursor for h in highlights):
+        return None
+    return StartSnapshot(
+        sort=sort,
+        rows=SnapshotRows(total, start, rows),
+        articles=articles,
+        cursor=cursor,
+        highlights=highlights,
+        settings=settings,
+    )
+
+
+def save_start_snapshot(
+    library_path: Path,
+    order: Sequence[Article],
+    *,
+    sort: str,
+    cursor: str | None,
+    highlights: list[Highlight],
+    settings: dict[str, Any],
+) -> None:
+    """Save the first screen of the next start: ``order`` is every article in the list's
+    order (no filter), ``cursor`` the article to start on. Call it after the last write
+    of the session (the snapshot names the library files' versions). Best effort: a
+    snapshot that cannot be written is simply not there next time."""
+    index = 0
+    if cursor is not None:
+        index = next((i for i, a in enumerate(order) if a.id == cursor), -1)
+        if index < 0:
+            cursor, index, highlights = None, 0, []
+    start = max(0, index - ROWS_AROUND_CURSOR)
+    window = order[start : index + ROWS_AROUND_CURSOR + 1]
+    data = {
+        "version": SNAPSHOT_VERSION,
+        "files": _signatures(library_path),
+        "sort": sort,
+        "total": len(order),
+        "start": start,
+        "rows": [a.to_dict() for a in window],
+        "cursor": cursor,
+        "highlights": [h.to_dict() for h in highlights if h.article_id == cursor],
+        "settings": settings,
+    }
+    with contextlib.suppress(OSError):
+        atomic_write_bytes(snapshot_path(library_path), orjson.dumps(data), mode=0o600)

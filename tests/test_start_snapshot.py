@@ -1,0 +1,177 @@
+"""The start snapshot: the first screen saved at quit, drawn at the next start while the
+library opens (reader.start_snapshot, reader.tui.pending_library, ReaderApp)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_tui_support import ARTICLES, ids_by_title
+
+from reader.models import Article
+from reader.start_snapshot import (
+    ROWS_AROUND_CURSOR,
+    SnapshotRows,
+    read_start_snapshot,
+    save_start_snapshot,
+    snapshot_path,
+)
+from reader.store import Library
+from reader.tui.app import ReaderApp
+from reader.tui.article_view import ArticleView
+from reader.tui.library_view import LibraryView
+from reader.tui.list_pane import ListPane
+from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
+
+SIZE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
+
+
+def _save(lib_path: Path, cursor_title: str | None = None) -> None:
+    with Library(lib_path) as lib:
+        view = LibraryView(lib)
+        cursor = ids_by_title(lib)[cursor_title] if cursor_title else None
+        if cursor:
+            lib.set_setting("last_article", cursor)
+            lib.add_highlight(cursor, "Opening paragraph", paragraph=0, start=0, end=17)
+        save_start_snapshot(
+            lib.path,
+            view.ordered(),
+            sort=view.sort,
+            cursor=cursor,
+            highlights=lib.highlights(cursor) if cursor else [],
+            settings={"last_article": cursor, "theme": "paper"},
+        )
+
+
+def test_snapshot_round_trip_keeps_rows_cursor_and_highlights(lib_path: Path) -> None:
+    _save(lib_path, ARTICLES[2][0])
+    snapshot = read_start_snapshot(lib_path)
+    assert snapshot is not None
+    with Library(lib_path) as lib:
+        expected = LibraryView(lib).ordered()
+        cursor = ids_by_title(lib)[ARTICLES[2][0]]
+    assert [a.title for a in snapshot.rows] == [a.title for a in expected]
+    assert snapshot.rows[1] == expected[1]  # every field, not just the title
+    assert snapshot.cursor == cursor
+    assert [h.text for h in snapshot.highlights] == ["Opening paragraph"]
+    assert snapshot.settings["theme"] == "paper"
+    assert snapshot.sort == "added"
+
+
+def test_any_write_to_the_library_makes_the_snapshot_stale(lib_path: Path) -> None:
+    _save(lib_path)
+    assert read_start_snapshot(lib_path) is not None
+    with Library(lib_path) as lib:  # e.g. `reader tag` in another terminal
+        lib.set_bookmarked(lib.articles()[0].id, True)
+    assert read_start_snapshot(lib_path) is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not json", b"[]", b'{"version": 1}', b'{"version": 99}', b"\x00\xff" * 50],
+)
+def test_a_missing_or_damaged_snapshot_is_ignored(lib_path: Path, content: bytes) -> None:
+    assert read_start_snapshot(lib_path) is None
+    snapshot_path(lib_path).write_bytes(content)
+    assert read_start_snapshot(lib_path) is None
+
+
+def test_a_snapshot_with_a_bad_row_is_ignored(lib_path: Path) -> None:
+    _save(lib_path)
+    path = snapshot_path(lib_path)
+    path.write_bytes(path.read_bytes().replace(b'"rows":[{', b'"rows":[7,{', 1))
+    assert read_start_snapshot(lib_path) is None
+
+
+def test_snapshot_rows_keep_a_window_around_the_cursor() -> None:
+    window = [Article(id=f"a{i}", title=f"t{i}") for i in range(5)]
+    rows = SnapshotRows(total=1000, start=500, rows=window)
+    assert len(rows) == 1000
+    assert rows[502].id == "a2"
+    assert rows[0].id == "" and rows[999].id == "" and rows[-1].id == ""
+    assert [a.id for a in rows[499:502]] == ["", "a0", "a1"]
+    assert sum(1 for _ in rows) == 1000
+    assert [a.id for a in rows].index("a0") == 500
+    with pytest.raises(IndexError):
+        rows[1000]
+
+
+def test_only_rows_near_the_cursor_are_saved(tmp_path: Path) -> None:
+    order = [Article(id=f"{i:08x}", title=f"t{i}") for i in range(1000)]
+    lib_path = tmp_path / "lib.json"
+    lib_path.write_bytes(b"{}")
+    save_start_snapshot(
+        lib_path, order, sort="added", cursor=order[700].id, highlights=[], settings={}
+    )
+    snapshot = read_start_snapshot(lib_path)
+    assert snapshot is not None
+    assert len(snapshot.rows) == 1000
+    assert len(snapshot.articles) == 2 * ROWS_AROUND_CURSOR + 1
+    assert snapshot.rows[700].id == order[700].id
+    assert snapshot.rows[0].id == ""
+
+
+async def test_first_screen_comes_from_the_snapshot_then_the_library_opens(
+    lib_path: Path,
+) -> None:
+    _save(lib_path, ARTICLES[1][0])
+    snapshot = read_start_snapshot(lib_path)
+    assert snapshot is not None
+    app = ReaderApp(PendingLibrary(lib_path, snapshot), library_label="test")
+    assert isinstance(app.library, SnapshotLibrary) and isinstance(app.view, SnapshotView)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.library_loaded
+        assert isinstance(app.library, Library) and isinstance(app.view, LibraryView)
+        pane = app.query_one(ListPane)
+        assert [pane.get_option_at_index(i).article.title for i in range(4)] == [
+            a[0] for a in reversed(ARTICLES)
+        ]
+        article = app.query_one(ArticleView).article
+        assert article is not None and article.title == ARTICLES[1][0]  # the last one read
+        await pilot.press("b")  # keys act on the real library
+        await pilot.pause()
+    with Library(lib_path) as lib:
+        assert lib.get(ids_by_title(lib)[ARTICLES[1][0]]).bookmarked
+
+
+async def test_quitting_saves_a_snapshot_the_next_start_uses(lib_path: Path) -> None:
+    assert read_start_snapshot(lib_path) is None
+    library = Library(lib_path)
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j")  # the cursor on the third row
+        await pilot.pause()
+    app.save_start_snapshot()  # what reader.launch.run_tui does once the app has quit
+    library.close()
+    snapshot = read_start_snapshot(lib_path)
+    assert snapshot is not None
+    assert snapshot.articles[snapshot.cursor or ""].title == ARTICLES[1][0]
+    again = ReaderApp(PendingLibrary(lib_path, snapshot))
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        article = again.query_one(ArticleView).article
+        assert article is not None and article.title == ARTICLES[1][0]
+    again.library.close()
+
+
+def test_a_stand_in_answers_anything_else_by_opening_the_library(lib_path: Path) -> None:
+    _save(lib_path, ARTICLES[0][0])
+    snapshot = read_start_snapshot(lib_path)
+    assert snapshot is not None
+    app = ReaderApp(PendingLibrary(lib_path, snapshot))
+    assert not app.library_loaded
+    assert app.library.all_tags() == {
+        "city": 2,
+        "economy": 1,
+        "transport": 1,
+        "weird": 1,
+    }  # not in the snapshot: opens the library
+    assert app.library_loaded
+    assert isinstance(app.library, Library)
+    app.library.close()
