@@ -13,14 +13,26 @@ as the store keeps it (``prepare_body``: cleaned, hashed, words counted) and its
 words are found (``unique_tokens``), so the storing process only writes and indexes
 (and indexes while the workers still parse: no index work is left for the end).
 Both paths (pool or not) run the same function, so their results are the same.
+
+The pool (``_WorkerPool``) is a few forked processes fed through pipes; the storing
+loop reads their results itself between two articles (no helper threads competing with it
+for the GIL), and each worker keeps a few tasks queued, so neither side waits for the other.
 """
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
+import pickle
+import select
+import signal
+import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -33,6 +45,7 @@ from reader.text_tokens import unique_tokens
 
 COMMIT_EVERY = 32  # articles per locked write: keeps the lock short for other processes
 POOL_THRESHOLD = 16  # fewer files than this parse in-process (a pool costs ~100 ms to start)
+_PICKLE = pickle.HIGHEST_PROTOCOL
 _SEP = "\n"  # joins an article's index words (a word never holds whitespace)
 
 
@@ -81,8 +94,162 @@ def _parsed_stream(paths: Sequence[str], workers: int) -> Iterator[_Prepared | s
         for path in paths:
             yield _parse_one(path)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_parse_one, paths, chunksize=4)
+    pool = _WorkerPool(paths, workers)
+    try:
+        yield from pool.results()
+    finally:
+        pool.close()
+
+
+# -- the worker pool ------------------------------------------------------------------------
+_CHUNK = 4  # files per task (one message each way)
+_IN_FLIGHT = 3  # tasks queued at each worker, so it never waits for the next one
+_WINDOW = 16  # tasks per worker handed out ahead of the one being stored (bounds memory)
+_RESULT_PIPE_BYTES = 1 << 20  # asked for (Linux): a worker rarely waits to send its results
+_F_SETPIPE_SZ = 1031
+
+
+def _worker_main(tasks: Connection, results: Connection) -> None:
+    """A worker process: parse each task's files, send their results back in one message.
+
+    An unexpected exception is sent back in place of the results (the storing process
+    raises it). Ctrl-C is left to the storing process, which stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            chunk = tasks.recv()
+        except (EOFError, OSError):
+            return
+        if chunk is None:
+            return
+        try:
+            message = pickle.dumps((True, [_parse_one(path) for path in chunk]), _PICKLE)
+        except Exception as exc:  # noqa: BLE001 - sent back and raised there
+            try:
+                message = pickle.dumps((False, exc), _PICKLE)
+            except Exception:  # noqa: BLE001 - an exception that does not pickle
+                message = pickle.dumps((False, RuntimeError(repr(exc))), _PICKLE)
+        results.send_bytes(message)
+
+
+class _Worker:
+    __slots__ = ("process", "tasks", "results", "pending")
+
+    def __init__(self, process: BaseProcess, tasks: Connection, results: Connection) -> None:
+        self.process = process
+        self.tasks = tasks  # this end sends
+        self.results = results  # this end receives
+        self.pending: deque[int] = deque()  # task numbers sent, not yet answered
+
+
+class _WorkerPool:
+    """Parses ``paths`` in worker processes; ``results()`` yields them in order.
+
+    Unlike ``concurrent.futures`` (whose helper threads move every task and result and
+    must win the GIL from the storing loop to do so), results are read by the storing
+    thread itself, between two articles, from a pipe per worker made large enough that a
+    worker does not wait for them to be read. Each worker keeps a few tasks queued."""
+
+    def __init__(self, paths: Sequence[str], workers: int) -> None:
+        self.tasks = [list(paths[i : i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
+        self.next_task = 0
+        self.stored_task = 0  # the task whose results are being stored
+        self.done: dict[int, list[_Prepared | str]] = {}
+        self.workers: list[_Worker] = []
+        self.window = _WINDOW * workers
+        context = multiprocessing.get_context()
+        try:
+            for _ in range(workers):
+                task_in, task_out = context.Pipe(duplex=False)
+                result_in, result_out = context.Pipe(duplex=False)
+                _grow_pipe(result_in)
+                process = context.Process(
+                    target=_worker_main, args=(task_in, result_out), daemon=True
+                )
+                process.start()
+                task_in.close()
+                result_out.close()
+                self.workers.append(_Worker(process, task_out, result_in))
+            self._hand_out()
+        except BaseException:
+            self.close()
+            raise
+
+    def results(self) -> Iterator[_Prepared | str]:
+        """Every file's result, in the order of ``paths``."""
+        for number in range(len(self.tasks)):
+            self.stored_task = number
+            while number not in self.done:
+                self._receive(block=True)
+            self._hand_out()
+            for item in self.done.pop(number):
+                yield item
+                self._receive(block=False)  # keep the pipes drained while storing
+
+    def _hand_out(self) -> None:
+        for worker in self.workers:
+            while (
+                len(worker.pending) < _IN_FLIGHT
+                and self.next_task < len(self.tasks)
+                and self.next_task < self.stored_task + self.window
+            ):
+                try:
+                    worker.tasks.send(self.tasks[self.next_task])
+                except OSError:
+                    raise _worker_died() from None
+                worker.pending.append(self.next_task)
+                self.next_task += 1
+
+    def _receive(self, *, block: bool) -> None:
+        busy = [w for w in self.workers if w.pending]
+        if not busy:
+            return
+        if block:
+            ready = wait([w.results for w in busy])
+            busy = [w for w in busy if w.results in ready]
+        else:  # a plain select: this runs between every two articles
+            fds = select.select([w.results.fileno() for w in busy], [], [], 0)[0]
+            busy = [w for w in busy if w.results.fileno() in fds]
+        for worker in busy:
+            try:
+                ok, payload = pickle.loads(worker.results.recv_bytes())
+            except (EOFError, OSError):
+                raise _worker_died() from None
+            if not ok:
+                raise payload
+            self.done[worker.pending.popleft()] = payload
+        self._hand_out()
+
+    def close(self) -> None:
+        """Stop the workers (at once when tasks are left: an error or an interrupt)."""
+        finished = self.next_task >= len(self.tasks) and not any(w.pending for w in self.workers)
+        for worker in self.workers:
+            with contextlib.suppress(OSError, ValueError):
+                if finished:
+                    worker.tasks.send(None)
+            if not finished:
+                worker.process.terminate()
+        for worker in self.workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.tasks.close()
+            worker.results.close()
+        self.workers = []
+
+
+def _worker_died() -> ReaderError:
+    return ReaderError("an import worker process stopped unexpectedly (out of memory?)")
+
+
+def _grow_pipe(conn: Connection) -> None:
+    """Ask for a larger pipe buffer (Linux only; silently kept as is elsewhere)."""
+    if sys.platform.startswith("linux"):
+        import fcntl  # noqa: PLC0415 - Unix only
+
+        with contextlib.suppress(OSError, ValueError):
+            fcntl.fcntl(conn.fileno(), _F_SETPIPE_SZ, _RESULT_PIPE_BYTES)
 
 
 def default_workers() -> int:

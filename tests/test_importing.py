@@ -3,13 +3,17 @@ its index words, and the result (library and index file) is exactly a serial imp
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
 import re
 from pathlib import Path
 
 import pytest
 
-from reader import index_cache
+from reader import importing, index_cache
+from reader.errors import ReaderError
+from reader.importers import find_importable, parse_file
 from reader.importing import POOL_THRESHOLD, import_paths
 from reader.models import ParsedArticle
 from reader.query import parse_query
@@ -222,3 +226,76 @@ def test_import_into_a_library_whose_index_is_behind_catches_it_up(tmp_path: Pat
         assert cached.fingerprints == {i: index_cache.fingerprint(a) for i, a in articles.items()}
         assert cached.index.search(parse_query("#kept"), articles) == {old[1].id}
         assert cached.index.search(parse_query("ferry"), articles) == {outcomes[0].id}
+
+
+# -- the worker pool -----------------------------------------------------------------------
+needs_fork = pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork",
+    reason="the test patches the parser before the workers are forked",
+)
+
+
+def _pages(tmp_path: Path, count: int) -> list[str]:
+    folder = write_pages(tmp_path / "pages", count)
+    return [str(p) for p in find_importable([folder])]
+
+
+def test_pool_yields_every_result_in_order_and_stops_its_workers(tmp_path: Path) -> None:
+    paths = _pages(tmp_path, 60)
+    serial = [importing._parse_one(p) for p in paths]
+    pool = importing._WorkerPool(paths, 2)
+    processes = [w.process for w in pool.workers]
+    try:
+        pooled = list(pool.results())
+    finally:
+        pool.close()
+    assert pooled == serial
+    assert not any(p.is_alive() for p in processes)
+
+
+def test_pool_stopped_early_stops_its_workers(tmp_path: Path) -> None:
+    paths = _pages(tmp_path, 60)
+    pool = importing._WorkerPool(paths, 2)
+    processes = [w.process for w in pool.workers]
+    stream = pool.results()
+    first = next(stream)
+    pool.close()
+    assert first == importing._parse_one(paths[0])
+    assert not any(p.is_alive() for p in processes)
+
+
+@needs_fork
+def test_an_unexpected_error_in_a_worker_is_raised_by_the_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _pages(tmp_path, POOL_THRESHOLD + 8)
+    bad = paths[-3]
+
+    def parse(path: str) -> ParsedArticle:
+        if path == bad:
+            raise ZeroDivisionError("a bug in a parser")
+        return parse_file(path)
+
+    monkeypatch.setattr(importing, "parse_file", parse)
+    with Library(tmp_path / "lib.json") as lib, pytest.raises(ZeroDivisionError, match="a bug"):
+        import_paths(lib, paths, workers=2)
+
+
+@needs_fork
+def test_a_worker_that_dies_makes_the_import_fail_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _pages(tmp_path, POOL_THRESHOLD + 8)
+    bad = paths[5]
+
+    def parse(path: str) -> ParsedArticle:
+        if path == bad:
+            os._exit(3)
+        return parse_file(path)
+
+    monkeypatch.setattr(importing, "parse_file", parse)
+    with Library(tmp_path / "lib.json") as lib:
+        with pytest.raises(ReaderError, match="worker process stopped"):
+            import_paths(lib, paths, workers=2)
+        stored = len(lib.articles())
+    assert stored < len(paths)  # what was stored before the failure stays stored
