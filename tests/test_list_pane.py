@@ -151,3 +151,23 @@ async def test_hostile_title_shows_literally_and_update_redraws() -> None:
         text = "\n".join(screen_text(pane))
         assert "Renamed" in text and "★" in text
         assert app.is_running
+
+
+async def test_fewer_rows_update_scrollbar_and_scroll_position() -> None:
+    many = articles(100)
+    app = PaneApp(many)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(ListPane)
+        pane.highlighted = 99  # the last row: scrolled far down
+        await pilot.pause()
+        assert pane.scroll_y > 0 and pane.show_vertical_scrollbar
+        pane.show_articles(many[:3])
+        await pilot.pause()
+        assert pane.virtual_size.height == 3 * ROW_HEIGHT
+        assert pane.scroll_y == 0  # clamped to the shorter list
+        assert not pane.show_vertical_scrollbar
+        shown = "\n".join(screen_text(pane))
+        assert all(f"Article {n}" in shown for n in range(3))
+        pane.show_articles(many)
+        await pilot.pause()
+        assert pane.virtual_size.height == 100 * ROW_HEIGHT and pane.show_vertical_scrollbar
