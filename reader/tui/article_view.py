@@ -327,6 +327,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._drag_anchor: tuple[int, int] | None = None
         self._drag_moved = False
         self._strip_cache: LRUCache[int, Strip] = LRUCache(maxsize=1024)
+        self._strip_width = -1  # the content width the cached strips were built for
         self._styles: dict[str, Style] | None = None
         self._base: Style | None = None
         self._docs = DocumentCache()
@@ -624,18 +625,22 @@ class ArticleView(ScrollView, can_focus=True):
         same_blocks = len(doc.blocks) >= len(preview.blocks) and all(
             doc.blocks[i] == block for i, block in enumerate(preview.blocks[:-1])
         )
+        kept_selection = True
         if self._selection is not None and not (
             same_blocks and self._selection[0] < len(preview.blocks) - 1
         ):
+            kept_selection = False
             self._selection = None
             self._selecting = False
             self.post_message(self.SelectionChanged(None))
+        marks = self._marks
         self._doc = doc
         self._resolve_marks()
-        self._update_virtual_size()
-        if same_rows and same_blocks:
-            self.refresh()  # the strips on screen are still right
+        if same_rows and same_blocks and kept_selection and self._marks == marks:
+            # the strips on screen are still right: only the scroll range grows
+            self._update_virtual_size(repaint=False)
         else:
+            self._update_virtual_size()
             self._invalidate()
         if self._pending_position is not None:
             self._apply_position()
@@ -716,7 +721,9 @@ class ArticleView(ScrollView, can_focus=True):
                 return (lines[row].block, lines[row].start)
         return None
 
-    def _update_virtual_size(self) -> None:
+    def _update_virtual_size(self, *, repaint: bool = True) -> None:
+        """Set the scroll range to the rows laid out; ``repaint=False``: the rows on screen
+        are unchanged, only the scrollbar is drawn again."""
         width = self.scrollable_content_region.width if self.is_mounted else 0
         size = Size(max(0, width), len(self._doc.lines) + (1 if self._notice else 0))
         if size == self.virtual_size:
@@ -729,10 +736,12 @@ class ArticleView(ScrollView, can_focus=True):
         # stable`` keeps the content width the same either way).
         self.set_reactive(ScrollView.virtual_size, size)
         self._scroll_update(size)
-        self.refresh()
+        if repaint:
+            self.refresh()
 
     def _invalidate(self) -> None:
         self._strip_cache.clear()
+        self._strip_width = self.scrollable_content_region.width if self.is_mounted else -1
         self.refresh()
 
     def _resolve_marks(self) -> None:
@@ -1005,7 +1014,13 @@ class ArticleView(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._styles = None
         self._update_virtual_size()
-        self._relayout()
+        if (
+            self.scrollable_content_region.width != self._strip_width
+            or self._effective_measure() != self._doc.measure
+        ):
+            self._relayout()
+        # else only the height or the scroll range changed: the rows drawn are still right
+        # (a new article's virtual size reaches here as a Resize after each screen layout)
         self.call_after_refresh(self._check_end)
 
     # -- actions ---------------------------------------------------------------------------------------
