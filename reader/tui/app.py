@@ -46,7 +46,7 @@ from textual.containers import Horizontal
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, OptionList
+from textual.widgets import Footer, Input, OptionList
 
 from reader.config import SORTS, Config, load_config
 from reader.errors import ReaderError
@@ -57,6 +57,7 @@ from reader.store import Library
 from reader.tui.article_view import ArticleView
 from reader.tui.commands import COMMANDS, ReaderCommands, app_bindings
 from reader.tui.filter_bar import FilterBar
+from reader.tui.header import ReaderHeader
 from reader.tui.library_view import SORT_LABELS, LibraryView, replace_tag_terms, tag_terms
 from reader.tui.list_pane import ListPane
 from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
 WIDE = 100  # at least this many columns: all three panes
 NARROW = 70  # fewer columns than this: one pane at a time
 TITLE_CHARS = 60  # the article's title in the header is cut to this
+QUOTATIONS_KEPT = 64  # articles whose quotations are remembered
 
 
 def binding_ids() -> set[str]:
@@ -135,6 +137,8 @@ class ReaderApp(App[None]):
         self._terminal_title: str | None = None
         self._shown_highlights: list[Highlight] = []
         self._quotations: list[Quotation] = []
+        # Quotations found per (article, text): moving back and forth finds them once.
+        self._quotations_seen: dict[tuple[str, str], list[Quotation]] = {}
         self._quotes_wanted: bool | None = None  # None: fold by width
         self._current_pane = "list"
         self._loading_theme = False
@@ -147,7 +151,7 @@ class ReaderApp(App[None]):
     # -- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         """Header, the three panes, the filter bar and the footer."""
-        yield Header(icon="≡")
+        yield ReaderHeader(icon="≡")
         # The classes ``_apply_layout`` sets, set before the first styling pass (setting
         # them after mounting restyles every pane once more before the first frame).
         width = self.size.width
@@ -529,9 +533,16 @@ class ReaderApp(App[None]):
     def _find_quotations(self, article_id: str) -> None:
         if self._shown is None or self._shown.id != article_id or self._quotations:
             return  # another article is shown by now, or this one's are found
-        from reader.quotes import find_quotations
+        key = (article_id, self._shown.content_hash)
+        found = self._quotations_seen.get(key)
+        if found is None:
+            from reader.quotes import find_quotations
 
-        self._quotations = find_quotations(self.article_view.paragraphs)
+            found = find_quotations(self.article_view.paragraphs)
+            self._quotations_seen[key] = found
+            while len(self._quotations_seen) > QUOTATIONS_KEPT:
+                del self._quotations_seen[next(iter(self._quotations_seen))]
+        self._quotations = found
         if self._quotations:
             self.quote_pane.show(self._shown_highlights, self._quotations)
 
