@@ -3,6 +3,7 @@ its index words, and the result (library and index file) is exactly a serial imp
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import random
@@ -299,3 +300,39 @@ def test_a_worker_that_dies_makes_the_import_fail_with_one_line(
             import_paths(lib, paths, workers=2)
         stored = len(lib.articles())
     assert stored < len(paths)  # what was stored before the failure stays stored
+
+
+# -- the store's write path as an import uses it ---------------------------------------------
+def test_a_stored_record_is_the_article_as_a_dict(tmp_path: Path) -> None:
+    lib_path = tmp_path / "lib.json"
+    with Library(lib_path) as lib:
+        with lib.batch():
+            added = lib.add_parsed(
+                ParsedArticle(title="Ferry", markdown="The ferry.", tags=["b", "a"]),
+                tags=["c"],
+            ).article
+        lib.set_bookmarked(added.id, True)
+        lib.compact()
+        article = lib.get(added.id)
+    record = json.loads(lib_path.read_text(encoding="utf-8"))["articles"][added.id]
+    expected = article.to_dict()
+    del expected["id"]
+    assert record == expected
+    assert list(record) == list(expected)
+
+
+def test_writes_inside_a_batch_reach_the_disk_when_the_batch_ends(tmp_path: Path) -> None:
+    lib_path = tmp_path / "lib.json"
+    journal = lib_path.with_name(lib_path.name + ".journal")
+    with Library(lib_path) as lib:
+        lib.add_parsed(ParsedArticle(title="First", markdown="First body."))
+        before = journal.read_bytes() if journal.exists() else b""
+        with lib.batch():
+            one = lib.add_parsed(ParsedArticle(title="One", markdown="Body one.")).article
+            two = lib.add_parsed(ParsedArticle(title="Two", markdown="Body two.")).article
+            lib.set_bookmarked(one.id, True)
+            assert (journal.read_bytes() if journal.exists() else b"") == before
+        with Library(lib_path) as other:
+            assert {a.id for a in other.articles()} >= {one.id, two.id}
+            assert other.get(one.id).bookmarked
+            assert other.body(two.id) == "Body two.\n"

@@ -24,7 +24,9 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
+import operator
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -204,6 +206,9 @@ def short_id(seed: str, taken: Iterable[str] | set[str] | dict[str, Any]) -> str
             return candidate
         salt += 1
 
+
+_RECORD_FIELDS = tuple(name for name in Article.__dataclass_fields__ if name != "id")
+_record_values = operator.attrgetter(*_RECORD_FIELDS)
 
 _OPTIONAL_TEXT = ("author", "site", "url", "source_path", "published", "summary")
 _FLAGS = ("bookmarked", "read", "unfetched")
@@ -386,9 +391,22 @@ class Library:
             self._file_lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
         return self._file_lock
 
+    _writer: int | None = None  # the thread inside ``_write`` (holding the lock), if any
+    _write_depth = 0  # how many ``_write`` blocks that thread is in
+
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:
-        """Hold the file lock, read fresh data, and write once at the end."""
+        """Hold the file lock, read fresh data, and write once at the end.
+
+        A write inside one this thread is already in (a batch) takes nothing and reads
+        nothing again: the lock is held and the data fresh; the outer block writes."""
+        if self._writer == threading.get_ident():
+            self._write_depth += 1
+            try:
+                yield
+            finally:
+                self._write_depth -= 1
+            return
         from filelock import Timeout
 
         try:
@@ -398,6 +416,7 @@ class Library:
                 f"{self.path}: locked by another reader process for over "
                 f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
             ) from None
+        self._writer, self._write_depth = threading.get_ident(), 1
         try:
             with self._storage.deferred():
                 if (
@@ -415,6 +434,7 @@ class Library:
                         self.bodies.sync()  # bodies are durable before the metadata names them
                         self._unsynced_bodies = 0
         finally:
+            self._writer, self._write_depth = None, 0
             self._lock.release()
 
     def compact(self) -> bool:
@@ -609,7 +629,7 @@ class Library:
                 unfetched=unfetched,
             )
             if not unfetched:
-                in_batch = self._lock.lock_counter > 1
+                in_batch = self._write_depth > 1
                 self.bodies.write(article_id, body, durable=not in_batch)
                 self._unsynced_bodies += in_batch
             self._put(article)
@@ -642,8 +662,8 @@ class Library:
         return article
 
     def _put(self, article: Article) -> None:
-        data = article.to_dict()
-        del data["id"]
+        data = dict(zip(_RECORD_FIELDS, _record_values(article), strict=True))
+        data["tags"] = list(article.tags)  # (what ``Article.to_dict`` gives, without ``id``)
         self._articles_table.upsert(Document(data, doc_id=article.id))  # type: ignore[arg-type]
         self._articles[article.id] = article
         self._index_article(article)
