@@ -41,7 +41,7 @@ from reader.importers import find_importable, parse_file
 from reader.models import ParsedArticle
 from reader.store import Library
 from reader.store.library import PreparedBody, prepare_body
-from reader.text_tokens import unique_tokens
+from reader.text_tokens import joined_unique_tokens
 
 COMMIT_EVERY = 32  # articles per locked write: keeps the lock short for other processes
 POOL_THRESHOLD = 16  # fewer files than this parse in-process (a pool costs ~100 ms to start)
@@ -74,7 +74,7 @@ class _Prepared(NamedTuple):
 
     parsed: ParsedArticle  # its markdown is ``body.body`` (pickled once)
     body: PreparedBody
-    words: str  # ``unique_tokens(body.body)`` joined by ``_SEP`` (cheap to pickle)
+    words: str  # ``unique_tokens(body.body)`` joined by ``_SEP`` (``joined_unique_tokens``)
 
 
 def _parse_one(path: str) -> _Prepared | str:
@@ -86,7 +86,7 @@ def _parse_one(path: str) -> _Prepared | str:
         return str(err)
     prepared = prepare_body(parsed.markdown)
     parsed.markdown = prepared.body  # add_parsed uses ``prepared``; this saves a copy
-    return _Prepared(parsed, prepared, _SEP.join(unique_tokens(prepared.body)))
+    return _Prepared(parsed, prepared, joined_unique_tokens(prepared.body, _SEP))
 
 
 def _parsed_stream(paths: Sequence[str], workers: int) -> Iterator[_Prepared | str]:

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import filterfalse
 
 __all__ = [
     "MAX_TOKEN_LEN",
     "fold",
     "fold_value",
+    "joined_unique_tokens",
     "phrase_regex",
     "tokenize",
     "unique_tokens",
@@ -108,6 +110,27 @@ def unique_tokens(text: str) -> set[str]:
         words.difference_update(joined.split())
         words.update(_WORD_RE.findall(fold(joined)))
     return _cut_long(words)
+
+
+def joined_unique_tokens(text: str, sep: str = "\n") -> str:
+    """``sep.join(unique_tokens(text))`` (in some order), made faster for sending elsewhere:
+    the words are split and made unique as bytes and decoded once, joined (no ``str``
+    object per word). ``sep`` must be whitespace (a word never holds it)."""
+    ascii_only = text.isascii()
+    raw = text.encode("ascii" if ascii_only else "utf-8", "surrogatepass")
+    words = set(raw.lower().translate(_TO_SPACE).split())
+    if not ascii_only:
+        # Pieces (between ASCII spaces) holding other characters: fold, split properly.
+        pieces = list(filterfalse(bytes.isascii, words))
+        if pieces:
+            words.difference_update(pieces)
+            joined = b" ".join(pieces).decode("utf-8", "surrogatepass")
+            found = _cut_long(set(_WORD_RE.findall(fold(joined))))
+            words.update(w.encode("utf-8", "surrogatepass") for w in found)
+    if words and max(map(len, words)) > MAX_TOKEN_LEN:
+        # Cut the long ASCII words (a non-ASCII one was cut, as characters, above).
+        words = {w[:MAX_TOKEN_LEN] if w.isascii() else w for w in words}
+    return sep.encode("ascii").join(words).decode("utf-8", "surrogatepass")
 
 
 def _cut_long(words: set[str]) -> set[str]:

@@ -18,10 +18,11 @@ from reader.importers import find_importable, parse_file
 from reader.importing import POOL_THRESHOLD, import_paths
 from reader.models import ParsedArticle
 from reader.query import parse_query
+from reader.sanitize import clean_text
 from reader.search_index import SearchIndex
 from reader.store import Library
-from reader.store.library import count_words, prepare_body
-from reader.text_tokens import unique_tokens
+from reader.store.library import _nothing_to_clean, count_words, prepare_body
+from reader.text_tokens import joined_unique_tokens, unique_tokens
 
 PLACES = ["harbour", "Kraków", "lighthouse", "Zürich", "ferry", "Ørsted", "tram", "café"]
 
@@ -80,6 +81,44 @@ def test_count_words_counts_like_the_pattern(alphabet: str) -> None:
     assert count_words("snake_case e-mail 42") == 4
     assert count_words("“Zürich” café·bar, naïve 中文") == 5
     assert count_words("x" * 200_000 + "é " + "y" * 100_000) == 2  # one huge line
+    assert count_words("é-ü " * 300 + "snake_case") == 601  # mostly non-ASCII: split
+    assert count_words("“a” " * 300) == 300
+
+
+@pytest.mark.parametrize(
+    "alphabet",
+    [
+        "ab_Z09 \t\n-.,;:!?'\"()[]{}*#/\\\x00\x7f",
+        "ab_ 9-.\n\u00e9\u00c9\u00df\ufb01\uff2b\u0130\u0131\u01c5\u00bd\u201c\u2014"
+        "\u0301\u200b\ud800\u00c5\u212b\u4e2d\U0001f600\u0663",
+    ],
+)
+def test_joined_unique_tokens_are_the_unique_tokens(alphabet: str) -> None:
+    rng = random.Random(11)
+    for n in range(600):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
+        if n % 5 == 0:  # words longer than MAX_TOKEN_LEN, ASCII and not
+            text += (
+                " " + "x" * rng.randint(60, 70) + " " + "\u00e9" * rng.randint(60, 70) + "b" * 70
+            )
+        joined = joined_unique_tokens(text)
+        words = joined.split("\n") if joined else []
+        assert len(words) == len(set(words)), repr(text)
+        assert set(words) == unique_tokens(text), repr(text)
+    assert joined_unique_tokens("") == ""
+
+
+def test_prepare_body_cleans_like_clean_text() -> None:
+    """``prepare_body`` skips ``clean_text`` only when it would change nothing."""
+    points = [*range(0x3000), *range(0xD7F0, 0xE010), *range(0xFB00, 0x10000), 0x1F600, 0xE0001]
+    for point in points:
+        for text in (chr(point), f"a{chr(point)}b \u201cq\u201d"):
+            assert _nothing_to_clean(text) == (clean_text(text) == text), hex(point)
+    rng = random.Random(5)
+    alphabet = "ab \t\n\r\x00\x1b\x7f\x85\u00e9\u200b\u202e\u2028\u2066\ufeff\u061c\u201c"
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
+        assert prepare_body(text).body == clean_text(text).strip() + "\n", repr(text)
 
 
 def test_add_parsed_with_prepared_stores_what_it_would_compute(tmp_path: Path) -> None:

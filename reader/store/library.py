@@ -30,6 +30,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import filterfalse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -55,6 +56,10 @@ _WORD = re.compile(r"\w+")
 # Every ASCII byte that ``\w`` does not match becomes a space (ASCII word counting).
 _NOT_WORD_BYTES = bytes(b for b in range(128) if not (chr(b).isalnum() or b == ord("_")))
 _NOT_WORD_TO_SPACE = bytes.maketrans(_NOT_WORD_BYTES, b" " * len(_NOT_WORD_BYTES))
+_WORD_MARKS = bytes(
+    ord(" ") if b in _NOT_WORD_BYTES else ord("x") if b < 0x80 else ord("h") for b in range(256)
+)
+_FEW_OTHER_BYTES = 256  # above this many bytes >= 0x80, count_words splits the whole text
 
 
 class _IdTable(Table):
@@ -167,17 +172,32 @@ def content_hash(markdown: str) -> str:
 def count_words(markdown: str) -> int:
     """The number of words (``\\w+`` runs) in ``markdown``.
 
-    Counted like the pattern, faster: ASCII non-word characters become spaces (bytes), and
-    only the pieces between them that hold other characters are matched with the pattern.
+    Counted like the pattern, faster: the text is cut into pieces at ASCII non-word
+    characters with byte operations (counted, not split, when few pieces hold other
+    characters), and only the pieces holding other characters are matched with the pattern.
     """
     ascii_only = markdown.isascii()
     raw = markdown.encode("ascii" if ascii_only else "utf-8", "surrogatepass")
-    pieces = raw.translate(_NOT_WORD_TO_SPACE).split()
+    marks = raw.translate(_WORD_MARKS)  # b"x": ASCII word byte; b" ": other ASCII; b"h": >= 0x80
+    starts_piece = marks[:1] not in (b" ", b"")
     if ascii_only:
-        return len(pieces)
-    other = [p for p in pieces if not p.isascii()]  # pieces holding a byte >= 0x80
-    words = len(_WORD.findall(b" ".join(other).decode("utf-8", "surrogatepass")))
-    return len(pieces) - len(other) + words
+        return marks.count(b" x") + starts_piece
+    if marks.count(b"h") > _FEW_OTHER_BYTES:  # much non-ASCII text: split it all
+        pieces = raw.translate(_NOT_WORD_TO_SPACE).split()
+        other = list(filterfalse(bytes.isascii, pieces))
+        found = len(_WORD.findall(b" ".join(other).decode("utf-8", "surrogatepass")))
+        return len(pieces) - len(other) + found
+    pieces = marks.count(b" x") + marks.count(b" h") + starts_piece
+    other = []  # the pieces holding a byte >= 0x80
+    at = marks.find(b"h")
+    while at >= 0:
+        end = marks.find(b" ", at)
+        if end < 0:
+            end = len(marks)
+        other.append(raw[marks.rfind(b" ", 0, at) + 1 : end])
+        at = marks.find(b"h", end)
+    found = len(_WORD.findall(b" ".join(other).decode("utf-8", "surrogatepass")))
+    return pieces - len(other) + found
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +213,30 @@ def prepare_body(markdown: str) -> PreparedBody:
     """The stored form of an imported body (controls dropped, one final newline), its
     ``content_hash`` and word count. Pure: an import may run it in a worker process and
     hand the result to ``Library.add_parsed(..., prepared=...)``."""
-    body = clean_text(markdown).strip() + "\n"
+    body = (markdown if _nothing_to_clean(markdown) else clean_text(markdown)).strip() + "\n"
     return PreparedBody(body, content_hash(body), count_words(body))
+
+
+# Bytes of text that ``clean_text`` keeps as they are: tab, newline and printable ASCII.
+_PLAIN_ASCII = b"\t\n" + bytes(range(0x20, 0x7F))
+_ALL_ASCII = bytes(range(0x80))
+# The UTF-8 of what ``clean_text`` removes beyond ASCII: C1 controls, bidi marks, the line
+# and paragraph separators, zero-width characters and the BOM.
+_CLEANED_BEYOND_ASCII = re.compile(
+    rb"\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0\xa6-\xa9]|\xd8\x9c|\xef\xbb\xbf"
+)
+
+
+def _nothing_to_clean(text: str) -> bool:
+    """True when ``clean_text(text) == text`` (found with byte operations, ~6x faster)."""
+    other = text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_ASCII)
+    if not other:
+        return True
+    # Any ASCII byte left is a control (or a carriage return); the rest are whole UTF-8
+    # characters, so a match can only start at a character's first byte.
+    return len(other.translate(None, _ALL_ASCII)) == len(other) and not (
+        _CLEANED_BEYOND_ASCII.search(other)
+    )
 
 
 def short_id(seed: str, taken: Iterable[str] | set[str] | dict[str, Any]) -> str:
