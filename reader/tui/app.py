@@ -43,6 +43,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.reactive import Reactive
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widget import Widget
@@ -58,6 +59,7 @@ from reader.tui.article_view import ArticleView
 from reader.tui.commands import COMMANDS, ReaderCommands, app_bindings
 from reader.tui.filter_bar import FilterBar
 from reader.tui.header import ReaderHeader
+from reader.tui.idle_gc import IdleCollector
 from reader.tui.library_view import SORT_LABELS, LibraryView, replace_tag_terms, tag_terms
 from reader.tui.list_pane import ListPane
 from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
@@ -102,6 +104,13 @@ class ReaderApp(App[None]):
     ]
     """Every app action, from ``commands.COMMANDS``; tab/shift+tab move between panes."""
 
+    title: Reactive[str] = Reactive("", compute=False, repaint=False)
+    """As ``App.title``, but a change does not repaint the whole screen (the header watches
+    it and repaints its title: that is all that shows it). The title changes with every
+    article shown."""
+    sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
+    """As ``App.sub_title``, without the repaint of the whole screen (see ``title``)."""
+
     COMMANDS = App.COMMANDS | {ReaderCommands}
     """The palette offers our actions besides Textual's (theme switch, keys, quit)."""
 
@@ -139,6 +148,8 @@ class ReaderApp(App[None]):
         self._quotations: list[Quotation] = []
         # Quotations found per (article, text): moving back and forth finds them once.
         self._quotations_seen: dict[tuple[str, str], list[Quotation]] = {}
+        self._first_frame_shown = False
+        self.idle_collector = IdleCollector(self)
         self._quotes_wanted: bool | None = None  # None: fold by width
         self._current_pane = "list"
         self._loading_theme = False
@@ -175,6 +186,7 @@ class ReaderApp(App[None]):
             with contextlib.suppress(Exception):
                 driver.write("\x1b[22;0t")  # xterm: save the terminal's title
         self._article_pane = self.article_view
+        self.idle_collector.start()
         self.article_view.set_measure(self.config.text_width)
         last = self._last_article if isinstance(self._last_article, str) else None
         self._show_rows(keep=last if last and self.view.get(last) else None)
@@ -204,6 +216,7 @@ class ReaderApp(App[None]):
             self.set_keymap(keymap)
 
     def _after_first_frame(self) -> None:
+        self._first_frame_shown = True
         if self._pending is not None:
             try:
                 self._finish_loading()
@@ -263,6 +276,7 @@ class ReaderApp(App[None]):
             driver = getattr(self, "_driver", None)
             with contextlib.suppress(Exception):
                 driver.write("\x1b[23;0t")  # xterm: restore the title saved at start
+        self.idle_collector.stop()
         if self._pending is not None:
             return  # quit before the library was opened: nothing was changed
         self._save_unsaved_position()
@@ -509,6 +523,7 @@ class ReaderApp(App[None]):
         self._shown = article
         self._end_seen = None
         self._update_window_title()
+        self.idle_collector.note_activity()
         if article is None:
             self._quotations = []
             self._shown_highlights = []
@@ -521,14 +536,18 @@ class ReaderApp(App[None]):
         highlights = self.library.highlights(article.id)
         self._shown_highlights = highlights
         self.article_view.show(article, markdown, highlights, article.position)
-        self._quotations = []
+        # Quotations are found when the view reports the article laid out (``Ready``),
+        # unless they were found before.
+        self._quotations = self._quotations_seen.get((article.id, article.content_hash), [])
         self.quote_pane.show(highlights, self._quotations)
-        # Quotations are found when the view reports the article laid out (``Ready``).
 
     def on_article_view_ready(self, event: ArticleView.Ready) -> None:
-        """The article is laid out: find its quotations for the quote pane once the
-        article is on screen (the text first; the quotations follow a frame later)."""
-        self.call_after_refresh(self._find_quotations, event.article_id)
+        """The article is laid out: find its quotations for the quote pane. Before the
+        first frame they wait for it (the text comes first; their patterns compile)."""
+        if self._first_frame_shown:
+            self._find_quotations(event.article_id)
+        else:
+            self.call_after_refresh(self._find_quotations, event.article_id)
 
     def _find_quotations(self, article_id: str) -> None:
         if self._shown is None or self._shown.id != article_id or self._quotations:
@@ -682,6 +701,7 @@ class ReaderApp(App[None]):
         self.filter_bar.open(self.view.query_text)
 
     def _set_query(self, text: str, *, typing: bool = False) -> None:
+        self.idle_collector.note_activity()
         self.view.set_query(text)
         self._show_rows(typing=typing)
 

@@ -16,6 +16,7 @@ No Textual here: the view is plain Python and can be tested without a terminal.
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
 from collections.abc import Callable
@@ -214,6 +215,10 @@ class LibraryView:
                     cached.update_metadata(article)
                 self._noted.clear()
                 self._cached = cached
+            # The index is millions of long-lived objects: out of the cyclic collector's
+            # sight from now on, or each of its full collections walks them all (~50 ms,
+            # a visible stall on whatever key it lands).
+            gc.freeze()
 
     def _ensure_index(self) -> SearchIndex:
         if self._cached is None:

@@ -1,0 +1,73 @@
+"""When the cyclic garbage collector runs while the app is open: in pauses, not on a key.
+
+Owns ``IdleCollector``. A full collection walks every object the app keeps (laid-out
+articles, cached rows, Textual's caches): 20-60 ms, a visible stall on whichever key it
+happens to land. While the app runs, full collections are left out of Python's automatic
+schedule (young objects are still collected as usual, which catches most garbage) and run
+instead once the user has paused for a moment after a burst of work (``note_activity``),
+and at least every ``MAX_WAIT`` seconds of activity. The library and the search index are
+frozen out of the collector once loaded (``reader.store.storage.gc_paused``,
+``LibraryView.build_index``), so a full collection only walks what the session made.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.timer import Timer
+
+PAUSE = 1.5  # seconds without activity before a full collection
+MAX_WAIT = 30.0  # a full collection at least this often while busy
+NEVER = 1 << 30  # third threshold: no automatic full collections
+
+
+class IdleCollector:
+    """Runs full collections in the pauses of one app (``start`` on mount, ``stop`` on
+    unmount, which gives Python its own schedule back)."""
+
+    def __init__(self, app: App[object]) -> None:
+        self._app = app
+        self._saved: tuple[int, int, int] | None = None
+        self._timer: Timer | None = None
+        self._last_full = time.monotonic()
+        self.collections = 0  # full collections run here (for tests)
+
+    def start(self) -> None:
+        """Take full collections out of Python's schedule."""
+        if self._saved is None:
+            self._saved = gc.get_threshold()
+            gc.set_threshold(self._saved[0], self._saved[1], NEVER)
+
+    def stop(self) -> None:
+        """Python's own schedule again."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self._saved is not None:
+            gc.set_threshold(*self._saved)
+            self._saved = None
+
+    def note_activity(self) -> None:
+        """Work was done that leaves garbage: collect after the next pause."""
+        if self._saved is None:
+            return
+        if time.monotonic() - self._last_full > MAX_WAIT:
+            self.collect()
+            return
+        if self._timer is not None:
+            self._timer.stop()  # (``Timer.reset`` of a one-shot timer never fires it)
+        self._timer = self._app.set_timer(PAUSE, self._on_pause)
+
+    def _on_pause(self) -> None:
+        self._timer = None
+        self.collect()
+
+    def collect(self) -> None:
+        """A full collection now."""
+        gc.collect()
+        self._last_full = time.monotonic()
+        self.collections += 1

@@ -1,0 +1,51 @@
+"""Full garbage collections run in the pauses of the app, not on a key (reader.tui.idle_gc)."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+from reader.store import Library
+from reader.tui import idle_gc
+from reader.tui.app import ReaderApp
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
+
+
+async def test_full_collections_wait_for_a_pause_and_python_gets_its_schedule_back(
+    lib_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(idle_gc, "PAUSE", 1.0)
+    before = gc.get_threshold()
+    library = Library(lib_path)
+    app = ReaderApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(1.3)  # the start's own pause and collection
+        assert gc.get_threshold()[2] == idle_gc.NEVER  # no automatic full collection
+        collector = app.idle_collector
+        done = collector.collections
+        await pilot.press("j", "j", "k")
+        assert collector.collections == done  # not while keys come
+        await pilot.pause(1.5)
+        assert collector.collections == done + 1  # once, in the pause after them
+    assert gc.get_threshold() == before
+    library.close()
+
+
+async def test_a_long_busy_stretch_still_collects(
+    lib_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(idle_gc, "MAX_WAIT", 0.0)
+    library = Library(lib_path)
+    app = ReaderApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        done = app.idle_collector.collections
+        await pilot.press("j", "j")
+        assert app.idle_collector.collections >= done + 2  # each move: overdue, collected
+    library.close()
