@@ -22,6 +22,7 @@ for the GIL), and each worker keeps a few tasks queued, so neither side waits fo
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import pickle
@@ -115,6 +116,9 @@ def _worker_main(tasks: Connection, results: Connection) -> None:
     An unexpected exception is sent back in place of the results (the storing process
     raises it). Ctrl-C is left to the storing process, which stops the workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # What the fork copied lives as long as the worker: keep the cyclic GC off it (its
+    # collections would walk it all, and write to every page of it, copying them).
+    gc.freeze()
     while True:
         try:
             chunk = tasks.recv()
