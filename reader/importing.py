@@ -211,9 +211,11 @@ class _WorkerPool:
         if block:
             ready = wait([w.results for w in busy])
             busy = [w for w in busy if w.results in ready]
-        else:  # a plain select: this runs between every two articles
+        elif os.name == "posix":  # a plain select: this runs between every two articles
             fds = select.select([w.results.fileno() for w in busy], [], [], 0)[0]
             busy = [w for w in busy if w.results.fileno() in fds]
+        else:  # (Windows pipes cannot be selected)
+            busy = [w for w in busy if w.results.poll(0)]
         for worker in busy:
             try:
                 ok, payload = pickle.loads(worker.results.recv_bytes())
