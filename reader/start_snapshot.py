@@ -12,6 +12,10 @@ was taken from (inode, size, modification and change times): any write by any pr
 restore or an edit makes it stale, and the app then opens the library before drawing, as
 it always did. A missing, stale or unreadable snapshot is never an error: it is ignored.
 The snapshot is a cache: deleting it loses nothing.
+
+A command that changed the library (``reader add``, ``tag``, ``fetch``...) brings an
+existing snapshot up to date as it ends (``refresh_start_snapshot``), so the next start is
+quick after those too.
 """
 
 from __future__ import annotations
@@ -21,12 +25,16 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import orjson
 
+from reader.article_order import in_order
 from reader.models import Article, Highlight
 from reader.store.storage import atomic_write_bytes, file_signature, journal_path_for
+
+if TYPE_CHECKING:
+    from reader.store import Library
 
 SNAPSHOT_VERSION = 1
 ROWS_AROUND_CURSOR = 200
@@ -181,3 +189,32 @@ def save_start_snapshot(
     }
     with contextlib.suppress(OSError):
         atomic_write_bytes(snapshot_path(library_path), orjson.dumps(data), mode=0o600)
+
+
+def refresh_start_snapshot(library: Library) -> bool:
+    """Bring the library's snapshot, if it has one, up to date with the library as it is
+    now (same sort; the cursor on the last article shown, if it is still there). Call it
+    when a process has changed the library. Holds the library's lock, so no write comes
+    between reading the data and naming the files' versions. True when it was saved."""
+    path = snapshot_path(library.path)
+    try:
+        data = orjson.loads(path.read_bytes())
+        sort = data["sort"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if not isinstance(sort, str):
+        return False
+    with library.batch():  # the lock, and the data re-read if another process wrote
+        cursor = library.get_setting("last_article")
+        articles = library.articles()
+        if not isinstance(cursor, str) or not any(a.id == cursor for a in articles):
+            cursor = None
+        save_start_snapshot(
+            library.path,
+            in_order(articles, sort),
+            sort=sort,
+            cursor=cursor,
+            highlights=library.highlights(cursor) if cursor else [],
+            settings={k: library.get_setting(k) for k in ("sort", "theme", "last_article")},
+        )
+    return True

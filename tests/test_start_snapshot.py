@@ -175,3 +175,37 @@ def test_a_stand_in_answers_anything_else_by_opening_the_library(lib_path: Path)
     assert app.library_loaded
     assert isinstance(app.library, Library)
     app.library.close()
+
+
+def test_a_command_that_changes_the_library_brings_the_snapshot_up_to_date(
+    lib_path: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from reader.cli import cli
+
+    _save(lib_path, ARTICLES[0][0])
+    note = tmp_path / "new.md"
+    note.write_text("# Zebra crossing repainted\n\nThe paint dried by noon.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--db", str(lib_path), "add", str(note)])
+    assert result.exit_code == 0, result.output
+    snapshot = read_start_snapshot(lib_path)
+    assert snapshot is not None  # not stale: brought up to date by `add`
+    assert snapshot.total == len(ARTICLES) + 1
+    assert snapshot.rows[0].title == "Zebra crossing repainted"  # newest added first
+    assert snapshot.articles[snapshot.cursor or ""].title == ARTICLES[0][0]
+    result = CliRunner().invoke(cli, ["--db", str(lib_path), "list"])  # reads only
+    assert result.exit_code == 0
+    assert read_start_snapshot(lib_path) is not None
+
+
+def test_no_snapshot_is_made_by_a_command_when_there_was_none(lib_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reader.cli import cli
+
+    with Library(lib_path) as lib:
+        first = lib.articles()[0].id
+    result = CliRunner().invoke(cli, ["--db", str(lib_path), "tag", first, "extra"])
+    assert result.exit_code == 0, result.output
+    assert not snapshot_path(lib_path).exists()

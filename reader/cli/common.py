@@ -21,6 +21,7 @@ from rich.console import Console
 from reader.errors import ReaderError
 from reader.paths import resolve_db_path
 from reader.sanitize import clean_line
+from reader.start_snapshot import refresh_start_snapshot
 from reader.store import Library
 
 if TYPE_CHECKING:
@@ -87,9 +88,21 @@ def library_path(ctx: click.Context) -> Path:
 
 
 def open_library(ctx: click.Context) -> Library:
-    """Open the library chosen by ``--db`` / ``READER_DB`` / the default; closed at exit."""
+    """Open the library chosen by ``--db`` / ``READER_DB`` / the default; closed at exit,
+    after bringing the TUI's start snapshot up to date when the command changed it."""
     library = Library(library_path(ctx))
-    ctx.call_on_close(library.close)
+    opened_at = library.generation
+
+    def close() -> None:
+        try:
+            if library.generation != opened_at:
+                refresh_start_snapshot(library)
+        except (ReaderError, OSError):
+            pass  # a cache: the next start opens the library first instead
+        finally:
+            library.close()
+
+    ctx.call_on_close(close)
     return library
 
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 import gc
 import re
 import threading
-from collections.abc import Callable
 from typing import Any
 
 from reader import index_cache
+from reader.article_order import in_order, sort_key
 from reader.index_cache import CachedIndex
 from reader.models import Article
 from reader.query import Query, matches_metadata, parse_query
@@ -40,16 +40,6 @@ SORT_LABELS = {
 }
 
 _TAG_TERM = re.compile(r"(?:^|\s)-?tag:(?:\"[^\"]*\"|\S+)")
-
-
-def _sort_key(sort: str) -> Callable[[Article], Any]:
-    if sort == "published":
-        return lambda a: (a.published or a.added or "", a.id)
-    if sort == "title":
-        return lambda a: (a.title.casefold(), a.id)
-    if sort == "reading":
-        return lambda a: (a.reading_minutes, a.title.casefold(), a.id)
-    return lambda a: (a.added or "", a.id)
 
 
 def replace_tag_terms(query_text: str, tags: list[str]) -> str:
@@ -132,7 +122,7 @@ class LibraryView:
             self._orders.clear()
         else:
             for sort, order in list(self._orders.items()):
-                key = _sort_key(sort)
+                key = sort_key(sort)
                 if key(old) != key(article) or not _replace(order, article):
                     del self._orders[sort]  # its place changed: sort again when needed
         self._recompute()
@@ -240,11 +230,7 @@ class LibraryView:
     def _order(self) -> list[Article]:
         order = self._orders.get(self.sort)
         if order is None:
-            order = sorted(
-                self._articles.values(),
-                key=_sort_key(self.sort),
-                reverse=self.sort in ("added", "published"),
-            )
+            order = in_order(self._articles.values(), self.sort)
             self._orders[self.sort] = order
         return order
 
