@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.strip import Strip
 
 from reader.document import parse_document
@@ -59,14 +60,22 @@ def _backgrounds(strip: Strip, needle: str) -> set[object]:
     return colours
 
 
+async def _show_whole(
+    pilot: Pilot[None], markdown: str, highlights: list[Highlight] | None = None
+) -> ArticleView:
+    """The app's article view showing ``markdown``, its whole layout in place."""
+    view = pilot.app.query_one(ArticleView)
+    view.show(_article(), markdown, highlights or [])
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return view
+
+
 async def test_long_article_rows_equal_a_full_layout() -> None:
     markdown = _long_markdown()
     app = ViewApp()
     async with app.run_test(size=SIZE) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(_article(), markdown)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        view = await _show_whole(pilot, markdown)
         assert view.ready
         blocks = parse_document(clean_text(markdown))
         full = layout_article(blocks, view.measure, title="Long Tides", meta="Ann Reed")
@@ -84,10 +93,7 @@ async def test_highlight_on_the_first_screen_is_marked_once_the_whole_text_is_in
     highlight = Highlight(id="h1", article_id="a1", text="Part 1. “The tide comes in,”")
     app = ViewApp()
     async with app.run_test(size=SIZE) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(_article(), markdown, [highlight])
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        view = await _show_whole(pilot, markdown, [highlight])
         mark = view.get_component_rich_style("article-view--highlight").bgcolor
         row = next(r for r in range(30) if "Part 1. " in view.render_line(r).text)
         assert _backgrounds(view.render_line(row), "Part 1.") == {mark}
@@ -98,10 +104,7 @@ async def test_jump_to_a_late_paragraph_of_a_long_article() -> None:
     markdown = _long_markdown()
     app = ViewApp()
     async with app.run_test(size=SIZE) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(_article(), markdown)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        view = await _show_whole(pilot, markdown)
         target = next(i for i, p in enumerate(view.paragraphs) if p.startswith("Part 390."))
         view.scroll_to_paragraph(target, 0)
         await pilot.pause()
@@ -112,10 +115,7 @@ async def test_height_change_keeps_drawn_rows_and_width_change_lays_out_again() 
     markdown = _long_markdown()
     app = ViewApp()
     async with app.run_test(size=SIZE) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(_article(), markdown)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        view = await _show_whole(pilot, markdown)
         _rows(view)
         built, lines = view.strips_built, view.line_count
         await pilot.resize_terminal(SIZE[0], SIZE[1] + 6)
