@@ -30,7 +30,7 @@ import select
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -90,7 +90,7 @@ def _parse_one(path: str) -> _Prepared | str:
     return _Prepared(parsed, prepared, joined_unique_tokens(prepared.body, _SEP))
 
 
-def _parsed_stream(paths: Sequence[str], workers: int) -> Iterator[_Prepared | str]:
+def _parsed_stream(paths: Sequence[str], workers: int) -> Generator[_Prepared | str, None, None]:
     if workers <= 1 or len(paths) < POOL_THRESHOLD:
         for path in paths:
             yield _parse_one(path)
@@ -316,6 +316,7 @@ def import_paths(
     except BaseException as exc:
         if batch_open and batch_cm is not None:
             batch_cm.__exit__(type(exc), exc, exc.__traceback__)
+        stream.close()  # stops the workers now, not when the generator is collected
         raise
     indexer.finish()
     return outcomes

@@ -375,3 +375,20 @@ def test_writes_inside_a_batch_reach_the_disk_when_the_batch_ends(tmp_path: Path
             assert {a.id for a in other.articles()} >= {one.id, two.id}
             assert other.get(one.id).bookmarked
             assert other.body(two.id) == "Body two.\n"
+
+
+def test_an_import_stopped_by_its_caller_stops_the_workers(tmp_path: Path) -> None:
+    paths = _pages(tmp_path, POOL_THRESHOLD + 40)
+
+    def stop(outcome: object) -> None:
+        raise KeyboardInterrupt
+
+    with Library(tmp_path / "lib.json") as lib:
+        try:
+            import_paths(lib, paths, workers=2, on_outcome=stop)
+        except KeyboardInterrupt as exc:
+            stopped = exc  # its traceback keeps the import's frame (and generator) alive
+        else:
+            pytest.fail("the interrupt did not reach the caller")
+        assert stopped.__traceback__ is not None
+        assert multiprocessing.active_children() == []
