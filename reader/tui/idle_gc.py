@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.timer import Timer
 
-PAUSE = 1.5  # seconds without activity before a full collection
-MAX_WAIT = 30.0  # a full collection at least this often while busy
+PAUSE = 0.3  # seconds without activity before a full collection
+MAX_WAIT = 5.0  # a full collection at least this often while busy (keeps it short)
 NEVER = 1 << 30  # third threshold: no automatic full collections
 
 
