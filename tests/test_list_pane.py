@@ -171,3 +171,19 @@ async def test_fewer_rows_update_scrollbar_and_scroll_position() -> None:
         pane.show_articles(many)
         await pilot.pause()
         assert pane.virtual_size.height == 100 * ROW_HEIGHT and pane.show_vertical_scrollbar
+
+
+async def test_on_cursor_hears_of_the_move_before_any_message() -> None:
+    rows = articles(20)
+    app = PaneApp(rows)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(ListPane)
+        await pilot.pause()
+        heard: list[str] = []
+        pane.on_cursor = lambda article: heard.append(article.id)
+        app.highlighted.clear()
+        pane.highlighted = 5
+        assert heard == [rows[5].id]  # at once, in the same call
+        assert app.highlighted == []  # the message comes later
+        await pilot.pause()
+        assert app.highlighted == [rows[5].id]

@@ -325,3 +325,12 @@ async def test_slash_types_into_the_tag_editor(lib_path: Path) -> None:
         await pilot.press("a", "slash", "b")
         assert isinstance(app.focused, Input) and app.focused.value == "a/b"
         assert not app.filter_bar.is_open
+
+
+async def test_moving_on_at_start_saves_no_reading_position(lib_path: Path) -> None:
+    app = ReaderApp(Library(lib_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert current_title(app) == ARTICLES[0][0]
+    assert [a.position for a in Library(lib_path).articles()] == [0.0] * len(ARTICLES)

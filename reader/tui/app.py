@@ -217,6 +217,7 @@ class ReaderApp(App[None]):
 
     def _after_first_frame(self) -> None:
         self._first_frame_shown = True
+        self.list_pane.on_cursor = self._preview
         if self._pending is not None:
             try:
                 self._finish_loading()
@@ -502,13 +503,18 @@ class ReaderApp(App[None]):
         if self._shown is not None and self._shown.id == article.id:
             self._shown = article
 
+    def _preview(self, article: Article) -> None:
+        """Show the article under the list cursor (``ListPane.on_cursor``, set once the
+        first frame is drawn: the panes have their sizes by then)."""
+        if self._shown is None or self._shown.id != article.id:
+            self._show_article(self.view.get(article.id) or article)
+
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        """Preview the article under the list cursor."""
-        if event.option_list is not self.list_pane:
-            return
-        article = self.view.get(event.option.id or "")
-        if article is not None and (self._shown is None or self._shown.id != article.id):
-            self._show_article(article)
+        """Preview the article under the list cursor, if ``_preview`` has not yet."""
+        if event.option_list is self.list_pane and event.option.id:
+            article = self.view.get(event.option.id)
+            if article is not None:
+                self._preview(article)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """``enter`` on a row opens the article."""

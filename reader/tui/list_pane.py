@@ -24,7 +24,7 @@ written for the earlier ``OptionList`` pane keeps working.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -152,6 +152,10 @@ class ListPane(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self.on_cursor: Callable[[Article], None] | None = None
+        """Called with the article under the cursor as soon as the cursor moves, before
+        ``OptionHighlighted`` is posted: the app previews the article in the same frame
+        as the cursor's move (a message arrives a frame later)."""
         self.border_title = "Articles"
         self._rows: Sequence[Article] = ()
         self._cache: LRUCache[tuple[str, int, object], tuple[Article, list[Strip]]] = LRUCache(512)
@@ -253,8 +257,10 @@ class ListPane(ScrollView, can_focus=True):
             return
         self.refresh_lines(highlighted * ROW_HEIGHT, ROW_HEIGHT)
         self.scroll_to_highlight()
-        option = ArticleOption(self._rows[highlighted])
-        self.post_message(self.OptionHighlighted(self, option, highlighted))  # type: ignore[arg-type]
+        article = self._rows[highlighted]
+        if self.on_cursor is not None:
+            self.on_cursor(article)
+        self.post_message(self.OptionHighlighted(self, ArticleOption(article), highlighted))  # type: ignore[arg-type]
 
     def scroll_to_highlight(self) -> None:
         """Scroll so the cursor row is on screen."""
