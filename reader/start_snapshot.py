@@ -191,19 +191,11 @@ def save_start_snapshot(
         atomic_write_bytes(snapshot_path(library_path), orjson.dumps(data), mode=0o600)
 
 
-def refresh_start_snapshot(library: Library) -> bool:
-    """Bring the library's snapshot, if it has one, up to date with the library as it is
-    now (same sort; the cursor on the last article shown, if it is still there). Call it
-    when a process has changed the library. Holds the library's lock, so no write comes
-    between reading the data and naming the files' versions. True when it was saved."""
-    path = snapshot_path(library.path)
-    try:
-        data = orjson.loads(path.read_bytes())
-        sort = data["sort"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    if not isinstance(sort, str):
-        return False
+def write_start_snapshot(library: Library, sort: str) -> None:
+    """Save the snapshot of ``library`` as it is now, in ``sort`` order, the cursor on the
+    last article shown (if it is still there). Holds the library's lock and re-reads what
+    another process changed, so no write comes between reading the data and naming the
+    files' versions."""
     with library.batch():  # the lock, and the data re-read if another process wrote
         cursor = library.get_setting("last_article")
         articles = library.articles()
@@ -217,4 +209,17 @@ def refresh_start_snapshot(library: Library) -> bool:
             highlights=library.highlights(cursor) if cursor else [],
             settings={k: library.get_setting(k) for k in ("sort", "theme", "last_article")},
         )
+
+
+def refresh_start_snapshot(library: Library) -> bool:
+    """Bring the library's snapshot, if it has one, up to date with the library as it is
+    now (same sort). Call it when a process has changed the library. True when saved."""
+    path = snapshot_path(library.path)
+    try:
+        sort = orjson.loads(path.read_bytes())["sort"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if not isinstance(sort, str):
+        return False
+    write_start_snapshot(library, sort)
     return True

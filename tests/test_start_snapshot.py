@@ -209,3 +209,24 @@ def test_no_snapshot_is_made_by_a_command_when_there_was_none(lib_path: Path) ->
     result = CliRunner().invoke(cli, ["--db", str(lib_path), "tag", first, "extra"])
     assert result.exit_code == 0, result.output
     assert not snapshot_path(lib_path).exists()
+
+
+async def test_the_snapshot_saved_at_quit_has_what_another_process_added(
+    lib_path: Path, tmp_path: Path
+) -> None:
+    from reader.importing import import_paths
+
+    library = Library(lib_path)
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        note = tmp_path / "late.md"
+        note.write_text("# Late ferry news\n\nIt docked at nine.\n", encoding="utf-8")
+        with Library(lib_path) as other:  # e.g. `reader add` in another terminal
+            import_paths(other, [note], workers=1)
+    app.save_start_snapshot()
+    library.close()
+    snapshot = read_start_snapshot(lib_path)
+    assert snapshot is not None
+    assert snapshot.total == len(ARTICLES) + 1
+    assert snapshot.rows[0].title == "Late ferry news"

@@ -53,7 +53,7 @@ from reader.config import SORTS, Config, load_config
 from reader.errors import ReaderError
 from reader.models import Article, Highlight
 from reader.sanitize import clean_line, is_web_url
-from reader.start_snapshot import save_start_snapshot
+from reader.start_snapshot import write_start_snapshot
 from reader.store import Library
 from reader.tui.article_view import ArticleView
 from reader.tui.commands import COMMANDS, ReaderCommands, app_bindings
@@ -255,20 +255,11 @@ class ReaderApp(App[None]):
 
     def save_start_snapshot(self) -> None:
         """Save what the next start draws its first screen from (call after the app has
-        quit: the snapshot names the library files as the session's last write left them)."""
+        quit: the snapshot names the library files as the session's last write left them;
+        what another process wrote meanwhile is read first)."""
         if self._pending is not None:
             return  # never opened: nothing changed, the snapshot in place still holds
-        library = self.library
-        cursor = library.get_setting("last_article")
-        cursor = cursor if isinstance(cursor, str) and self.view.get(cursor) else None
-        save_start_snapshot(
-            library.path,
-            self.view.ordered(),
-            sort=self.view.sort,
-            cursor=cursor,
-            highlights=library.highlights(cursor) if cursor else [],
-            settings={k: library.get_setting(k) for k in ("sort", "theme", "last_article")},
-        )
+        write_start_snapshot(self.library, self.view.sort)
 
     def on_unmount(self) -> None:
         """Save what must outlive the session: the unsaved position, the last article.
