@@ -114,6 +114,19 @@ def _article(record: Any) -> Article:
     return article_from_record(fields.pop("id"), fields)
 
 
+def _well_formed(highlight: Highlight) -> bool:
+    """Whether each field of a highlight read back has its type (the file is ours, but a
+    cache file must never be able to break the screen drawn from it)."""
+    texts = (highlight.id, highlight.article_id, highlight.text, highlight.created)
+    optional_texts = (highlight.note, highlight.color)
+    numbers = (highlight.paragraph, highlight.start, highlight.end)
+    return (
+        all(isinstance(t, str) for t in texts)
+        and all(t is None or isinstance(t, str) for t in optional_texts)
+        and all(n is None or (isinstance(n, int) and not isinstance(n, bool)) for n in numbers)
+    )
+
+
 def read_start_snapshot(library_path: Path) -> StartSnapshot | None:
     """The snapshot of ``library_path``, or None when there is none, it is stale (the
     library changed since) or it cannot be read."""
@@ -144,7 +157,7 @@ def read_start_snapshot(library_path: Path) -> StartSnapshot | None:
     articles = {a.id: a for a in rows}
     if cursor is not None and cursor not in articles:
         return None
-    if any(h.article_id != cursor for h in highlights):
+    if any(h.article_id != cursor or not _well_formed(h) for h in highlights):
         return None
     return StartSnapshot(
         sort=sort,

@@ -230,3 +230,12 @@ async def test_the_snapshot_saved_at_quit_has_what_another_process_added(
     assert snapshot is not None
     assert snapshot.total == len(ARTICLES) + 1
     assert snapshot.rows[0].title == "Late ferry news"
+
+
+def test_a_snapshot_with_a_bad_highlight_is_ignored(lib_path: Path) -> None:
+    _save(lib_path, ARTICLES[2][0])
+    path = snapshot_path(lib_path)
+    raw = path.read_bytes()
+    assert b'"text":"Opening paragraph"' in raw
+    path.write_bytes(raw.replace(b'"text":"Opening paragraph"', b'"text":42', 1))
+    assert read_start_snapshot(lib_path) is None
