@@ -129,3 +129,31 @@ async def test_height_change_keeps_drawn_rows_and_width_change_lays_out_again() 
         assert view.line_count > lines  # narrower: wrapped again
         assert all(len(row.rstrip()) <= 60 for row in rows)
         assert view.strips_built - built >= len(rows)
+
+
+async def test_the_layout_worker_starts_once_the_preview_is_drawn() -> None:
+    markdown = _long_markdown()
+    assert len(markdown) > SYNC_LAYOUT_CHARS
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        view.show(_article(), markdown)
+        assert not view.ready  # the preview
+        assert not list(app.workers)  # nothing competes with drawing the preview's frame
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view.ready
+
+
+async def test_paragraphs_asked_before_the_preview_is_drawn_start_the_worker() -> None:
+    markdown = _long_markdown()
+    app = ViewApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        view.show(_article(), markdown)
+        paragraphs = view.paragraphs  # e.g. a key handled before the next frame
+        assert paragraphs == [b.text for b in parse_document(clean_text(markdown))]
+        assert view.ready

@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -86,11 +86,38 @@ _DocKey = tuple[str, int, int, int, str, str]
 class _Pending:
     """The layout worker's result, handed over as soon as it exists."""
 
-    def __init__(self, generation: int, key: _DocKey) -> None:
+    def __init__(
+        self,
+        generation: int,
+        key: _DocKey,
+        start: Callable[[], None],
+        build: Callable[[], _Document],
+    ) -> None:
         self.generation = generation
         self.key = key
         self.done = threading.Event()
         self.doc: _Document | None = None
+        self._start: Callable[[], None] | None = start
+        self._build = build
+
+    @property
+    def started(self) -> bool:
+        """Whether the worker was started."""
+        return self._start is None
+
+    def start(self) -> None:
+        """Start the worker (once), after the preview's frame."""
+        start, self._start = self._start, None
+        if start is not None:
+            start()
+
+    def build_here(self) -> _Document:
+        """Lay the text out in this thread, the worker never started (the text is needed
+        before the preview's frame: a worker could not even start while we wait)."""
+        self._start = None
+        self.doc = self._build()
+        self.done.set()
+        return self.doc
 
 
 class DocumentCache:
@@ -357,6 +384,8 @@ class ArticleView(ScrollView, can_focus=True):
         """
         if self._doc.partial:
             pending = self._pending
+            if pending is not None and not pending.started and not self.loading:
+                pending.build_here()  # asked before the preview's frame was drawn
             if (
                 pending is None
                 or self.loading
@@ -486,8 +515,16 @@ class ArticleView(ScrollView, can_focus=True):
             else:
                 preview = _build_preview(markdown, measure, title, meta)
             self._apply(preview)
-            self._pending = _Pending(self._generation, key)
-            self._build_in_thread(self._pending, markdown, measure, title, meta)
+            pending = _Pending(
+                self._generation,
+                key,
+                lambda: self._start_build(pending, markdown, measure, title, meta),
+                lambda: _build(markdown, measure, title, meta),
+            )
+            self._pending = pending
+            # The worker starts once the preview is drawn: started now, it would take the
+            # interpreter from the drawing of that frame half the time.
+            self.call_after_refresh(pending.start)
             return
         doc = _build(markdown or "", measure, title, meta)
         self._apply(doc)
@@ -587,6 +624,13 @@ class ArticleView(ScrollView, can_focus=True):
         self._jump_highlight(-1)
 
     # -- building ----------------------------------------------------------------------------------
+    def _start_build(
+        self, pending: _Pending, markdown: str, measure: int, title: str, meta: str
+    ) -> None:
+        if pending is self._pending and pending.generation == self._generation:
+            self._build_in_thread(pending, markdown, measure, title, meta)
+        # else: another article was shown before this one's preview was even drawn
+
     @work(thread=True, exclusive=True, group="article-layout")
     def _build_in_thread(
         self, pending: _Pending, markdown: str, measure: int, title: str, meta: str
