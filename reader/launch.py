@@ -35,19 +35,13 @@ def run_tui(db: Path | None, *, label: str | None = None) -> None:
     path = resolve_db_path(db)
     snapshot = read_start_snapshot(path)  # the first screen, if the library is unchanged
     try:
-        if snapshot is None:
-            from reader.store import Library
-
-            opened: Library | None = Library(path)
-        else:
-            opened = None
+        from reader.store import Library
         from reader.tui.app import ReaderApp
         from reader.tui.pending_library import PendingLibrary
 
-        app = ReaderApp(
-            opened if opened is not None else PendingLibrary(path, snapshot),  # type: ignore[arg-type]
-            library_label=label or str(path),
-        )
+        # With a snapshot the library opens after the first frame, else before it.
+        source = PendingLibrary(path, snapshot) if snapshot is not None else Library(path)
+        app = ReaderApp(source, library_label=label or str(path))
     except ReaderError as err:
         print(f"reader: {err}", file=sys.stderr)
         raise SystemExit(1) from None

@@ -259,7 +259,8 @@ class ReaderApp(App[None]):
         what another process wrote meanwhile is read first)."""
         if self._pending is not None:
             return  # never opened: nothing changed, the snapshot in place still holds
-        write_start_snapshot(self.library, self.view.sort)
+        with contextlib.suppress(ReaderError, OSError):  # a cache: no snapshot, no harm
+            write_start_snapshot(self.library, self.view.sort)
 
     def on_unmount(self) -> None:
         """Save what must outlive the session: the unsaved position, the last article.
