@@ -50,7 +50,7 @@ from pty_timing import time_to_marker  # noqa: E402
 
 ROW_NAMES = (
     "cold start (pty, first screen)",
-    "cold start, library changed",
+    "cold start, no snapshot",
     "key j: next article in list",
     "open article 5,000 words",
     "open article 20,000 words",
@@ -189,10 +189,10 @@ def compile_bytecode() -> None:
 def measure_cold_start(library: Path, size: int, runs: int) -> list[Row]:
     """reader --db LIB vs the minimal app, interleaved, all in a 120x40 pty.
 
-    Two ways to start: as usual (the library is unchanged since the last session quit, so
-    the first screen comes from its start snapshot and the library opens right after
-    it), and after the library changed (another process wrote to it: no snapshot, the
-    library opens before the first screen)."""
+    Two ways to start: as usual (the library is as the last session or ``reader`` command
+    left it, so the first screen comes from its start snapshot and the library opens
+    right after it), and without a snapshot (the first start of a library, or after a
+    restore or a crash: the library opens before the first screen)."""
     from reader.start_snapshot import snapshot_path
 
     compile_bytecode()
@@ -237,7 +237,7 @@ def measure_cold_start(library: Path, size: int, runs: int) -> list[Row]:
         )
         for name, times, note in (
             (ROW_NAMES[0], usual, "first screen from the start snapshot"),
-            (ROW_NAMES[1], changed, "no snapshot: the library opens first"),
+            (ROW_NAMES[1], changed, "first start, or after a restore: library opens first"),
         )
     ]
 

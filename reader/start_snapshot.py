@@ -13,9 +13,11 @@ restore or an edit makes it stale, and the app then opens the library before dra
 it always did. A missing, stale or unreadable snapshot is never an error: it is ignored.
 The snapshot is a cache: deleting it loses nothing.
 
-A command that changed the library (``reader add``, ``tag``, ``fetch``...) brings an
-existing snapshot up to date as it ends (``refresh_start_snapshot``), so the next start is
-quick after those too.
+A command that changed the library (``reader add``, ``tag``, ``fetch``...) brings the
+snapshot up to date (or makes one) as it ends (``refresh_start_snapshot``), so the next
+start is quick after those too. What is left for the slow start: the very first start of
+a library no command has changed, and a library changed by anything else (a restore, a
+crash, another program).
 """
 
 from __future__ import annotations
@@ -224,15 +226,12 @@ def write_start_snapshot(library: Library, sort: str) -> None:
         )
 
 
-def refresh_start_snapshot(library: Library) -> bool:
-    """Bring the library's snapshot, if it has one, up to date with the library as it is
-    now (same sort). Call it when a process has changed the library. True when saved."""
-    path = snapshot_path(library.path)
+def refresh_start_snapshot(library: Library, sort: str = "added") -> None:
+    """Bring the library's snapshot up to date with the library as it is now, or make one
+    (in ``sort`` order) when it has none. Call it when a process has changed the library,
+    so the TUI's next start draws its first screen at once."""
     try:
-        sort = orjson.loads(path.read_bytes())["sort"]
+        saved = orjson.loads(snapshot_path(library.path).read_bytes())["sort"]
     except (OSError, ValueError, KeyError, TypeError):
-        return False
-    if not isinstance(sort, str):
-        return False
-    write_start_snapshot(library, sort)
-    return True
+        saved = None
+    write_start_snapshot(library, saved if isinstance(saved, str) else sort)

@@ -199,16 +199,19 @@ def test_a_command_that_changes_the_library_brings_the_snapshot_up_to_date(
     assert read_start_snapshot(lib_path) is not None
 
 
-def test_no_snapshot_is_made_by_a_command_when_there_was_none(lib_path: Path) -> None:
+def test_a_command_that_changes_the_library_makes_a_snapshot(lib_path: Path) -> None:
     from click.testing import CliRunner
 
     from reader.cli import cli
 
     with Library(lib_path) as lib:
         first = lib.articles()[0].id
+    assert not snapshot_path(lib_path).exists()
     result = CliRunner().invoke(cli, ["--db", str(lib_path), "tag", first, "extra"])
     assert result.exit_code == 0, result.output
-    assert not snapshot_path(lib_path).exists()
+    snapshot = read_start_snapshot(lib_path)
+    assert snapshot is not None and snapshot.sort == "added"
+    assert "extra" in snapshot.articles[first].tags
 
 
 async def test_the_snapshot_saved_at_quit_has_what_another_process_added(

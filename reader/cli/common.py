@@ -96,7 +96,10 @@ def open_library(ctx: click.Context) -> Library:
     def close() -> None:
         try:
             if library.generation != opened_at:
-                refresh_start_snapshot(library)
+                from reader.config import load_config
+
+                sort = library.get_setting("sort") or load_config().sort
+                refresh_start_snapshot(library, sort if isinstance(sort, str) else "added")
         except (ReaderError, OSError):
             pass  # a cache: the next start opens the library first instead
         finally:
