@@ -30,7 +30,5 @@ class ReaderHeader(Header):
         yield HeaderIcon().data_bind(Header.icon)
         yield _RepaintedTitle()
         yield (
-            HeaderClock().data_bind(Header.time_format)
-            if self._show_clock
-            else HeaderClockSpace()
+            HeaderClock().data_bind(Header.time_format) if self._show_clock else HeaderClockSpace()
         )
