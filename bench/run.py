@@ -762,7 +762,7 @@ def run(args: argparse.Namespace, on_row: Callable[[Row], None] | None = None) -
             log(f"  built in {built:.1f} s")
         if "start" in args.parts:
             log("  cold start ...")
-            add(measure_cold_start(path, size, args.runs))
+            add(measure_cold_start(path, size, 2 * args.runs))
         if "keys" in args.parts:
             log("  key latency ...")
             add(measure_keys(path, size, args.presses))

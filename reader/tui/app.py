@@ -74,6 +74,7 @@ WIDE = 100  # at least this many columns: all three panes
 NARROW = 70  # fewer columns than this: one pane at a time
 TITLE_CHARS = 60  # the article's title in the header is cut to this
 QUOTATIONS_KEPT = 64  # articles whose quotations are remembered
+FIRST_FRAME_FLUSH_SECONDS = 0.03  # the first frame goes out before the library opens
 
 
 def binding_ids() -> set[str]:
@@ -195,7 +196,6 @@ class ReaderApp(App[None]):
         # The first frame comes first; the library (if drawn from its snapshot) and the
         # search index load after it.
         self.call_after_refresh(self._after_first_frame)
-        self.call_after_refresh(self.quote_pane.warm_up)  # compile the quotation patterns
         if os.environ.get("READER_BENCH_EXIT_AFTER_FIRST_FRAME"):
             self.call_after_refresh(self.exit)  # for bench/: time to the first full screen
 
@@ -218,6 +218,12 @@ class ReaderApp(App[None]):
     def _after_first_frame(self) -> None:
         self._first_frame_shown = True
         self.list_pane.on_cursor = self._preview
+        # The driver's writer thread sends the frame to the terminal; opening the library
+        # holds the interpreter for tens of milliseconds at a time (parsing its file), so
+        # give the frame a moment to go out first. A key pressed meanwhile opens it at once.
+        self.set_timer(FIRST_FRAME_FLUSH_SECONDS, self._open_after_first_frame)
+
+    def _open_after_first_frame(self) -> None:
         if self._pending is not None:
             try:
                 self._finish_loading()
@@ -225,6 +231,7 @@ class ReaderApp(App[None]):
                 self.exit(return_code=1, message=clean_line(f"reader: {err}"))
                 return
         self._index_in_background()
+        self.quote_pane.warm_up()  # compile the quotation patterns
 
     def _finish_loading(self) -> tuple[Library, LibraryView]:
         """Open the library the first screen was drawn from a snapshot of, and put the real
