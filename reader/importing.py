@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import pickle
 import select
+import shutil
 import signal
 import sys
 from collections import deque
@@ -76,26 +77,35 @@ class _Prepared(NamedTuple):
     parsed: ParsedArticle  # its markdown is ``body.body`` (pickled once)
     body: PreparedBody
     words: str  # ``unique_tokens(body.body)`` joined by ``_SEP`` (``joined_unique_tokens``)
+    staged: str | None = None  # a file holding ``body.body`` (see ``BodyStore.write``)
 
 
-def _parse_one(path: str) -> _Prepared | str:
+def _parse_one(path: str, stage_dir: str | None = None, number: int = 0) -> _Prepared | str:
     """Parse one file and prepare its body and index words; an error comes back as its
-    one-line message (picklable)."""
+    one-line message (picklable). With ``stage_dir`` the body is also written there, as
+    file ``number``, for the storing process to rename into place."""
     try:
         parsed = parse_file(path)
     except ReaderError as err:
         return str(err)
     prepared = prepare_body(parsed.markdown)
     parsed.markdown = prepared.body  # add_parsed uses ``prepared``; this saves a copy
-    return _Prepared(parsed, prepared, joined_unique_tokens(prepared.body, _SEP))
+    staged = None
+    if stage_dir is not None:
+        staged = os.path.join(stage_dir, f"{number}.md")
+        with open(staged, "wb") as handle:
+            handle.write(prepared.body.encode("utf-8"))
+    return _Prepared(parsed, prepared, joined_unique_tokens(prepared.body, _SEP), staged)
 
 
-def _parsed_stream(paths: Sequence[str], workers: int) -> Generator[_Prepared | str, None, None]:
+def _parsed_stream(
+    paths: Sequence[str], workers: int, stage_dir: str | None = None
+) -> Generator[_Prepared | str, None, None]:
     if workers <= 1 or len(paths) < POOL_THRESHOLD:
         for path in paths:
             yield _parse_one(path)
         return
-    pool = _WorkerPool(paths, workers)
+    pool = _WorkerPool(paths, workers, stage_dir)
     try:
         yield from pool.results()
     finally:
@@ -110,7 +120,7 @@ _RESULT_PIPE_BYTES = 1 << 20  # asked for (Linux): a worker rarely waits to send
 _F_SETPIPE_SZ = 1031
 
 
-def _worker_main(tasks: Connection, results: Connection) -> None:
+def _worker_main(tasks: Connection, results: Connection, stage_dir: str | None) -> None:
     """A worker process: parse each task's files, send their results back in one message.
 
     An unexpected exception is sent back in place of the results (the storing process
@@ -126,8 +136,10 @@ def _worker_main(tasks: Connection, results: Connection) -> None:
             return
         if chunk is None:
             return
+        first, paths = chunk
         try:
-            message = pickle.dumps((True, [_parse_one(path) for path in chunk]), _PICKLE)
+            parsed = [_parse_one(path, stage_dir, first + i) for i, path in enumerate(paths)]
+            message = pickle.dumps((True, parsed), _PICKLE)
         except Exception as exc:  # noqa: BLE001 - sent back and raised there
             try:
                 message = pickle.dumps((False, exc), _PICKLE)
@@ -154,8 +166,9 @@ class _WorkerPool:
     thread itself, between two articles, from a pipe per worker made large enough that a
     worker does not wait for them to be read. Each worker keeps a few tasks queued."""
 
-    def __init__(self, paths: Sequence[str], workers: int) -> None:
-        self.tasks = [list(paths[i : i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
+    def __init__(self, paths: Sequence[str], workers: int, stage_dir: str | None = None) -> None:
+        # a task: (the number of its first file, its files)
+        self.tasks = [(i, list(paths[i : i + _CHUNK])) for i in range(0, len(paths), _CHUNK)]
         self.next_task = 0
         self.stored_task = 0  # the task whose results are being stored
         self.done: dict[int, list[_Prepared | str]] = {}
@@ -168,7 +181,7 @@ class _WorkerPool:
                 result_in, result_out = context.Pipe(duplex=False)
                 _grow_pipe(result_in)
                 process = context.Process(
-                    target=_worker_main, args=(task_in, result_out), daemon=True
+                    target=_worker_main, args=(task_in, result_out, stage_dir), daemon=True
                 )
                 process.start()
                 task_in.close()
@@ -288,7 +301,11 @@ def import_paths(
                 on_outcome(outcome)
         pending.clear()
 
-    stream = _parsed_stream(files, default_workers() if workers is None else workers)
+    count = default_workers() if workers is None else workers
+    # Workers also write the bodies they prepare (in a folder of their own inside the
+    # bodies folder): creating a file is the storing process's dearest step.
+    stage_dir = library.bodies.staging_dir() if count > 1 and len(files) >= POOL_THRESHOLD else None
+    stream = _parsed_stream(files, count, str(stage_dir) if stage_dir else None)
     batch_open = False
     batch_cm = None
     try:
@@ -300,7 +317,9 @@ def import_paths(
                 batch_cm = library.batch()
                 batch_cm.__enter__()
                 batch_open = True
-            result = library.add_parsed(item.parsed, tags=tags, prepared=item.body)
+            result = library.add_parsed(
+                item.parsed, tags=tags, prepared=item.body, staged=item.staged
+            )
             article = result.article
             if result.status == "added":
                 indexer.add(article, item.words.split(_SEP) if item.words else [])
@@ -318,6 +337,9 @@ def import_paths(
             batch_cm.__exit__(type(exc), exc, exc.__traceback__)
         stream.close()  # stops the workers now, not when the generator is collected
         raise
+    finally:
+        if stage_dir is not None:
+            shutil.rmtree(stage_dir, ignore_errors=True)  # bodies never stored (duplicates)
     indexer.finish()
     return outcomes
 

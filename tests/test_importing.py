@@ -183,6 +183,10 @@ def test_parallel_import_stores_and_indexes_exactly_what_a_serial_one_does(
             (a.id, a.title, a.word_count, a.content_hash) for a in p.articles()
         ]
         assert all(s.body(a.id) == p.body(a.id) for a in s.articles())
+        # The workers wrote the bodies; nothing of their staging folder is left, and the
+        # duplicate's staged body was not stored.
+        stored = sorted(f.name for f in p.bodies.folder.iterdir())
+        assert stored == sorted(f"{a.id}.md" for a in p.articles())
         # The index made from the workers' words equals one rebuilt from the stored bodies.
         index_file = index_cache.index_path(p.path)
         index_file.unlink()
@@ -392,3 +396,29 @@ def test_an_import_stopped_by_its_caller_stops_the_workers(tmp_path: Path) -> No
             pytest.fail("the interrupt did not reach the caller")
         assert stopped.__traceback__ is not None
         assert multiprocessing.active_children() == []
+
+
+def test_workers_write_the_bodies_they_prepare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.store.bodies import BodyStore
+
+    folder = write_pages(tmp_path / "pages", POOL_THRESHOLD + 4)
+    staged: list[str | None] = []
+    real_write = BodyStore.write
+
+    def recording(self: BodyStore, article_id: str, markdown: str, **kw: object) -> None:
+        staged.append(kw.get("staged"))  # type: ignore[arg-type]
+        real_write(self, article_id, markdown, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BodyStore, "write", recording)
+    with Library(tmp_path / "lib.json") as lib:
+        outcomes = import_paths(lib, [folder], workers=2)
+        added = [o.id for o in outcomes if o.status == "added"]
+        assert added and len(staged) == len(added)
+        assert all(path is not None and ".import-" in path for path in staged)
+        for outcome in outcomes:  # what was renamed into place is the prepared body
+            if outcome.status == "added" and outcome.id:
+                expected = prepare_body(parse_file(outcome.path).markdown).body
+                assert lib.body(outcome.id) == expected
+    assert not [f for f in (tmp_path / "lib.bodies").iterdir() if f.name.startswith(".")]

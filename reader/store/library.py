@@ -636,11 +636,14 @@ class Library:
         tags: Iterable[str] = (),
         unfetched: bool = False,
         prepared: PreparedBody | None = None,
+        staged: str | None = None,
     ) -> AddResult:
         """Store an imported article, or report the one already stored (same URL or body).
 
         ``prepared`` is ``prepare_body(parsed.markdown)`` when the caller already made it
-        (in a worker process): the body is then not cleaned, hashed or counted again."""
+        (in a worker process): the body is then not cleaned, hashed or counted again.
+        ``staged`` is a file in ``bodies.staging_dir()`` holding exactly ``prepared.body``
+        (see ``BodyStore.write``); it is left where it is when nothing is stored."""
         if unfetched:
             body, digest, words = "", "", 0
         else:
@@ -672,7 +675,7 @@ class Library:
             )
             if not unfetched:
                 in_batch = self._write_depth > 1
-                self.bodies.write(article_id, body, durable=not in_batch)
+                self.bodies.write(article_id, body, durable=not in_batch, staged=staged)
                 self._unsynced_bodies += in_batch
             self._put(article)
             return AddResult("added", article)
