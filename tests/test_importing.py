@@ -422,3 +422,24 @@ def test_workers_write_the_bodies_they_prepare(
                 expected = prepare_body(parse_file(outcome.path).markdown).body
                 assert lib.body(outcome.id) == expected
     assert not [f for f in (tmp_path / "lib.bodies").iterdir() if f.name.startswith(".")]
+
+
+def test_an_import_clears_what_killed_imports_left_in_the_bodies_folder(tmp_path: Path) -> None:
+    import os
+    import time
+
+    folder = write_pages(tmp_path / "pages", POOL_THRESHOLD + 2)
+    bodies = tmp_path / "lib.bodies"
+    old_stage, fresh_stage = bodies / ".import-old", bodies / ".import-fresh"
+    old_stage.mkdir(parents=True)
+    fresh_stage.mkdir()
+    (old_stage / "3.md").write_text("left behind\n", encoding="utf-8")
+    old_tmp = bodies / ".abc12345.md.999.tmp"
+    old_tmp.write_text("half a body", encoding="utf-8")
+    hours_ago = time.time() - 2 * 3600
+    for path in (old_stage / "3.md", old_stage, old_tmp):
+        os.utime(path, (hours_ago, hours_ago))
+    with Library(tmp_path / "lib.json") as lib:
+        import_paths(lib, [folder], workers=2)
+    assert not old_stage.exists() and not old_tmp.exists()
+    assert fresh_stage.exists()  # may be another import's, running now

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from reader.sanitize import clean_text
-from reader.store.storage import atomic_write_bytes
+from reader.store.storage import STALE_TEMP_SECONDS, atomic_write_bytes, remove_stale_temp_files
 
 
 class BodyStore:
@@ -55,9 +57,16 @@ class BodyStore:
     def staging_dir(self) -> Path:
         """A new, private folder inside the bodies folder (so a rename moves a file from
         it into place) where import workers write the bodies they prepare. The caller
-        removes it when the import ends; what is left in it was never stored."""
+        removes it when the import ends; what is left in it was never stored. Folders and
+        temporary files that killed imports left behind (untouched for an hour) go first."""
         self.folder.mkdir(parents=True, exist_ok=True)
         self._folder_made = True
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        for old in self.folder.glob(".import-*"):
+            with contextlib.suppress(OSError):
+                if old.is_dir() and not old.is_symlink() and old.stat().st_mtime < cutoff:
+                    shutil.rmtree(old, ignore_errors=True)
+        remove_stale_temp_files(self.folder, ".*.tmp")
         return Path(tempfile.mkdtemp(prefix=".import-", dir=self.folder))
 
     @staticmethod
