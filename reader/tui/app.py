@@ -492,9 +492,7 @@ class ReaderApp(App[None]):
 
     def _article_changed(self, article: Article) -> None:
         """Redraw after a change to one article that the library already saved."""
-        before = [a.id for a in self.view.rows]
-        self.view.note_changed(article)
-        if [a.id for a in self.view.rows] == before:
+        if self.view.note_changed(article):  # same rows: redraw this one's only
             self.list_pane.update_article(article)
             self._update_titles()
         else:
