@@ -3,9 +3,8 @@ over must be what a full layout shows (rows, highlights, the end, jumps to a par
 
 from __future__ import annotations
 
+from article_view_support import ViewApp, show_whole
 from rich.segment import Segment
-from textual.app import App, ComposeResult
-from textual.pilot import Pilot
 from textual.strip import Strip
 
 from reader.document import parse_document
@@ -35,13 +34,6 @@ def _article() -> Article:
     return Article(id="a1", title="Long Tides", author="Ann Reed", word_count=20_000)
 
 
-class ViewApp(App[None]):
-    """Mounts only the article view."""
-
-    def compose(self) -> ComposeResult:
-        yield ArticleView()
-
-
 def _rows(view: ArticleView) -> list[str]:
     return [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
 
@@ -60,22 +52,11 @@ def _backgrounds(strip: Strip, needle: str) -> set[object]:
     return colours
 
 
-async def _show_whole(
-    pilot: Pilot[None], markdown: str, highlights: list[Highlight] | None = None
-) -> ArticleView:
-    """The app's article view showing ``markdown``, its whole layout in place."""
-    view = pilot.app.query_one(ArticleView)
-    view.show(_article(), markdown, highlights or [])
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    return view
-
-
 async def test_long_article_rows_equal_a_full_layout() -> None:
     markdown = _long_markdown()
     app = ViewApp()
     async with app.run_test(size=SIZE) as pilot:
-        view = await _show_whole(pilot, markdown)
+        view = await show_whole(pilot, _article(), markdown)
         assert view.ready
         blocks = parse_document(clean_text(markdown))
         full = layout_article(blocks, view.measure, title="Long Tides", meta="Ann Reed")
@@ -93,7 +74,7 @@ async def test_highlight_on_the_first_screen_is_marked_once_the_whole_text_is_in
     highlight = Highlight(id="h1", article_id="a1", text="Part 1. “The tide comes in,”")
     app = ViewApp()
     async with app.run_test(size=SIZE) as pilot:
-        view = await _show_whole(pilot, markdown, [highlight])
+        view = await show_whole(pilot, _article(), markdown, [highlight])
         mark = view.get_component_rich_style("article-view--highlight").bgcolor
         row = next(r for r in range(30) if "Part 1. " in view.render_line(r).text)
         assert _backgrounds(view.render_line(row), "Part 1.") == {mark}
@@ -104,7 +85,7 @@ async def test_jump_to_a_late_paragraph_of_a_long_article() -> None:
     markdown = _long_markdown()
     app = ViewApp()
     async with app.run_test(size=SIZE) as pilot:
-        view = await _show_whole(pilot, markdown)
+        view = await show_whole(pilot, _article(), markdown)
         target = next(i for i, p in enumerate(view.paragraphs) if p.startswith("Part 390."))
         view.scroll_to_paragraph(target, 0)
         await pilot.pause()
@@ -115,7 +96,7 @@ async def test_height_change_keeps_drawn_rows_and_width_change_lays_out_again() 
     markdown = _long_markdown()
     app = ViewApp()
     async with app.run_test(size=SIZE) as pilot:
-        view = await _show_whole(pilot, markdown)
+        view = await show_whole(pilot, _article(), markdown)
         _rows(view)
         built, lines = view.strips_built, view.line_count
         await pilot.resize_terminal(SIZE[0], SIZE[1] + 6)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from article_view_support import ViewApp, show_whole
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.strip import Strip
@@ -30,29 +31,6 @@ def _article(title: str = "Harbour Days", article_id: str = "a1") -> Article:
         reading_minutes=4,
         tags=["sea"],
     )
-
-
-class ViewApp(App[None]):
-    """Mounts only the article view."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[object] = []
-
-    def compose(self) -> ComposeResult:
-        yield ArticleView()
-
-    def on_article_view_selection_changed(self, message: ArticleView.SelectionChanged) -> None:
-        self.messages.append(message)
-
-    def on_article_view_reached_end(self, message: ArticleView.ReachedEnd) -> None:
-        self.messages.append(message)
-
-    def on_article_view_ready(self, message: ArticleView.Ready) -> None:
-        self.messages.append(message)
-
-    def on_article_view_position_changed(self, message: ArticleView.PositionChanged) -> None:
-        self.messages.append(message)
 
 
 def _rows(view: ArticleView) -> list[str]:
@@ -155,10 +133,7 @@ async def test_long_article_is_virtual() -> None:
     assert len(markdown.split()) >= 20_000
     app = ViewApp()
     async with app.run_test(size=SIZE) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(_article(), markdown)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        view = await show_whole(pilot, _article(), markdown)
         assert len(view.paragraphs) == len(paragraphs)
         assert view.line_count > 1500
         height = view.scrollable_content_region.height
@@ -330,10 +305,7 @@ async def test_position_changed_after_scrolling_stops() -> None:
 async def test_huge_single_line_goes_through_worker() -> None:
     app = ViewApp()
     async with app.run_test(size=SIZE) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(_article(), "word " * 200_000 + "[" * 100_000)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        view = await show_whole(pilot, _article(), "word " * 200_000 + "[" * 100_000)
         assert view.line_count > 10_000
         assert len(view.paragraphs) == 1
         assert [m.article_id for m in app.messages if isinstance(m, ArticleView.Ready)] == ["a1"]
@@ -437,10 +409,7 @@ async def test_paragraphs_during_preview_waits_for_the_worker(monkeypatch) -> No
 async def test_position_restored_after_full_layout_of_long_article() -> None:
     app = ViewApp()
     async with app.run_test(size=SIZE) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(_article(), _long_markdown(), position=0.5)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        view = await show_whole(pilot, _article(), _long_markdown(), position=0.5)
         await pilot.pause()
         assert view.ready
         assert abs(view.progress - 0.5) < 0.01
@@ -453,10 +422,7 @@ async def test_going_back_to_an_article_uses_the_layout_cache(monkeypatch) -> No
     markdown = _long_markdown()
     app = ViewApp()
     async with app.run_test(size=SIZE) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(_article(), markdown)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        view = await show_whole(pilot, _article(), markdown)
         lines = view.line_count
         view.show(_article("Other", "a2"), STORY)
         await pilot.pause()
@@ -477,9 +443,7 @@ async def test_going_back_to_an_article_uses_the_layout_cache(monkeypatch) -> No
         assert readies == ["a1", "a2", "a1"]
         # a changed body is not taken from the cache
         monkeypatch.undo()
-        view.show(_article(), markdown + "\n\nOne more paragraph.")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await show_whole(pilot, _article(), markdown + "\n\nOne more paragraph.")
         assert view.paragraphs[-1] == "One more paragraph."
 
 
