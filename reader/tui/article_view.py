@@ -47,6 +47,7 @@ from reader.highlight_match import resolve_anchor
 from reader.models import Article, Highlight
 from reader.sanitize import clean_line, clean_text
 from reader.tui.article_layout import QUOTE_BAR, LaidLine, column_to_offset, layout_article
+from reader.tui.scroll_range import set_scroll_range
 
 DEFAULT_MEASURE = 80
 MIN_MEASURE = 40
@@ -770,18 +771,8 @@ class ArticleView(ScrollView, can_focus=True):
         are unchanged, only the scrollbar is drawn again."""
         width = self.scrollable_content_region.width if self.is_mounted else 0
         size = Size(max(0, width), len(self._doc.lines) + (1 if self._notice else 0))
-        if size == self.virtual_size:
-            return
-        if not self.is_mounted or not hasattr(self, "_scroll_update"):
-            self.virtual_size = size
-            return
-        # Only this widget's scroll range changed: update the scrollbars and repaint, without
-        # the whole-screen layout that assigning ``virtual_size`` asks for (``scrollbar-gutter:
-        # stable`` keeps the content width the same either way).
-        self.set_reactive(ScrollView.virtual_size, size)
-        self._scroll_update(size)
-        if repaint:
-            self.refresh()
+        # (``scrollbar-gutter: stable`` keeps the content width the same either way)
+        set_scroll_range(self, size, repaint=repaint)
 
     def _invalidate(self) -> None:
         self._strip_cache.clear()

@@ -41,6 +41,7 @@ from textual.widgets import OptionList
 
 from reader.models import Article
 from reader.sanitize import clean_line
+from reader.tui.scroll_range import set_scroll_range
 
 BOOKMARK_MARK = "★"
 UNREAD_MARK = "●"
@@ -227,19 +228,9 @@ class ListPane(ScrollView, can_focus=True):
                 return
 
     def _update_virtual_size(self) -> None:
-        size = Size(self.scrollable_content_region.width, len(self._rows) * ROW_HEIGHT)
-        if size == self.virtual_size:
-            return
-        if not self.is_mounted:
-            self.virtual_size = size
-            return
-        # Setting ``virtual_size`` lays out the whole screen again (~30 ms, on every
-        # keystroke of a filter). The list's own size does not depend on it: update the
-        # scrollbars and the scroll position only (a scrollbar that appears or goes still
-        # lays out, through its ``display``).
-        self.set_reactive(ScrollView.virtual_size, size)
-        self._scroll_update(size)
-        self.refresh()
+        set_scroll_range(
+            self, Size(self.scrollable_content_region.width, len(self._rows) * ROW_HEIGHT)
+        )
 
     # -- the cursor ---------------------------------------------------------------------
     def validate_highlighted(self, highlighted: int | None) -> int | None:
