@@ -33,6 +33,7 @@ import orjson
 
 from reader.article_order import in_order
 from reader.models import Article, Highlight
+from reader.store.library import article_from_record
 from reader.store.storage import atomic_write_bytes, file_signature, journal_path_for
 
 if TYPE_CHECKING:
@@ -108,8 +109,7 @@ class StartSnapshot:
 
 
 def _article(record: Any) -> Article:
-    from reader.store.library import article_from_record  # type checks on every field
-
+    """A saved row, type-checked field by field as the library checks its records."""
     if not isinstance(record, dict) or not isinstance(record.get("id"), str):
         raise ValueError("bad row")
     fields = dict(record)

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import Horizontal
 from textual.reactive import Reactive
 from textual.theme import Theme
@@ -61,7 +62,7 @@ from reader.tui.filter_bar import FilterBar
 from reader.tui.header import ReaderHeader
 from reader.tui.idle_gc import IdleCollector
 from reader.tui.library_view import SORT_LABELS, LibraryView, replace_tag_terms, tag_terms
-from reader.tui.list_pane import ListPane
+from reader.tui.list_pane import ArticleOption, ListPane
 from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
 from reader.tui.quote_pane import QuoteEntry, QuotePane
 from reader.tui.themes import DEFAULT_THEME, load_themes
@@ -148,7 +149,9 @@ class ReaderApp(App[None]):
         self._shown_highlights: list[Highlight] = []
         self._quotations: list[Quotation] = []
         # Quotations found per (article, text): moving back and forth finds them once.
-        self._quotations_seen: dict[tuple[str, str], list[Quotation]] = {}
+        self._quotations_seen: LRUCache[tuple[str, str], list[Quotation]] = LRUCache(
+            QUOTATIONS_KEPT
+        )
         self._first_frame_shown = False
         self.idle_collector = IdleCollector(self)
         self._quotes_wanted: bool | None = None  # None: fold by width
@@ -508,10 +511,8 @@ class ReaderApp(App[None]):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Preview the article under the list cursor, if ``_preview`` has not yet."""
-        if event.option_list is self.list_pane and event.option.id:
-            article = self.view.get(event.option.id)
-            if article is not None:
-                self._preview(article)
+        if event.option_list is self.list_pane and isinstance(event.option, ArticleOption):
+            self._preview(event.option.article)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """``enter`` on a row opens the article."""
@@ -561,9 +562,7 @@ class ReaderApp(App[None]):
             from reader.quotes import find_quotations
 
             found = find_quotations(self.article_view.paragraphs)
-            self._quotations_seen[key] = found
-            while len(self._quotations_seen) > QUOTATIONS_KEPT:
-                del self._quotations_seen[next(iter(self._quotations_seen))]
+            self._quotations_seen.set(key, found)
         self._quotations = found
         if self._quotations:
             self.quote_pane.show(self._shown_highlights, self._quotations)
