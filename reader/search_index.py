@@ -28,7 +28,6 @@ Not thread-safe: mutate and query from one thread (or guard it with a lock).
 
 from __future__ import annotations
 
-import gc
 import struct
 import sys
 from array import array
@@ -39,6 +38,7 @@ from typing import Any
 
 import orjson
 
+from reader.gc_pause import gc_paused
 from reader.models import Article
 from reader.query import Query, matches_metadata
 from reader.text_tokens import fold, fold_value, phrase_regex, unique_tokens
@@ -687,17 +687,13 @@ class SearchIndex:
     @classmethod
     def from_bytes(cls, data: bytes) -> SearchIndex:
         """Rebuild an index saved by ``to_bytes``. Raises ``ValueError`` on damaged data."""
-        paused = gc.isenabled()
-        gc.disable()  # loading creates many objects and no cycles: skip needless collections
         try:
-            return cls._load(memoryview(data))
+            with gc_paused():  # many objects, no cycles: skip needless collections
+                return cls._load(memoryview(data))
         except ValueError:
             raise
         except Exception as exc:  # any damage shows up as some exception: report it as one
             raise ValueError(f"not a search index: {exc}") from exc
-        finally:
-            if paused:
-                gc.enable()
 
     @classmethod
     def _load(cls, view: memoryview) -> SearchIndex:

@@ -39,11 +39,12 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from reader.errors import Ambiguous, NotFound, ReaderError, StoreError
+from reader.gc_pause import gc_paused
 from reader.models import Article, Highlight, ParsedArticle
 from reader.sanitize import clean_line, clean_tag, clean_text
 from reader.store.backups import backup_due, backup_folder, take_backup
 from reader.store.bodies import BodyStore
-from reader.store.storage import AtomicJSONStorage, gc_paused, remove_stale_temp_files
+from reader.store.storage import AtomicJSONStorage, remove_stale_temp_files
 
 if TYPE_CHECKING:
     from filelock import FileLock

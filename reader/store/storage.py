@@ -38,7 +38,6 @@ A main file that is not valid JSON is never overwritten: opening it raises ``Sto
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import os
 import re
@@ -53,6 +52,7 @@ import orjson
 from tinydb.storages import Storage
 
 from reader.errors import StoreError
+from reader.gc_pause import gc_paused
 
 FileSignature = tuple[int, ...]
 
@@ -202,26 +202,6 @@ def looks_suspicious(raw: bytes) -> bool:
     if raw.isascii():
         return False
     return _NON_ASCII_MARKS.search(raw.translate(None, _ASCII_BYTES)) is not None
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many objects at once: loading a
-    large library otherwise triggers collections that walk everything built so far
-    (about half of the time to open 10,000 articles). Nothing built here is cyclic.
-
-    What was built is then frozen (``gc.freeze``): the collector never walks those objects
-    again, so a long-lived library's millions of objects cost no collection pauses later
-    (a pause of ~100 ms when the first collection after loading walked them all). Frozen
-    objects are still freed by reference counting when dropped."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def _digest(raw: bytes) -> bytes:

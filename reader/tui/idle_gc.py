@@ -6,7 +6,7 @@ happens to land. While the app runs, full collections are left out of Python's a
 schedule (young objects are still collected as usual, which catches most garbage) and run
 instead once the user has paused for a moment after a burst of work (``note_activity``),
 and at least every ``MAX_WAIT`` seconds of activity. The library and the search index are
-frozen out of the collector once loaded (``reader.store.storage.gc_paused``,
+frozen out of the collector once loaded (``reader.gc_pause.gc_paused``,
 ``LibraryView.build_index``), so a full collection only walks what the session made.
 """
 
