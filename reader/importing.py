@@ -98,10 +98,15 @@ def _parse_one(path: str, stage_dir: str | None = None, number: int = 0) -> _Pre
     return _Prepared(parsed, prepared, joined_unique_tokens(prepared.body, _SEP), staged)
 
 
+def _pooled(files: int, workers: int) -> bool:
+    """Whether ``files`` files are parsed in a pool of worker processes."""
+    return workers > 1 and files >= POOL_THRESHOLD
+
+
 def _parsed_stream(
     paths: Sequence[str], workers: int, stage_dir: str | None = None
 ) -> Generator[_Prepared | str, None, None]:
-    if workers <= 1 or len(paths) < POOL_THRESHOLD:
+    if not _pooled(len(paths), workers):
         for path in paths:
             yield _parse_one(path)
         return
@@ -304,7 +309,7 @@ def import_paths(
     count = default_workers() if workers is None else workers
     # Workers also write the bodies they prepare (in a folder of their own inside the
     # bodies folder): creating a file is the storing process's dearest step.
-    stage_dir = library.bodies.staging_dir() if count > 1 and len(files) >= POOL_THRESHOLD else None
+    stage_dir = library.bodies.staging_dir() if _pooled(len(files), count) else None
     stream = _parsed_stream(files, count, str(stage_dir) if stage_dir else None)
     batch_open = False
     batch_cm = None
