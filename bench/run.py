@@ -191,8 +191,8 @@ def measure_cold_start(library: Path, size: int, runs: int) -> list[Row]:
 
     Two ways to start: as usual (the library is as the last session or ``reader`` command
     left it, so the first screen comes from its start snapshot and the library opens
-    right after it), and without a snapshot (the first start of a library, or after a
-    restore or a crash: the library opens before the first screen)."""
+    right after it), and without a snapshot (the first start of a library, after a crash
+    or a write by another program: a forked process makes the snapshot meanwhile)."""
     from reader.start_snapshot import snapshot_path
 
     compile_bytecode()
@@ -237,7 +237,7 @@ def measure_cold_start(library: Path, size: int, runs: int) -> list[Row]:
         )
         for name, times, note in (
             (ROW_NAMES[0], usual, "first screen from the start snapshot"),
-            (ROW_NAMES[1], changed, "first start, or after a restore: library opens first"),
+            (ROW_NAMES[1], changed, "stale or none: made by a forked process meanwhile"),
         )
     ]
 

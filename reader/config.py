@@ -30,6 +30,7 @@ from typing import Any
 from reader.paths import config_dir
 
 SORTS = ("added", "published", "title", "reading")
+"""The sort orders of the article list, in the order `s` cycles them."""
 EXPORT_FORMATS = ("markdown", "obsidian", "json", "csv")
 MIN_WIDTH, MAX_WIDTH = 40, 160
 

@@ -19,6 +19,7 @@ from reader.highlight_match import locate_passage, normalize_for_match
 from reader.models import Highlight
 from reader.quotes import find_quotations
 from reader.store import Library, normalize_url
+from reader.store.library import text_order
 from reader.store.storage import atomic_write_bytes, shared_file_mode
 
 
@@ -75,9 +76,7 @@ def export_items(
         if bookmarked and not article.bookmarked:
             continue
         found = by_article.get(article.id, [])
-        found.sort(
-            key=lambda h: (h.paragraph if h.paragraph is not None else 1 << 30, h.start or 0)
-        )
+        found.sort(key=text_order)
         if found or include_empty:
             items.append((article, found))
     return items

@@ -28,27 +28,40 @@ def _tui_arguments(args: list[str]) -> tuple[bool, Path | None]:
 
 def run_tui(db: Path | None, *, label: str | None = None) -> None:
     """Open the library (``--db``, ``READER_DB``, config, default) in the TUI."""
-    from reader.errors import ReaderError
     from reader.paths import resolve_db_path
-    from reader.start_snapshot import read_start_snapshot
+    from reader.start_snapshot_fork import SnapshotMaker
 
     path = resolve_db_path(db)
-    snapshot = read_start_snapshot(path)  # the first screen, if the library is unchanged
+    # A large library whose start snapshot is stale: another process makes one while
+    # this one imports Textual. Else the snapshot on disk, if the library is unchanged.
+    maker = SnapshotMaker.start(path)
+
+    from reader.errors import ReaderError
+    from reader.start_snapshot import read_start_snapshot, save_snapshot_bytes
+
+    snapshot = read_start_snapshot(path) if maker is None else None
     try:
         from reader.store import Library
         from reader.tui.app import ReaderApp
         from reader.tui.pending_library import PendingLibrary
 
+        if maker is not None:
+            snapshot = maker.result()
         # With a snapshot the library opens after the first frame, else before it.
         source = PendingLibrary(path, snapshot) if snapshot is not None else Library(path)
         app = ReaderApp(source, library_label=label or str(path))
     except ReaderError as err:
         print(f"reader: {err}", file=sys.stderr)
         raise SystemExit(1) from None
+    finally:
+        if maker is not None:
+            maker.close()
     try:
         app.run()
         if app.library_loaded:
             app.save_start_snapshot()
+        elif maker is not None and maker.raw is not None:  # quit before the library opened
+            save_snapshot_bytes(path, maker.raw)
     finally:
         if app.library_loaded:
             app.library.close()

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import orjson
 
@@ -49,7 +49,9 @@ def snapshot_path(library_path: Path) -> Path:
     return library_path.with_name(library_path.stem + ".start")
 
 
-def _signatures(library_path: Path) -> list[list[int] | None]:
+def library_files_version(library_path: Path) -> list[list[int] | None]:
+    """The versions (inode, size, times) of the library file and its journal, as a
+    snapshot names them: it is valid only while they are the same."""
     found = (file_signature(library_path), file_signature(journal_path_for(library_path)))
     return [list(sig) if sig is not None else None for sig in found]
 
@@ -134,10 +136,19 @@ def read_start_snapshot(library_path: Path) -> StartSnapshot | None:
     library changed since) or it cannot be read."""
     try:
         raw = snapshot_path(library_path).read_bytes()
+    except OSError:
+        return None
+    return parse_start_snapshot(raw, library_path)
+
+
+def parse_start_snapshot(raw: bytes, library_path: Path) -> StartSnapshot | None:
+    """The snapshot saved as ``raw``, or None when it is stale (``library_path`` changed
+    since it was taken) or not a well-formed snapshot."""
+    try:
         data = orjson.loads(raw)
         if not isinstance(data, dict) or data.get("version") != SNAPSHOT_VERSION:
             return None
-        if data.get("files") != _signatures(library_path):
+        if data.get("files") != library_files_version(library_path):
             return None
         total, start = data["total"], data["start"]
         rows = [_article(record) for record in data["rows"]]
@@ -171,6 +182,47 @@ def read_start_snapshot(library_path: Path) -> StartSnapshot | None:
     )
 
 
+def start_snapshot_bytes(
+    library_path: Path,
+    *,
+    total: int,
+    start: int,
+    rows: list[Article],
+    sort: str,
+    cursor: str | None,
+    highlights: list[Highlight],
+    settings: dict[str, Any],
+) -> bytes:
+    """The snapshot of the first screen, as saved: ``rows`` are the list's rows (no
+    filter, ``sort`` order) from index ``start`` on, around the ``cursor`` article, of
+    ``total``. It names the library files' versions as they are now: call it after the
+    last write of the data given."""
+    if cursor is not None and not any(a.id == cursor for a in rows):
+        cursor = None
+    data = {
+        "version": SNAPSHOT_VERSION,
+        "files": library_files_version(library_path),
+        "sort": sort,
+        "total": total,
+        "start": start,
+        "rows": [a.to_dict() for a in rows],
+        "cursor": cursor,
+        "highlights": [h.to_dict() for h in highlights if h.article_id == cursor],
+        "settings": settings,
+    }
+    return orjson.dumps(data)
+
+
+def window_around(ids: list[str], cursor: str | None) -> slice:
+    """Where the rows a snapshot keeps are in the list of ``ids`` (every article's, in
+    order): around ``cursor``, or from the top."""
+    index = 0
+    if cursor is not None:
+        with contextlib.suppress(ValueError):
+            index = ids.index(cursor)
+    return slice(max(0, index - ROWS_AROUND_CURSOR), index + ROWS_AROUND_CURSOR + 1)
+
+
 def save_start_snapshot(
     library_path: Path,
     order: Sequence[Article],
@@ -181,49 +233,78 @@ def save_start_snapshot(
     settings: dict[str, Any],
 ) -> None:
     """Save the first screen of the next start: ``order`` is every article in the list's
-    order (no filter), ``cursor`` the article to start on. Call it after the last write
-    of the session (the snapshot names the library files' versions). Best effort: a
-    snapshot that cannot be written is simply not there next time."""
-    index = 0
-    if cursor is not None:
-        index = next((i for i, a in enumerate(order) if a.id == cursor), -1)
-        if index < 0:
-            cursor, index, highlights = None, 0, []
-    start = max(0, index - ROWS_AROUND_CURSOR)
-    window = order[start : index + ROWS_AROUND_CURSOR + 1]
-    data = {
-        "version": SNAPSHOT_VERSION,
-        "files": _signatures(library_path),
-        "sort": sort,
-        "total": len(order),
-        "start": start,
-        "rows": [a.to_dict() for a in window],
-        "cursor": cursor,
-        "highlights": [h.to_dict() for h in highlights if h.article_id == cursor],
-        "settings": settings,
-    }
+    order (see ``start_snapshot_bytes``). Best effort: a snapshot that cannot be written
+    is simply not there next time."""
+    kept = window_around([a.id for a in order], cursor)
+    raw = start_snapshot_bytes(
+        library_path,
+        total=len(order),
+        start=kept.start,
+        rows=list(order[kept]),
+        sort=sort,
+        cursor=cursor,
+        highlights=highlights,
+        settings=settings,
+    )
+    save_snapshot_bytes(library_path, raw)
+
+
+def save_snapshot_bytes(library_path: Path, raw: bytes) -> None:
+    """Save the snapshot ``raw`` (made by ``start_snapshot_bytes``) of ``library_path``.
+    Best effort: a snapshot that cannot be written is simply not there next time."""
     with contextlib.suppress(OSError):
-        atomic_write_bytes(snapshot_path(library_path), orjson.dumps(data), mode=0o600)
+        atomic_write_bytes(snapshot_path(library_path), raw, mode=0o600)
+
+
+class SnapshotSource(Protocol):
+    """What a snapshot is made from: a ``Library``, or its ``StoredTables``."""
+
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+    def highlights(self, article_id: str) -> list[Highlight]: ...
+
+
+SAVED_SETTINGS = ("sort", "theme", "last_article")
+"""The settings the first screen reads, kept in the snapshot."""
+
+
+def snapshot_bytes_of(
+    source: SnapshotSource,
+    library_path: Path,
+    sort: str,
+    ids: list[str],
+    row: Callable[[int], Article],
+) -> bytes:
+    """The snapshot of a library, the cursor on the last article shown (if it is still
+    there): ``ids`` are every article's in ``sort`` order, ``row`` gives the article at
+    an index of them (asked only for the rows kept). Takes no lock: the caller makes
+    sure the files are still the versions the data was read from
+    (``write_start_snapshot`` holds the lock; ``reader.start_snapshot_fork`` compares the
+    versions)."""
+    cursor = source.get_setting("last_article")
+    if not isinstance(cursor, str):
+        cursor = None
+    kept = window_around(ids, cursor)
+    return start_snapshot_bytes(
+        library_path,
+        total=len(ids),
+        start=kept.start,
+        rows=[row(i) for i in range(len(ids))[kept]],
+        sort=sort,
+        cursor=cursor,
+        highlights=source.highlights(cursor) if cursor else [],
+        settings={k: source.get_setting(k) for k in SAVED_SETTINGS},
+    )
 
 
 def write_start_snapshot(library: Library, sort: str) -> None:
-    """Save the snapshot of ``library`` as it is now, in ``sort`` order, the cursor on the
-    last article shown (if it is still there). Holds the library's lock and re-reads what
-    another process changed, so no write comes between reading the data and naming the
-    files' versions."""
+    """Save the snapshot of ``library`` as it is now (see ``snapshot_bytes_of``).
+    Holds the library's lock and re-reads what another process changed, so no write
+    comes between reading the data and naming the files' versions."""
     with library.batch():  # the lock, and the data re-read if another process wrote
-        cursor = library.get_setting("last_article")
-        articles = library.articles()
-        if not isinstance(cursor, str) or not any(a.id == cursor for a in articles):
-            cursor = None
-        save_start_snapshot(
-            library.path,
-            in_order(articles, sort),
-            sort=sort,
-            cursor=cursor,
-            highlights=library.highlights(cursor) if cursor else [],
-            settings={k: library.get_setting(k) for k in ("sort", "theme", "last_article")},
-        )
+        order = in_order(library.articles(), sort)
+        ids = [a.id for a in order]
+        raw = snapshot_bytes_of(library, library.path, sort, ids, order.__getitem__)
+        save_snapshot_bytes(library.path, raw)
 
 
 def refresh_start_snapshot(library: Library, sort: str = "added") -> None:

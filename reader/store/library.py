@@ -339,6 +339,21 @@ def _all_text(items: list[Any]) -> bool:
     return True
 
 
+def shown_article(key: str, doc: dict[str, Any], *, suspicious: bool) -> Article:
+    """The article stored under ``key`` as the library shows it: from a file that may
+    hold controls (``AtomicJSONStorage.suspicious``), its text fields cleaned."""
+    article = article_from_record(key, doc)
+    if suspicious:
+        _clean_fields(article)
+    return article
+
+
+def text_order(highlight: Highlight) -> tuple[int, int]:
+    """Sort key of an article's highlights: in the order of the text."""
+    paragraph = highlight.paragraph if highlight.paragraph is not None else 1 << 30
+    return paragraph, highlight.start or 0
+
+
 def article_from_record(key: str, doc: dict[str, Any]) -> Article:
     """The ``Article`` stored under ``key``; fields of a wrong type (a hand-edited or
     foreign file) are coerced, unknown fields dropped, so a bad record cannot crash us."""
@@ -523,9 +538,7 @@ class Library:
             if doc is None:
                 self._articles.pop(key, None)
                 continue
-            article = article_from_record(key, doc)
-            if self._storage.suspicious:
-                _clean_fields(article)
+            article = shown_article(key, doc, suspicious=self._storage.suspicious)
             self._articles[key] = article
             self._index_article(article)
         self._tail_seen = len(log)
@@ -783,9 +796,7 @@ class Library:
         if article_id is None:
             found.sort(key=lambda h: (h.created, h.id))
         else:
-            found.sort(
-                key=lambda h: (h.paragraph if h.paragraph is not None else 1 << 30, h.start or 0)
-            )
+            found.sort(key=text_order)
         return found
 
     def add_highlight(

@@ -50,7 +50,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList
 
-from reader.config import SORTS, Config, load_config
+from reader.article_order import start_sort
+from reader.config import Config, load_config
 from reader.errors import ReaderError
 from reader.models import Article, Highlight
 from reader.sanitize import clean_line, is_web_url
@@ -134,8 +135,7 @@ class ReaderApp(App[None]):
         )
         self.library_label = library_label or library.path.name
         self.config = config if config is not None else load_config()
-        sort = self.library.get_setting("sort") or self.config.sort
-        sort = sort if sort in SORTS else "added"
+        sort = start_sort(self.library.get_setting("sort"), self.config.sort)
         if self._pending is not None and self._pending.snapshot.sort == sort:
             self.view: LibraryView = SnapshotView(self._pending.snapshot, self._finish_loading)  # type: ignore[assignment]
         else:

@@ -23,14 +23,12 @@ from typing import Any
 
 from reader import index_cache
 from reader.article_order import in_order, sort_key
+from reader.config import SORTS
 from reader.index_cache import CachedIndex
 from reader.models import Article
 from reader.query import Query, matches_metadata, parse_query
 from reader.search_index import SearchIndex
 from reader.store import Library
-
-SORTS: tuple[str, ...] = ("added", "published", "title", "reading")
-"""The sort orders, in the order ``s`` cycles them."""
 
 SORT_LABELS = {
     "added": "newest added",
