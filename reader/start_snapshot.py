@@ -25,13 +25,14 @@ from __future__ import annotations
 import contextlib
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import orjson
 
 from reader.article_order import in_order
+from reader.document import BLOCK_KINDS, SPAN_STYLES, Block, Span
 from reader.models import Article, Highlight
 from reader.store.library import article_from_record
 from reader.store.storage import atomic_write_bytes, file_signature, journal_path_for
@@ -39,7 +40,7 @@ from reader.store.storage import atomic_write_bytes, file_signature, journal_pat
 if TYPE_CHECKING:
     from reader.store import Library
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: the start of the cursor article's text (``head``)
 ROWS_AROUND_CURSOR = 200
 """Rows kept on each side of the cursor: more than any terminal shows at once."""
 
@@ -100,14 +101,25 @@ class StartSnapshot:
     sort: str
     rows: SnapshotRows
     articles: dict[str, Article]  # the real rows, by id
-    cursor: str | None  # the article the app showed last
+    cursor: str | None  # the article the app starts on: the last one shown, or the first
     highlights: list[Highlight]  # the cursor article's
     settings: dict[str, Any]
+    head: list[Block] = field(default_factory=list)  # the start of the cursor article's text
+    head_digest: str | None = None  # ``body_digest`` of the body ``head`` was parsed from
 
     @property
     def total(self) -> int:
         """How many articles the library holds."""
         return len(self.rows)
+
+    def head_for(self, article_id: str, markdown: str) -> list[Block] | None:
+        """The blocks of the start of ``article_id``'s body ``markdown``, if the snapshot
+        has them for exactly that text (``reader.article_head``)."""
+        if article_id != self.cursor or self.head_digest is None:
+            return None
+        from reader.article_head import body_digest
+
+        return self.head if body_digest(markdown) == self.head_digest else None
 
 
 def _article(record: Any) -> Article:
@@ -129,6 +141,28 @@ def _well_formed(highlight: Highlight) -> bool:
         and all(t is None or isinstance(t, str) for t in optional_texts)
         and all(n is None or (isinstance(n, int) and not isinstance(n, bool)) for n in numbers)
     )
+
+
+def _block_data(block: Block) -> list[Any]:
+    spans = [[span.start, span.end, span.style, span.url] for span in block.spans]
+    return [block.kind, block.text, spans, block.level, block.marker, block.quote]
+
+
+def _block(data: Any) -> Block:
+    """A saved block, type-checked (a cache file must not break the screen drawn)."""
+    kind, text, spans, level, marker, quote = data
+    if kind not in BLOCK_KINDS or not isinstance(text, str) or not isinstance(marker, str):
+        raise ValueError("bad block")
+    numbers = [level, quote]
+    made: list[Span] = []
+    for start, end, style, url in spans:
+        if style not in SPAN_STYLES or not (url is None or isinstance(url, str)):
+            raise ValueError("bad span")
+        numbers += [start, end]
+        made.append(Span(start, end, style, url))
+    if not all(type(n) is int and n >= 0 for n in numbers):
+        raise ValueError("bad number")
+    return Block(kind, text, made, level, marker, quote)
 
 
 def read_start_snapshot(library_path: Path) -> StartSnapshot | None:
@@ -155,6 +189,8 @@ def parse_start_snapshot(raw: bytes, library_path: Path) -> StartSnapshot | None
         highlights = [Highlight.from_dict(h) for h in data["highlights"]]
         settings = data["settings"]
         sort, cursor = data["sort"], data["cursor"]
+        head = [_block(b) for b in data["head"]]
+        head_digest = data["head_digest"]
         if not (
             isinstance(total, int)
             and isinstance(start, int)
@@ -163,6 +199,7 @@ def parse_start_snapshot(raw: bytes, library_path: Path) -> StartSnapshot | None
             and isinstance(settings, dict)
             and isinstance(sort, str)
             and (cursor is None or isinstance(cursor, str))
+            and (head_digest is None or isinstance(head_digest, str))
         ):
             return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -179,6 +216,8 @@ def parse_start_snapshot(raw: bytes, library_path: Path) -> StartSnapshot | None
         cursor=cursor,
         highlights=highlights,
         settings=settings,
+        head=head,
+        head_digest=head_digest,
     )
 
 
@@ -192,13 +231,22 @@ def start_snapshot_bytes(
     cursor: str | None,
     highlights: list[Highlight],
     settings: dict[str, Any],
+    body: Callable[[str], str | None] | None = None,
 ) -> bytes:
     """The snapshot of the first screen, as saved: ``rows`` are the list's rows (no
     filter, ``sort`` order) from index ``start`` on, around the ``cursor`` article, of
-    ``total``. It names the library files' versions as they are now: call it after the
-    last write of the data given."""
+    ``total``; ``body`` gives an article's text, for the start of the cursor article's
+    (``reader.article_head``). It names the library files' versions as they are now:
+    call it after the last write of the data given."""
     if cursor is not None and not any(a.id == cursor for a in rows):
         cursor = None
+    head: list[Block] = []
+    digest = None
+    markdown = body(cursor) if body is not None and cursor is not None else None
+    if markdown is not None:
+        from reader.article_head import body_digest, head_blocks
+
+        head, digest = head_blocks(markdown), body_digest(markdown)
     data = {
         "version": SNAPSHOT_VERSION,
         "files": library_files_version(library_path),
@@ -209,6 +257,8 @@ def start_snapshot_bytes(
         "cursor": cursor,
         "highlights": [h.to_dict() for h in highlights if h.article_id == cursor],
         "settings": settings,
+        "head": [_block_data(b) for b in head],
+        "head_digest": digest,
     }
     return orjson.dumps(data)
 
@@ -261,6 +311,7 @@ class SnapshotSource(Protocol):
 
     def get_setting(self, key: str, default: Any = None) -> Any: ...
     def highlights(self, article_id: str) -> list[Highlight]: ...
+    def body(self, article_id: str) -> str | None: ...
 
 
 SAVED_SETTINGS = ("sort", "theme", "last_article")
@@ -281,18 +332,20 @@ def snapshot_bytes_of(
     (``write_start_snapshot`` holds the lock; ``reader.start_snapshot_fork`` compares the
     versions)."""
     cursor = source.get_setting("last_article")
-    if not isinstance(cursor, str):
-        cursor = None
-    kept = window_around(ids, cursor)
+    kept = window_around(ids, cursor if isinstance(cursor, str) else None)
+    rows = [row(i) for i in range(len(ids))[kept]]
+    if not any(a.id == cursor for a in rows):  # none, or gone: the list starts at the top
+        cursor = rows[0].id if rows else None
     return start_snapshot_bytes(
         library_path,
         total=len(ids),
         start=kept.start,
-        rows=[row(i) for i in range(len(ids))[kept]],
+        rows=rows,
         sort=sort,
         cursor=cursor,
         highlights=source.highlights(cursor) if cursor else [],
         settings={k: source.get_setting(k) for k in SAVED_SETTINGS},
+        body=source.body,
     )
 
 

@@ -242,3 +242,91 @@ def test_a_snapshot_with_a_bad_highlight_is_ignored(lib_path: Path) -> None:
     assert b'"text":"Opening paragraph"' in raw
     path.write_bytes(raw.replace(b'"text":"Opening paragraph"', b'"text":42', 1))
     assert read_start_snapshot(lib_path) is None
+
+
+def test_the_snapshot_keeps_the_start_of_the_shown_articles_text(lib_path: Path) -> None:
+    from reader.article_head import head_blocks
+    from reader.start_snapshot import write_start_snapshot
+
+    with Library(lib_path) as lib:
+        cursor = ids_by_title(lib)[ARTICLES[2][0]]
+        other = ids_by_title(lib)[ARTICLES[0][0]]
+        lib.set_setting("last_article", cursor)
+        write_start_snapshot(lib, "added")
+        text = lib.body(cursor) or ""
+    snapshot = read_start_snapshot(lib_path)
+    assert snapshot is not None and snapshot.cursor == cursor
+    assert snapshot.head == head_blocks(text) and snapshot.head
+    assert snapshot.head_for(cursor, text) == snapshot.head
+    assert snapshot.head_for(cursor, text + "\n\nA later paragraph.") is None  # another text
+    assert snapshot.head_for(other, text) is None
+
+
+def test_without_a_last_article_the_snapshot_starts_on_the_first_row(lib_path: Path) -> None:
+    from reader.start_snapshot import write_start_snapshot
+
+    with Library(lib_path) as lib:
+        write_start_snapshot(lib, "added")
+        first = LibraryView(lib).ordered()[0]
+    snapshot = read_start_snapshot(lib_path)
+    assert snapshot is not None
+    assert snapshot.cursor == first.id and snapshot.head  # the article the app shows first
+
+
+def test_a_snapshot_with_a_bad_block_is_ignored(lib_path: Path) -> None:
+    from reader.start_snapshot import write_start_snapshot
+
+    with Library(lib_path) as lib:
+        write_start_snapshot(lib, "added")
+    path = snapshot_path(lib_path)
+    raw = path.read_bytes()
+    assert b'"head":[["paragraph",' in raw
+    path.write_bytes(raw.replace(b'"head":[["paragraph",', b'"head":[["[bold]",', 1))
+    assert read_start_snapshot(lib_path) is None
+
+
+async def test_the_first_frame_shows_the_article_from_the_snapshot_without_parsing(
+    lib_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.start_snapshot import write_start_snapshot
+    from reader.tui import article_view
+
+    with Library(lib_path) as lib:
+        cursor = ids_by_title(lib)[ARTICLES[1][0]]
+        lib.set_setting("last_article", cursor)
+        write_start_snapshot(lib, "added")
+    snapshot = read_start_snapshot(lib_path)
+    assert snapshot is not None
+    app = ReaderApp(PendingLibrary(lib_path, snapshot), library_label="test")
+    parsed_before_first_frame: list[bool] = []
+    real_build = article_view._build
+
+    def build(*args: object) -> object:
+        parsed_before_first_frame.append(not app._first_frame_shown)
+        return real_build(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(article_view, "_build", build)
+    at_first_frame: list[tuple[str | None, int, int, int]] = []
+    real_display = app._display
+
+    def display(screen: object, renderable: object) -> None:
+        if renderable is not None and not at_first_frame:  # the first frame drawn
+            view = app.query_one(ArticleView)
+            shown = view.article.id if view.article else None
+            at_first_frame.append(
+                (shown, view.line_count, view._doc.measure, view._effective_measure())
+            )
+        real_display(screen, renderable)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app, "_display", display)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        assert view.ready  # the whole text, laid out by the worker after the first frame
+    app.library.close()
+    shown, rows, measure, fitted = at_first_frame[0]
+    assert shown == cursor and rows > 10
+    assert measure == fitted  # laid out for the pane's width in that very frame
+    assert parsed_before_first_frame == [False]  # parsed once, after the first frame

@@ -39,8 +39,7 @@ def _no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def small_libraries_fork(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fork for the tests' small libraries too, on any number of cores."""
-    monkeypatch.setattr(start_snapshot_fork, "MIN_FILE_BYTES", 0)
+    """Fork on any number of cores."""
     monkeypatch.setattr(start_snapshot_fork, "_cores", lambda: 2)
 
 
@@ -111,11 +110,11 @@ def test_a_library_of_another_schema_is_left_to_the_library_to_open(lib_path: Pa
     assert snapshot_of_library(lib_path) is None
 
 
-def test_fork_only_for_a_large_library_with_a_stale_snapshot(
+def test_fork_only_for_a_library_with_a_stale_snapshot(
     lib_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(start_snapshot_fork, "_cores", lambda: 2)
-    monkeypatch.setattr(start_snapshot_fork, "MIN_FILE_BYTES", 0)
+    assert not worth_forking(lib_path.with_name("new.json"))  # nothing to show yet
     assert worth_forking(lib_path)  # no snapshot
     with Library(lib_path) as lib:
         write_start_snapshot(lib, "added")
@@ -131,9 +130,6 @@ def test_fork_only_for_a_large_library_with_a_stale_snapshot(
     monkeypatch.delenv(start_snapshot_fork.DISABLE_ENV)
     monkeypatch.setattr(start_snapshot_fork, "_cores", lambda: 1)
     assert not worth_forking(lib_path)  # nothing to run it beside the app
-    monkeypatch.setattr(start_snapshot_fork, "_cores", lambda: 2)
-    monkeypatch.setattr(start_snapshot_fork, "MIN_FILE_BYTES", lib_path.stat().st_size + 1)
-    assert not worth_forking(lib_path)  # opens in a moment anyway
 
 
 @needs_fork

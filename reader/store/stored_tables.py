@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.models import Article, Highlight
+from reader.store.bodies import BodyStore
 from reader.store.library import SCHEMA_VERSION, shown_article, text_order
 from reader.store.storage import AtomicJSONStorage
 
@@ -26,6 +27,7 @@ class StoredTables:
     highlight_records: dict[str, dict[str, Any]]
     settings: dict[str, dict[str, Any]]
     suspicious: bool  # the files may hold controls: text is cleaned as the library does
+    bodies: BodyStore
 
     def article(self, article_id: str) -> Article:
         """The article stored under ``article_id``, as ``Library`` shows it."""
@@ -40,6 +42,10 @@ class StoredTables:
         ]
         found.sort(key=text_order)
         return found
+
+    def body(self, article_id: str) -> str | None:
+        """The article's Markdown body, as ``Library.body`` reads it."""
+        return self.bodies.read(article_id)
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """A setting, as ``Library.get_setting`` reads it."""
@@ -63,4 +69,5 @@ def read_stored_tables(path: Path) -> StoredTables | None:
         highlight_records=data.get("highlights", {}),
         settings=data.get("settings", {}),
         suspicious=storage.suspicious,
+        bodies=BodyStore(path.with_name(path.stem + ".bodies")),
     )

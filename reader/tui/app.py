@@ -194,13 +194,32 @@ class ReaderApp(App[None]):
         self.article_view.set_measure(self.config.text_width)
         last = self._last_article if isinstance(self._last_article, str) else None
         self._show_rows(keep=last if last and self.view.get(last) else None)
+        self._show_first_article()
         self.list_pane.focus()
         self._apply_layout(self.size.width)
         # The first frame comes first; the library (if drawn from its snapshot) and the
         # search index load after it.
         self.call_after_refresh(self._after_first_frame)
         if os.environ.get("READER_BENCH_EXIT_AFTER_FIRST_FRAME"):
-            self.call_after_refresh(self.exit)  # for bench/: time to the first full screen
+            # for bench/: quit once the first complete screen (the article's text too) is
+            # drawn and the library is open
+            self.set_interval(0.01, self._exit_when_complete)
+
+    def _show_first_article(self) -> None:
+        """Show the article under the cursor in the first frame, when the start snapshot
+        has the start of its text parsed; else it comes in the frame after (the Markdown
+        parser loads then)."""
+        current = self.list_pane.current_id
+        if self._pending is None or current is None or self._pending.snapshot.cursor != current:
+            return
+        article = self.view.get(current)
+        if article is not None and self._pending.snapshot.head_digest is not None:
+            self._show_article(article)
+
+    def _exit_when_complete(self) -> None:
+        article = self.article_view.article
+        if self.library_loaded and (article is not None or not self.view.rows):
+            self.call_after_refresh(self.exit)
 
     def _apply_keymap(self) -> None:
         known = binding_ids()
@@ -511,12 +530,13 @@ class ReaderApp(App[None]):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Preview the article under the list cursor, if ``_preview`` has not yet."""
-        if event.option_list is self.list_pane and isinstance(event.option, ArticleOption):
+        # (by type, not ``self.list_pane``: a message may arrive as the app tears down)
+        if isinstance(event.option_list, ListPane) and isinstance(event.option, ArticleOption):
             self._preview(event.option.article)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """``enter`` on a row opens the article."""
-        if event.option_list is self.list_pane:
+        if isinstance(event.option_list, ListPane):
             self.action_open_article()
 
     # -- the article -----------------------------------------------------------------------------
@@ -539,7 +559,11 @@ class ReaderApp(App[None]):
             markdown = unfetched_notice(article)
         highlights = self.library.highlights(article.id)
         self._shown_highlights = highlights
-        self.article_view.show(article, markdown, highlights, article.position)
+        # The start snapshot may have the start of this text parsed (the first screen).
+        head = None
+        if self._pending is not None and markdown is not None:
+            head = self._pending.snapshot.head_for(article.id, markdown)
+        self.article_view.show(article, markdown, highlights, article.position, head=head)
         # Quotations are found when the view reports the article laid out (``Ready``),
         # unless they were found before.
         self._quotations = self._quotations_seen.get((article.id, article.content_hash), [])

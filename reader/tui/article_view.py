@@ -35,13 +35,14 @@ from rich.text import Text
 from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from reader.article_head import preview_cut
 from reader.document import Block, parse_document, sentence_spans
 from reader.highlight_match import resolve_anchor
 from reader.models import Article, Highlight
@@ -55,8 +56,6 @@ MAX_MEASURE = 160
 MEASURE_STEP = 4
 # Markdown longer than this is parsed and laid out in a thread worker (a preview first).
 SYNC_LAYOUT_CHARS = 40_000
-# The preview: about this much of the body's start (cut at a blank line).
-PREVIEW_CHARS = 8_000
 # Markdown longer than this also shows the loading indicator until the worker is done.
 BACKGROUND_PARSE_CHARS = 250_000
 # Laid-out documents kept for going back to an article.
@@ -191,28 +190,18 @@ def _build(markdown: str, measure: int, title: str, meta: str) -> _Document:
     return _Document(blocks, lines, measure, _first_lines(lines, len(blocks)))
 
 
-def preview_cut(markdown: str, chars: int = PREVIEW_CHARS) -> int | None:
-    """Where a preview of ``markdown`` ends: the first blank line after ``chars`` that is
-    outside a code fence, or ``None`` (no such place within ``4 * chars``)."""
-    start = chars
-    while start < min(len(markdown), 4 * chars):
-        cut = markdown.find("\n\n", start)
-        if cut < 0:
-            return None
-        head = markdown[:cut]
-        if head.count("```") % 2 == 0 and head.count("~~~") % 2 == 0:
-            return cut
-        start = cut + 2
-    return None
+def _layout_preview(blocks: list[Block], measure: int, title: str, meta: str) -> _Document:
+    """The rows of the body's start, from its blocks (``reader.article_head``)."""
+    lines = layout_article(blocks, measure, title=title, meta=meta)
+    return _Document(blocks, lines, measure, _first_lines(lines, len(blocks)), True)
 
 
 def _build_preview(markdown: str, measure: int, title: str, meta: str) -> _Document:
-    """The rows of the body's start (see ``preview_cut``); only the header when it has no
+    """The rows of the body's start (``head_blocks``); only the header when it has no
     good place to cut."""
     cut = preview_cut(markdown)
-    doc = _build(markdown[:cut] if cut is not None else "", measure, title, meta)
-    doc.partial = True
-    return doc
+    blocks = parse_document(clean_text(markdown[:cut])) if cut is not None else []
+    return _layout_preview(blocks, measure, title, meta)
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -474,9 +463,15 @@ class ArticleView(ScrollView, can_focus=True):
         markdown: str | None,
         highlights: Sequence[Highlight] = (),
         position: float = 0.0,
+        *,
+        head: list[Block] | None = None,
     ) -> None:
         """Show ``article`` with body ``markdown`` (``None``: the body file is missing),
-        marking ``highlights`` and scrolling to ``position`` (a 0..1 fraction)."""
+        marking ``highlights`` and scrolling to ``position`` (a 0..1 fraction).
+
+        ``head``: the blocks of the body's start, parsed before (``reader.article_head``,
+        kept by the start snapshot): shown as a preview without parsing anything, the
+        whole text laid out by the worker after that frame."""
         self._generation += 1
         self._unsaved = None
         if self._position_timer is not None:
@@ -506,13 +501,13 @@ class ArticleView(ScrollView, can_focus=True):
             self._apply(doc)
             self.post_message(self.Ready(article.id))
             return
-        if markdown is not None and len(markdown) > SYNC_LAYOUT_CHARS:
+        if markdown is not None and (head is not None or len(markdown) > SYNC_LAYOUT_CHARS):
             # The body's first screens at once; the whole of it arrives from the worker.
             if len(markdown) > BACKGROUND_PARSE_CHARS:
-                preview = _Document(
-                    [], layout_article([], measure, title=title, meta=meta), measure, [], True
-                )
+                preview = _layout_preview([], measure, title, meta)
                 self.loading = True
+            elif head is not None:
+                preview = _layout_preview(head, measure, title, meta)
             else:
                 preview = _build_preview(markdown, measure, title, meta)
             self._apply(preview)
@@ -894,6 +889,13 @@ class ArticleView(ScrollView, can_focus=True):
         if base is None:
             base = self._base = self.rich_style
         return base
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The rows of ``crop``; an article shown before the view had its size (the first
+        screen) is laid out for its width here, in the frame that first draws it."""
+        if self._doc.lines and self._doc.measure != self._effective_measure():
+            self._relayout()
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         """Render row ``y`` of the widget (only visible rows are ever asked for)."""
