@@ -209,7 +209,7 @@ def measure_cold_start(library: Path, size: int, runs: int) -> list[Row]:
     left it, so the first screen comes from its start snapshot and the library opens
     right after it), and without a snapshot (the first start of a library, after a crash
     or a write by another program: a forked process makes the snapshot meanwhile)."""
-    from reader.start_snapshot import snapshot_path
+    from reader.paths import snapshot_path
 
     compile_bytecode()
     marker = complete_screen_marker(library)

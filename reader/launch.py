@@ -32,7 +32,7 @@ def run_tui(db: Path | None, *, label: str | None = None) -> None:
     from reader.start_snapshot_fork import SnapshotMaker
 
     path = resolve_db_path(db)
-    # A large library whose start snapshot is stale: another process makes one while
+    # A library whose start snapshot is stale or missing: another process makes one while
     # this one imports Textual. Else the snapshot on disk, if the library is unchanged.
     maker = SnapshotMaker.start(path)
 

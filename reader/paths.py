@@ -1,4 +1,5 @@
-"""Where things live: the default library, the config folder, and bundled data.
+"""Where things live: the default library, the files kept beside a library, the config
+folder, and bundled data.
 
 Resolution order for the library file: ``--db PATH`` on the command line, then the
 ``READER_DB`` environment variable, then ``library.json`` in the user data folder
@@ -53,3 +54,18 @@ def bundled_dir(name: str) -> Path:
     if installed.is_dir():
         return installed
     return PACKAGE_DIR.parent / name
+
+
+JOURNAL_SUFFIX = ".journal"
+
+
+def journal_path_for(library_path: Path) -> Path:
+    """The journal of small changes beside the library file ``library_path``
+    (``reader.store.storage``)."""
+    return library_path.with_name(library_path.name + JOURNAL_SUFFIX)
+
+
+def snapshot_path(library_path: Path) -> Path:
+    """The start snapshot beside the library file ``library_path``
+    (``reader.start_snapshot``)."""
+    return library_path.with_name(library_path.stem + ".start")

@@ -34,8 +34,9 @@ import orjson
 from reader.article_order import in_order
 from reader.document import BLOCK_KINDS, SPAN_STYLES, Block, Span
 from reader.models import Article, Highlight
+from reader.paths import journal_path_for, snapshot_path
 from reader.store.library import article_from_record
-from reader.store.storage import atomic_write_bytes, file_signature, journal_path_for
+from reader.store.storage import atomic_write_bytes, file_signature
 
 if TYPE_CHECKING:
     from reader.store import Library
@@ -43,11 +44,6 @@ if TYPE_CHECKING:
 SNAPSHOT_VERSION = 2  # 2: the start of the cursor article's text (``head``)
 ROWS_AROUND_CURSOR = 200
 """Rows kept on each side of the cursor: more than any terminal shows at once."""
-
-
-def snapshot_path(library_path: Path) -> Path:
-    """Where the start snapshot of the library file ``library_path`` lives."""
-    return library_path.with_name(library_path.stem + ".start")
 
 
 def library_files_version(library_path: Path) -> list[list[int] | None]:

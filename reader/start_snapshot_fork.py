@@ -33,6 +33,8 @@ import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.paths import journal_path_for, snapshot_path
+
 if TYPE_CHECKING:  # imported when used: the fork comes first, before almost any import
     from reader.start_snapshot import StartSnapshot
 
@@ -61,8 +63,8 @@ def worth_forking(library_path: Path) -> bool:
         return False
     if not library_path.is_file():
         return False  # a new library: nothing to show
-    snapshot = _mtime(library_path.with_name(library_path.stem + ".start"))
-    journal = _mtime(library_path.with_name(library_path.name + ".journal"))
+    snapshot = _mtime(snapshot_path(library_path))
+    journal = _mtime(journal_path_for(library_path))
     library = _mtime(library_path) or 0
     return snapshot is None or snapshot < max(library, journal or 0)
 

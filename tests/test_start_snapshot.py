@@ -9,12 +9,12 @@ import pytest
 from test_tui_support import ARTICLES, ids_by_title
 
 from reader.models import Article
+from reader.paths import snapshot_path
 from reader.start_snapshot import (
     ROWS_AROUND_CURSOR,
     SnapshotRows,
     read_start_snapshot,
     save_start_snapshot,
-    snapshot_path,
 )
 from reader.store import Library
 from reader.tui.app import ReaderApp

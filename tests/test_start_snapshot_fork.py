@@ -13,10 +13,10 @@ from reader import start_snapshot_fork
 from reader.article_order import ids_in_order, in_order
 from reader.config import SORTS
 from reader.models import ParsedArticle
+from reader.paths import snapshot_path
 from reader.start_snapshot import (
     parse_start_snapshot,
     read_start_snapshot,
-    snapshot_path,
     write_start_snapshot,
 )
 from reader.start_snapshot_fork import SnapshotMaker, snapshot_of_library, worth_forking

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.errors import StoreError
-from reader.store.storage import atomic_write_bytes, journal_path_for, load_json_file
+from reader.paths import journal_path_for
+from reader.store.storage import atomic_write_bytes, load_json_file
 
 KEEP = 7
 LOCK_TIMEOUT_SECONDS = 30.0

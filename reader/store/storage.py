@@ -53,10 +53,10 @@ from tinydb.storages import Storage
 
 from reader.errors import StoreError
 from reader.gc_pause import gc_paused
+from reader.paths import journal_path_for
 
 FileSignature = tuple[int, ...]
 
-JOURNAL_SUFFIX = ".journal"
 EPOCH_KEY = "_epoch"
 MAX_JOURNAL_BYTES = 1 << 20  # compact when the journal grows past this ...
 MAX_JOURNAL_DOCS = 2000  # ... or holds this many document changes
@@ -73,11 +73,6 @@ def file_signature(path: Path) -> FileSignature | None:
     except FileNotFoundError:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def journal_path_for(path: Path) -> Path:
-    """The journal file of the library file ``path``."""
-    return path.with_name(path.name + JOURNAL_SUFFIX)
 
 
 def _fsync_folder(folder: Path) -> None:
