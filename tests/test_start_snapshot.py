@@ -330,3 +330,39 @@ async def test_the_first_frame_shows_the_article_from_the_snapshot_without_parsi
     assert shown == cursor and rows > 10
     assert measure == fitted  # laid out for the pane's width in that very frame
     assert parsed_before_first_frame == [False]  # parsed once, after the first frame
+
+
+async def test_the_reading_place_is_restored_from_the_snapshot_without_the_worker(
+    lib_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from reader.start_snapshot import write_start_snapshot
+    from reader.tui import article_view
+
+    with Library(lib_path) as lib:
+        cursor = ids_by_title(lib)[ARTICLES[0][0]]  # the longest: more than a screen
+        lib.set_setting("last_article", cursor)
+        lib.set_position(cursor, 0.5)
+        write_start_snapshot(lib, "added")
+    snapshot = read_start_snapshot(lib_path)
+    assert snapshot is not None
+    release = threading.Event()
+    real_build = article_view._build
+
+    def held_build(*args: object) -> object:
+        release.wait(10)  # the whole text is not laid out while the test looks
+        return real_build(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(article_view, "_build", held_build)
+    app = ReaderApp(PendingLibrary(lib_path, snapshot), library_label="test")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        assert view.article is not None and view.article.id == cursor
+        assert not view.ready  # still the rows from the snapshot
+        assert view.scroll_y > 0 and abs(view.progress - 0.5) < 0.05
+        release.set()
+        await app.workers.wait_for_complete()
+    app.library.close()

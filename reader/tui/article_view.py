@@ -42,7 +42,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from reader.article_head import preview_cut
+from reader.article_head import head_is_whole, preview_cut
 from reader.document import Block, parse_document, sentence_spans
 from reader.highlight_match import resolve_anchor
 from reader.models import Article, Highlight
@@ -511,6 +511,8 @@ class ArticleView(ScrollView, can_focus=True):
             else:
                 preview = _build_preview(markdown, measure, title, meta)
             self._apply(preview)
+            if head is not None and head_is_whole(markdown):
+                self._apply_position()  # the rows are the whole text's: no need to wait
             pending = _Pending(
                 self._generation,
                 key,
