@@ -36,7 +36,7 @@ from reader.document import BLOCK_KINDS, SPAN_STYLES, Block, Span
 from reader.models import Article, Highlight
 from reader.paths import journal_path_for, snapshot_path
 from reader.store.library import article_from_record
-from reader.store.storage import atomic_write_bytes, file_signature
+from reader.store.storage import atomic_write_bytes, file_signature, looks_suspicious
 
 if TYPE_CHECKING:
     from reader.store import Library
@@ -174,6 +174,8 @@ def read_start_snapshot(library_path: Path) -> StartSnapshot | None:
 def parse_start_snapshot(raw: bytes, library_path: Path) -> StartSnapshot | None:
     """The snapshot saved as ``raw``, or None when it is stale (``library_path`` changed
     since it was taken) or not a well-formed snapshot."""
+    if looks_suspicious(raw):
+        return None  # controls or bidi marks: not written by us (we save cleaned text)
     try:
         data = orjson.loads(raw)
         if not isinstance(data, dict) or data.get("version") != SNAPSHOT_VERSION:

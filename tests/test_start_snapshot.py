@@ -366,3 +366,18 @@ async def test_the_reading_place_is_restored_from_the_snapshot_without_the_worke
         release.set()
         await app.workers.wait_for_complete()
     app.library.close()
+
+
+def test_a_snapshot_holding_a_terminal_escape_is_ignored(lib_path: Path) -> None:
+    from reader.start_snapshot import write_start_snapshot
+
+    with Library(lib_path) as lib:
+        write_start_snapshot(lib, "added")
+    path = snapshot_path(lib_path)
+    raw = path.read_bytes()
+    assert read_start_snapshot(lib_path) is not None
+    # An escape written into the saved text of the article (by hand, or another program):
+    tampered = raw.replace(b'"head":[["paragraph","', b'"head":[["paragraph","\\u001b[2J', 1)
+    assert tampered != raw
+    path.write_bytes(tampered)
+    assert read_start_snapshot(lib_path) is None
