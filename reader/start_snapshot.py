@@ -1,23 +1,26 @@
 """The start snapshot: what the first screen of the TUI needs, saved when the app quits.
 
-Owns ``StartSnapshot``, ``read_start_snapshot`` and ``save_start_snapshot``. Opening a large
-library reads and parses its whole metadata file and builds an object per article (about
-half a second at 50,000 articles). The first screen shows a few dozen rows around the
-cursor and one article, so the app saves those when it quits (``<stem>.start``, beside the
-library file) and the next start draws its first screen from them, then opens the library
-right after that first frame (``reader.tui.app``).
+Owns ``StartSnapshot``, ``read_start_snapshot``/``parse_start_snapshot``, the making of a
+snapshot (``start_snapshot_bytes``, ``snapshot_bytes_of``) and its saving
+(``save_start_snapshot``, ``write_start_snapshot``, ``refresh_start_snapshot``). Opening a
+large library reads and parses its whole metadata file and builds an object per article
+(about half a second at 50,000 articles), and showing an article first imports the
+Markdown parser. The first screen shows a few dozen rows around the cursor and one
+article, so the app saves those when it quits (``<stem>.start``, beside the library file):
+the rows, the shown article's highlights and the start of its text already parsed
+(``reader.article_head``). The next start draws its whole first screen from them, then
+opens the library right after that first frame (``reader.tui.app``).
 
 A snapshot is used only while the library file and its journal are exactly the versions it
 was taken from (inode, size, modification and change times): any write by any process, a
-restore or an edit makes it stale, and the app then opens the library before drawing, as
-it always did. A missing, stale or unreadable snapshot is never an error: it is ignored.
+restore or an edit makes it stale. A missing, stale or unreadable snapshot is never an
+error: it is ignored (and one holding control characters, which we never save, too).
 The snapshot is a cache: deleting it loses nothing.
 
 A command that changed the library (``reader add``, ``tag``, ``fetch``...) brings the
-snapshot up to date (or makes one) as it ends (``refresh_start_snapshot``), so the next
-start is quick after those too. What is left for the slow start: the very first start of
-a library no command has changed, and a library changed by anything else (a restore, a
-crash, another program).
+snapshot up to date (or makes one) as it ends (``refresh_start_snapshot``). When it is
+stale all the same (a crash, a restore, another program), a process forked at start
+makes one from the library files while the app loads (``reader.start_snapshot_fork``).
 """
 
 from __future__ import annotations
