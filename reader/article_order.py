@@ -2,9 +2,9 @@
 snapshot (which must save the rows in exactly the list's order).
 
 Owns ``sort_key``, ``in_order``, ``ids_in_order`` (the same order over stored records, for
-the start snapshot made without building the articles) and ``start_sort``. The sorts are ``reader.config.SORTS``: newest added,
-newest published, title, shortest read; ties are broken by id, so an order never depends
-on the order articles happen to be stored in.
+the start snapshot made without building the articles) and ``start_sort``. The sorts are
+``reader.config.SORTS``: newest added, newest published, title, shortest read; ties are
+broken by id, so an order never depends on the order articles happen to be stored in.
 """
 
 from __future__ import annotations

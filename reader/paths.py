@@ -65,6 +65,12 @@ def journal_path_for(library_path: Path) -> Path:
     return library_path.with_name(library_path.name + JOURNAL_SUFFIX)
 
 
+def bodies_folder_for(library_path: Path) -> Path:
+    """The folder of article bodies beside the library file ``library_path``
+    (``reader.store.bodies``)."""
+    return library_path.with_name(library_path.stem + ".bodies")
+
+
 def snapshot_path(library_path: Path) -> Path:
     """The start snapshot beside the library file ``library_path``
     (``reader.start_snapshot``)."""

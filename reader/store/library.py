@@ -41,6 +41,7 @@ from tinydb.table import Document, Table
 from reader.errors import Ambiguous, NotFound, ReaderError, StoreError
 from reader.gc_pause import gc_paused
 from reader.models import Article, Highlight, ParsedArticle
+from reader.paths import bodies_folder_for
 from reader.sanitize import clean_line, clean_tag, clean_text
 from reader.store.backups import backup_due, backup_folder, take_backup
 from reader.store.bodies import BodyStore
@@ -380,7 +381,7 @@ class Library:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser().resolve()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.bodies = BodyStore(self.path.with_name(self.path.stem + ".bodies"))
+        self.bodies = BodyStore(bodies_folder_for(self.path))
         self._file_lock: FileLock | None = None  # made on the first write (see ``_lock``)
         self._storage: AtomicJSONStorage
         self._db = _TinyDB(self.path, storage=AtomicJSONStorage)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.models import Article, Highlight
+from reader.paths import bodies_folder_for
 from reader.store.bodies import BodyStore
 from reader.store.library import SCHEMA_VERSION, shown_article, text_order
 from reader.store.storage import AtomicJSONStorage
@@ -69,5 +70,5 @@ def read_stored_tables(path: Path) -> StoredTables | None:
         highlight_records=data.get("highlights", {}),
         settings=data.get("settings", {}),
         suspicious=storage.suspicious,
-        bodies=BodyStore(path.with_name(path.stem + ".bodies")),
+        bodies=BodyStore(bodies_folder_for(path)),
     )

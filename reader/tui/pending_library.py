@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.models import Article, Highlight
+from reader.paths import bodies_folder_for
 from reader.start_snapshot import SnapshotRows, StartSnapshot
 from reader.store.bodies import BodyStore
 
@@ -47,7 +48,7 @@ class SnapshotLibrary:
     def __init__(self, pending: PendingLibrary, load: Loader) -> None:
         self.path = pending.path
         self._snapshot = pending.snapshot
-        self._bodies = BodyStore(pending.path.with_name(pending.path.stem + ".bodies"))
+        self._bodies = BodyStore(bodies_folder_for(pending.path))
         self._load = load
 
     def get_setting(self, key: str, default: Any = None) -> Any:
