@@ -1,7 +1,7 @@
 """The orders the article list can be sorted in, shared by the TUI's list and the start
 snapshot (which must save the rows in exactly the list's order).
 
-Owns ``sort_key``, ``in_order``, ``ids_in_order`` (the same order over stored records, for
+Owns ``SORT_LABELS``, ``sort_key``, ``in_order``, ``ids_in_order`` (the same order over stored records, for
 the start snapshot made without building the articles) and ``start_sort``. The sorts are
 ``reader.config.SORTS``: newest added, newest published, title, shortest read; ties are
 broken by id, so an order never depends on the order articles happen to be stored in.
@@ -16,6 +16,14 @@ from reader.config import SORTS
 from reader.models import Article
 
 NEWEST_FIRST = ("added", "published")
+
+SORT_LABELS = {
+    "added": "newest added",
+    "published": "newest published",
+    "title": "title",
+    "reading": "shortest read",
+}
+"""How the app names each sort (header, notifications)."""
 
 
 def sort_key(sort: str) -> Callable[[Article], Any]:

@@ -50,7 +50,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList
 
-from reader.article_order import start_sort
+from reader.article_order import SORT_LABELS, start_sort
 from reader.config import Config, load_config
 from reader.errors import ReaderError
 from reader.models import Article, Highlight
@@ -62,7 +62,6 @@ from reader.tui.commands import COMMANDS, ReaderCommands, app_bindings
 from reader.tui.filter_bar import FilterBar
 from reader.tui.header import ReaderHeader
 from reader.tui.idle_gc import IdleCollector
-from reader.tui.library_view import SORT_LABELS, LibraryView, replace_tag_terms, tag_terms
 from reader.tui.list_pane import ArticleOption, ListPane
 from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
 from reader.tui.quote_pane import QuoteEntry, QuotePane
@@ -71,6 +70,7 @@ from reader.tui.themes import DEFAULT_THEME, load_themes
 if TYPE_CHECKING:
     from reader.quotes import Quotation
     from reader.tui.export_dialog import ExportChoice
+    from reader.tui.library_view import LibraryView
 
 WIDE = 100  # at least this many columns: all three panes
 NARROW = 70  # fewer columns than this: one pane at a time
@@ -142,6 +142,8 @@ class ReaderApp(App[None]):
             if self._pending is not None:  # the snapshot is in another order: no use
                 self.library = self._pending.open()
                 self._pending = None
+            from reader.tui.library_view import LibraryView
+
             self.view = LibraryView(self.library, sort=sort)
         self._shown: Article | None = None
         self._title_timer: Timer | None = None
@@ -261,6 +263,8 @@ class ReaderApp(App[None]):
         pending = self._pending
         if pending is None:
             return self.library, self.view
+        from reader.tui.library_view import LibraryView  # (not needed for the first frame)
+
         library = pending.open()
         self._pending = None
         self.library = library
@@ -712,6 +716,7 @@ class ReaderApp(App[None]):
                 self._set_query(replace_tag_terms(self.view.query_text, tags))
 
         counts = self.library.all_tags()
+        from reader.tui.library_view import replace_tag_terms, tag_terms
         from reader.tui.tag_filter import TagFilter
 
         self.push_screen(TagFilter(counts, tag_terms(self.view.query_text)), done)

@@ -30,13 +30,6 @@ from reader.query import Query, matches_metadata, parse_query
 from reader.search_index import SearchIndex
 from reader.store import Library
 
-SORT_LABELS = {
-    "added": "newest added",
-    "published": "newest published",
-    "title": "title",
-    "reading": "shortest read",
-}
-
 _TAG_TERM = re.compile(r"(?:^|\s)-?tag:(?:\"[^\"]*\"|\S+)")
 
 
