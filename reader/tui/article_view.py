@@ -42,7 +42,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from reader.article_head import head_is_whole, preview_cut
+from reader.article_head import head_blocks, head_is_whole
 from reader.document import Block, parse_document, sentence_spans
 from reader.highlight_match import resolve_anchor
 from reader.models import Article, Highlight
@@ -197,11 +197,9 @@ def _layout_preview(blocks: list[Block], measure: int, title: str, meta: str) ->
 
 
 def _build_preview(markdown: str, measure: int, title: str, meta: str) -> _Document:
-    """The rows of the body's start (``head_blocks``); only the header when it has no
+    """The rows of a long body's start (``head_blocks``); only the header when it has no
     good place to cut."""
-    cut = preview_cut(markdown)
-    blocks = parse_document(clean_text(markdown[:cut])) if cut is not None else []
-    return _layout_preview(blocks, measure, title, meta)
+    return _layout_preview(head_blocks(markdown), measure, title, meta)
 
 
 class ArticleView(ScrollView, can_focus=True):
