@@ -1,8 +1,8 @@
 """The start snapshot: what the first screen of the TUI needs, saved when the app quits.
 
 Owns ``StartSnapshot``, ``read_start_snapshot``/``parse_start_snapshot``, the making of a
-snapshot (``start_snapshot_bytes``, ``snapshot_bytes_of``) and its saving
-(``save_start_snapshot``, ``write_start_snapshot``, ``refresh_start_snapshot``). Opening a
+snapshot (``snapshot_bytes_of``) and its saving (``write_start_snapshot``,
+``refresh_start_snapshot``). Opening a
 large library reads and parses its whole metadata file and builds an object per article
 (about half a second at 50,000 articles), and showing an article first imports the
 Markdown parser. The first screen shows a few dozen rows around the cursor and one
@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import orjson
 
+from reader.article_head import body_digest, head_blocks
 from reader.article_order import in_order
 from reader.document import BLOCK_KINDS, SPAN_STYLES, Block, Span
 from reader.models import Article, Highlight
@@ -116,8 +117,6 @@ class StartSnapshot:
         has them for exactly that text (``reader.article_head``)."""
         if article_id != self.cursor or self.head_digest is None:
             return None
-        from reader.article_head import body_digest
-
         return self.head if body_digest(markdown) == self.head_digest else None
 
 
@@ -222,48 +221,6 @@ def parse_start_snapshot(raw: bytes, library_path: Path) -> StartSnapshot | None
     )
 
 
-def start_snapshot_bytes(
-    library_path: Path,
-    *,
-    total: int,
-    start: int,
-    rows: list[Article],
-    sort: str,
-    cursor: str | None,
-    highlights: list[Highlight],
-    settings: dict[str, Any],
-    body: Callable[[str], str | None] | None = None,
-) -> bytes:
-    """The snapshot of the first screen, as saved: ``rows`` are the list's rows (no
-    filter, ``sort`` order) from index ``start`` on, around the ``cursor`` article, of
-    ``total``; ``body`` gives an article's text, for the start of the cursor article's
-    (``reader.article_head``). It names the library files' versions as they are now:
-    call it after the last write of the data given."""
-    if cursor is not None and not any(a.id == cursor for a in rows):
-        cursor = None
-    head: list[Block] = []
-    digest = None
-    markdown = body(cursor) if body is not None and cursor is not None else None
-    if markdown is not None:
-        from reader.article_head import body_digest, head_blocks
-
-        head, digest = head_blocks(markdown), body_digest(markdown)
-    data = {
-        "version": SNAPSHOT_VERSION,
-        "files": library_files_version(library_path),
-        "sort": sort,
-        "total": total,
-        "start": start,
-        "rows": [a.to_dict() for a in rows],
-        "cursor": cursor,
-        "highlights": [h.to_dict() for h in highlights if h.article_id == cursor],
-        "settings": settings,
-        "head": [_block_data(b) for b in head],
-        "head_digest": digest,
-    }
-    return orjson.dumps(data)
-
-
 def window_around(ids: list[str], cursor: str | None) -> slice:
     """Where the rows a snapshot keeps are in the list of ``ids`` (every article's, in
     order): around ``cursor``, or from the top."""
@@ -274,34 +231,8 @@ def window_around(ids: list[str], cursor: str | None) -> slice:
     return slice(max(0, index - ROWS_AROUND_CURSOR), index + ROWS_AROUND_CURSOR + 1)
 
 
-def save_start_snapshot(
-    library_path: Path,
-    order: Sequence[Article],
-    *,
-    sort: str,
-    cursor: str | None,
-    highlights: list[Highlight],
-    settings: dict[str, Any],
-) -> None:
-    """Save the first screen of the next start: ``order`` is every article in the list's
-    order (see ``start_snapshot_bytes``). Best effort: a snapshot that cannot be written
-    is simply not there next time."""
-    kept = window_around([a.id for a in order], cursor)
-    raw = start_snapshot_bytes(
-        library_path,
-        total=len(order),
-        start=kept.start,
-        rows=list(order[kept]),
-        sort=sort,
-        cursor=cursor,
-        highlights=highlights,
-        settings=settings,
-    )
-    save_snapshot_bytes(library_path, raw)
-
-
 def save_snapshot_bytes(library_path: Path, raw: bytes) -> None:
-    """Save the snapshot ``raw`` (made by ``start_snapshot_bytes``) of ``library_path``.
+    """Save the snapshot ``raw`` (made by ``snapshot_bytes_of``) of ``library_path``.
     Best effort: a snapshot that cannot be written is simply not there next time."""
     with contextlib.suppress(OSError):
         atomic_write_bytes(snapshot_path(library_path), raw, mode=0o600)
@@ -326,28 +257,38 @@ def snapshot_bytes_of(
     ids: list[str],
     row: Callable[[int], Article],
 ) -> bytes:
-    """The snapshot of a library, the cursor on the last article shown (if it is still
-    there): ``ids`` are every article's in ``sort`` order, ``row`` gives the article at
-    an index of them (asked only for the rows kept). Takes no lock: the caller makes
-    sure the files are still the versions the data was read from
-    (``write_start_snapshot`` holds the lock; ``reader.start_snapshot_fork`` compares the
-    versions)."""
+    """The snapshot of a library, as saved: ``ids`` are every article's in ``sort`` order
+    (no filter), ``row`` gives the article at an index of them (asked only for the rows
+    kept). The cursor is the last article shown if it is still there, else the first
+    row; the snapshot keeps the rows around it, its highlights and the start of its text
+    (``reader.article_head``). It names the library files' versions as they are now and
+    takes no lock: the caller makes sure the files are still the versions the data was
+    read from (``write_start_snapshot`` holds the lock; ``reader.start_snapshot_fork``
+    compares the versions)."""
     cursor = source.get_setting("last_article")
     kept = window_around(ids, cursor if isinstance(cursor, str) else None)
     rows = [row(i) for i in range(len(ids))[kept]]
     if not any(a.id == cursor for a in rows):  # none, or gone: the list starts at the top
         cursor = rows[0].id if rows else None
-    return start_snapshot_bytes(
-        library_path,
-        total=len(ids),
-        start=kept.start,
-        rows=rows,
-        sort=sort,
-        cursor=cursor,
-        highlights=source.highlights(cursor) if cursor else [],
-        settings={k: source.get_setting(k) for k in SAVED_SETTINGS},
-        body=source.body,
-    )
+    head: list[Block] = []
+    digest = None
+    markdown = source.body(cursor) if cursor is not None else None
+    if markdown is not None:
+        head, digest = head_blocks(markdown), body_digest(markdown)
+    data = {
+        "version": SNAPSHOT_VERSION,
+        "files": library_files_version(library_path),
+        "sort": sort,
+        "total": len(ids),
+        "start": kept.start,
+        "rows": [a.to_dict() for a in rows],
+        "cursor": cursor,
+        "highlights": [h.to_dict() for h in source.highlights(cursor)] if cursor else [],
+        "settings": {k: source.get_setting(k) for k in SAVED_SETTINGS},
+        "head": [_block_data(b) for b in head],
+        "head_digest": digest,
+    }
+    return orjson.dumps(data)
 
 
 def write_start_snapshot(library: Library, sort: str) -> None:

@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 from test_tui_support import ARTICLES, ids_by_title
 
-from reader.models import Article
+from reader.models import Article, Highlight
 from reader.paths import snapshot_path
 from reader.start_snapshot import (
     ROWS_AROUND_CURSOR,
     SnapshotRows,
     read_start_snapshot,
-    save_start_snapshot,
+    save_snapshot_bytes,
+    snapshot_bytes_of,
+    write_start_snapshot,
 )
 from reader.store import Library
 from reader.tui.app import ReaderApp
@@ -32,20 +34,15 @@ def _no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _save(lib_path: Path, cursor_title: str | None = None) -> None:
+    """The snapshot the app saves at quit, after reading ``cursor_title`` (with a
+    highlight in it) under the "paper" theme."""
     with Library(lib_path) as lib:
-        view = LibraryView(lib)
-        cursor = ids_by_title(lib)[cursor_title] if cursor_title else None
-        if cursor:
+        lib.set_setting("theme", "paper")
+        if cursor_title:
+            cursor = ids_by_title(lib)[cursor_title]
             lib.set_setting("last_article", cursor)
             lib.add_highlight(cursor, "Opening paragraph", paragraph=0, start=0, end=17)
-        save_start_snapshot(
-            lib.path,
-            view.ordered(),
-            sort=view.sort,
-            cursor=cursor,
-            highlights=lib.highlights(cursor) if cursor else [],
-            settings={"last_article": cursor, "theme": "paper"},
-        )
+        write_start_snapshot(lib, LibraryView(lib).sort)
 
 
 def test_snapshot_round_trip_keeps_rows_cursor_and_highlights(lib_path: Path) -> None:
@@ -101,13 +98,31 @@ def test_snapshot_rows_keep_a_window_around_the_cursor() -> None:
         rows[1000]
 
 
+class _Articles:
+    """A snapshot source of articles only (no settings but the cursor, no highlights,
+    no bodies)."""
+
+    def __init__(self, cursor: str) -> None:
+        self.cursor = cursor
+
+    def get_setting(self, key: str, default: object = None) -> object:
+        return self.cursor if key == "last_article" else default
+
+    def highlights(self, article_id: str) -> list[Highlight]:
+        return []
+
+    def body(self, article_id: str) -> str | None:
+        return None
+
+
 def test_only_rows_near_the_cursor_are_saved(tmp_path: Path) -> None:
     order = [Article(id=f"{i:08x}", title=f"t{i}") for i in range(1000)]
     lib_path = tmp_path / "lib.json"
     lib_path.write_bytes(b"{}")
-    save_start_snapshot(
-        lib_path, order, sort="added", cursor=order[700].id, highlights=[], settings={}
+    raw = snapshot_bytes_of(
+        _Articles(order[700].id), lib_path, "added", [a.id for a in order], order.__getitem__
     )
+    save_snapshot_bytes(lib_path, raw)
     snapshot = read_start_snapshot(lib_path)
     assert snapshot is not None
     assert len(snapshot.rows) == 1000
@@ -246,7 +261,6 @@ def test_a_snapshot_with_a_bad_highlight_is_ignored(lib_path: Path) -> None:
 
 def test_the_snapshot_keeps_the_start_of_the_shown_articles_text(lib_path: Path) -> None:
     from reader.article_head import head_blocks
-    from reader.start_snapshot import write_start_snapshot
 
     with Library(lib_path) as lib:
         cursor = ids_by_title(lib)[ARTICLES[2][0]]
@@ -263,8 +277,6 @@ def test_the_snapshot_keeps_the_start_of_the_shown_articles_text(lib_path: Path)
 
 
 def test_without_a_last_article_the_snapshot_starts_on_the_first_row(lib_path: Path) -> None:
-    from reader.start_snapshot import write_start_snapshot
-
     with Library(lib_path) as lib:
         write_start_snapshot(lib, "added")
         first = LibraryView(lib).ordered()[0]
@@ -274,8 +286,6 @@ def test_without_a_last_article_the_snapshot_starts_on_the_first_row(lib_path: P
 
 
 def test_a_snapshot_with_a_bad_block_is_ignored(lib_path: Path) -> None:
-    from reader.start_snapshot import write_start_snapshot
-
     with Library(lib_path) as lib:
         write_start_snapshot(lib, "added")
     path = snapshot_path(lib_path)
@@ -288,7 +298,6 @@ def test_a_snapshot_with_a_bad_block_is_ignored(lib_path: Path) -> None:
 async def test_the_first_frame_shows_the_article_from_the_snapshot_without_parsing(
     lib_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.start_snapshot import write_start_snapshot
     from reader.tui import article_view
 
     with Library(lib_path) as lib:
@@ -337,7 +346,6 @@ async def test_the_reading_place_is_restored_from_the_snapshot_without_the_worke
 ) -> None:
     import threading
 
-    from reader.start_snapshot import write_start_snapshot
     from reader.tui import article_view
 
     with Library(lib_path) as lib:
@@ -369,8 +377,6 @@ async def test_the_reading_place_is_restored_from_the_snapshot_without_the_worke
 
 
 def test_a_snapshot_holding_a_terminal_escape_is_ignored(lib_path: Path) -> None:
-    from reader.start_snapshot import write_start_snapshot
-
     with Library(lib_path) as lib:
         write_start_snapshot(lib, "added")
     path = snapshot_path(lib_path)
