@@ -334,6 +334,7 @@ async def test_the_first_frame_shows_the_article_from_the_snapshot_without_parsi
         await pilot.pause()
         view = app.query_one(ArticleView)
         assert view.ready  # the whole text, laid out by the worker after the first frame
+        assert view.scroll_y == 0  # not read yet: its title shows, laid out again or not
     app.library.close()
     shown, rows, measure, fitted = at_first_frame[0]
     assert shown == cursor and rows > 10

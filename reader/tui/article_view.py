@@ -755,6 +755,10 @@ class ArticleView(ScrollView, can_focus=True):
                 self.scroll_to(y=row, animate=False)
 
     def _top_anchor(self) -> tuple[int, int] | None:
+        """The place at the top of the view, kept when the rows are laid out again; None
+        at the very top (the title stays in view, not the first paragraph)."""
+        if self.scroll_y <= 0:
+            return None
         lines = self._doc.lines
         for row in range(int(self.scroll_y), len(lines)):
             if lines[row].block >= 0:
