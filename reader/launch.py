@@ -28,6 +28,16 @@ def _tui_arguments(args: list[str]) -> tuple[bool, Path | None]:
 
 def run_tui(db: Path | None, *, label: str | None = None) -> None:
     """Open the library (``--db``, ``READER_DB``, config, default) in the TUI."""
+    from reader.gc_pause import end_start_pause, pause_for_start
+
+    pause_for_start()  # the app ends the pause after its first frame
+    try:
+        _run_tui(db, label=label)
+    finally:
+        end_start_pause()
+
+
+def _run_tui(db: Path | None, *, label: str | None) -> None:
     from reader.paths import resolve_db_path
     from reader.start_snapshot_fork import SnapshotMaker
 

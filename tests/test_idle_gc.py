@@ -49,3 +49,37 @@ async def test_a_long_busy_stretch_still_collects(
         await pilot.press("j", "j")
         assert app.idle_collector.collections >= done + 2  # each move: overdue, collected
     library.close()
+
+
+async def test_the_start_pauses_the_collector_until_the_first_frame(lib_path: Path) -> None:
+    """``reader.launch`` pauses collections for the start; the app ends the pause after its
+    first frame, freezing what the start built (else collections stay off for good)."""
+    from reader.gc_pause import pause_for_start
+
+    gc.unfreeze()
+    pause_for_start()
+    assert not gc.isenabled()
+    library = Library(lib_path)
+    app = ReaderApp(library)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # the start's objects: out of the collector
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    library.close()
+
+
+def test_ending_the_start_pause_leaves_a_collector_paused_elsewhere_alone() -> None:
+    from reader.gc_pause import end_start_pause, pause_for_start
+
+    end_start_pause()  # (none is left by another test)
+    gc.disable()
+    try:
+        pause_for_start()  # someone else paused it: not this pause's to end
+        end_start_pause()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

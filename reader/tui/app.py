@@ -53,6 +53,7 @@ from textual.widgets import Footer, Input, OptionList
 from reader.article_order import SORT_LABELS, start_sort
 from reader.config import Config, load_config
 from reader.errors import ReaderError
+from reader.gc_pause import end_start_pause
 from reader.models import Article, Highlight
 from reader.sanitize import clean_line, is_web_url
 from reader.start_snapshot import write_start_snapshot
@@ -63,6 +64,7 @@ from reader.tui.filter_bar import FilterBar
 from reader.tui.header import ReaderHeader
 from reader.tui.idle_gc import IdleCollector
 from reader.tui.list_pane import ArticleOption, ListPane
+from reader.tui.main_screen import MainScreen
 from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
 from reader.tui.quote_pane import QuoteEntry, QuotePane
 from reader.tui.themes import DEFAULT_THEME, load_themes
@@ -166,6 +168,10 @@ class ReaderApp(App[None]):
         self._theme_problems = self._load_themes()
 
     # -- building ------------------------------------------------------------------------
+    def get_default_screen(self) -> MainScreen:
+        """The screen the panes are composed on."""
+        return MainScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         """Header, the three panes, the filter bar and the footer."""
         yield ReaderHeader(icon="≡")
@@ -241,6 +247,7 @@ class ReaderApp(App[None]):
 
     def _after_first_frame(self) -> None:
         self._first_frame_shown = True
+        end_start_pause()
         self.list_pane.on_cursor = self._preview
         # The driver's writer thread sends the frame to the terminal; opening the library
         # holds the interpreter for tens of milliseconds at a time (parsing its file), so
