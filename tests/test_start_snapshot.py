@@ -276,6 +276,40 @@ def test_the_snapshot_keeps_the_start_of_the_shown_articles_text(lib_path: Path)
     assert snapshot.head_for(other, text) is None
 
 
+def test_a_new_snapshot_takes_the_saved_head_of_an_unchanged_text(
+    lib_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command that changed other articles makes the new snapshot without parsing the
+    shown article again (nor importing the Markdown parser); a changed text is parsed."""
+    import reader.start_snapshot as start_snapshot
+    from reader.article_head import head_blocks
+
+    _save(lib_path, ARTICLES[2][0])
+    before = read_start_snapshot(lib_path)
+    assert before is not None and before.head
+    with Library(lib_path) as lib:
+        cursor = ids_by_title(lib)[ARTICLES[2][0]]
+        lib.set_bookmarked(ids_by_title(lib)[ARTICLES[0][0]], True)  # the snapshot is stale
+
+        def no_parse(markdown: str) -> list[object]:
+            raise AssertionError("parsed again")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(start_snapshot, "head_blocks", no_parse)
+            write_start_snapshot(lib, "added")
+        after = read_start_snapshot(lib_path)
+        assert after is not None and after.cursor == cursor
+        assert after.head == before.head and after.head_digest == before.head_digest
+        # the text changed: its head is parsed again, from the new text
+        text = (lib.body(cursor) or "").replace("Opening paragraph", "First paragraph", 1)
+        lib.bodies.write(cursor, text)
+        write_start_snapshot(lib, "added")
+    changed = read_start_snapshot(lib_path)
+    assert changed is not None
+    assert changed.head == head_blocks(text) != before.head
+    assert changed.head_for(cursor, text) == changed.head
+
+
 def test_without_a_last_article_the_snapshot_starts_on_the_first_row(lib_path: Path) -> None:
     with Library(lib_path) as lib:
         write_start_snapshot(lib, "added")
