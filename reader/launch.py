@@ -38,6 +38,7 @@ def run_tui(db: Path | None, *, label: str | None = None) -> None:
 
 
 def _run_tui(db: Path | None, *, label: str | None) -> None:
+    """``run_tui`` within the start's pause of the garbage collector."""
     from reader.paths import resolve_db_path
     from reader.start_snapshot_fork import SnapshotMaker
 

@@ -1,13 +1,12 @@
 """The app's main screen (the three panes): a Textual ``Screen`` that skips one redundant
 restyle before the first frame.
 
-Owns ``MainScreen``. Textual restyles every node of a screen each time it resumes
-(``ScreenResume.refresh_styles``): needed when the screen comes back from under a
-dialog, after the stylesheet may have changed (``switch_screen`` asks for it; popping a dialog,
-as of Textual 8, does not). Its *first* resume, though,
-comes right after mounting, which styled every node already; restyling them all again
-cost about 6 ms of the start (the article view and the quote pane have many component
-classes, each restyled too). Every later resume restyles as usual.
+Owns ``MainScreen``. When a screen resumes, Textual restyles every node of it if the event
+asks to (``ScreenResume.refresh_styles``: ``switch_screen`` asks, in case the stylesheet
+changed meanwhile). The main screen's *first* resume asks too, yet comes right after the
+mount that styled every node; restyling them all again cost about 6 ms of the start (the
+article view and the quote pane have many component classes, each restyled as well). So
+the first resume skips it; every later one restyles as asked.
 """
 
 from __future__ import annotations
