@@ -16,7 +16,7 @@ from reader.importers import (
     parse_bytes,
     parse_file,
 )
-from reader.importers.decoding import clean_text, decode_bytes
+from reader.importers.decoding import decode_bytes, normalize_text
 from reader.importers.detect import sniff_text_format
 from reader.importers.markdown_file import parse_front_matter, parse_markdown
 
@@ -193,8 +193,10 @@ def test_decode_bad_bytes_after_bom_fail() -> None:
         decode_bytes(b"\xef\xbb\xbfok \xff\xfe bad", name="bad.txt")
 
 
-def test_clean_text_removes_escapes_and_normalises_newlines() -> None:
-    assert clean_text("a\r\nb\rc\x1b[1mD\x1b[0m\x00\x9b\u2028e") == "a\nb\ncD\ne"
+def test_normalize_text_removes_escapes_and_normalises_newlines() -> None:
+    assert normalize_text("a\r\nb\rc\x1b[1mD\x1b[0m\x00\x9b\u2028e") == "a\nb\ncD\ne"
+    # and drops what reader.sanitize drops everywhere: bidi and zero-width marks, a BOM
+    assert normalize_text("\ufeffx\u202ey\u200bz\u2066") == "xyz"
 
 
 # --- Markdown --------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Bytes to clean text for the importers.
 
 Owns: byte-order marks, UTF-16 without a BOM, the binary sniff, the decoding order
-(BOM, UTF-8, declared charset, cp1252 / Latin-1 fallback) and ``clean_text``, which removes
-what must never reach a terminal (escape sequences, C0/C1 control characters, NULs) and
-normalises line endings to ``\\n``.
+(BOM, UTF-8, declared charset, cp1252 / Latin-1 fallback) and ``normalize_text``: line
+endings to ``\\n``, terminal escape sequences removed whole, then what must never reach a
+terminal dropped as everywhere else (``reader.sanitize.clean_text``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import codecs
 import re
 
 from reader.errors import ImportFailed
+from reader.sanitize import clean_text
 
-__all__ = ["bom_encoding", "clean_text", "decode_bytes", "guess_utf16", "looks_binary"]
+__all__ = ["bom_encoding", "decode_bytes", "guess_utf16", "looks_binary", "normalize_text"]
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -62,7 +63,6 @@ _ANSI = re.compile(
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
     r"|\x1b[@-Z\\-_]"  # two-character escapes
 )
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def bom_encoding(data: bytes) -> tuple[str, int] | None:
@@ -123,18 +123,17 @@ def looks_binary(data: bytes) -> bool:
     return not utf8 and controls / len(sample) > 0.02
 
 
-def clean_text(text: str) -> str:
-    """Normalise line endings and drop terminal escapes and control characters.
-
-    Tabs and newlines are kept; form feeds and Unicode line/paragraph separators become
-    newlines. The result is safe to show in a terminal as plain text.
-    """
+def normalize_text(text: str) -> str:
+    """Decoded text as the importers read it: line endings normalised to ``\\n``, form
+    feeds and Unicode line/paragraph separators turned into line breaks, and terminal
+    escape sequences removed whole (not just their ESC, which would leave ``[1m`` in the
+    text); then ``reader.sanitize.clean_text`` drops control, bidi and zero-width
+    characters (a BOM too), as for everything stored. Tabs and newlines are kept."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n").replace("\x0c", "\n")
     if "\x1b" in text:
         text = _ANSI.sub("", text)
-    text = _CONTROLS.sub("", text)
-    return text.replace("\ufeff", "")
+    return clean_text(text)
 
 
 def decode_bytes(data: bytes, *, declared: str | None = None, name: str = "<data>") -> str:
@@ -143,7 +142,7 @@ def decode_bytes(data: bytes, *, declared: str | None = None, name: str = "<data
     A UTF-8 BOM is stripped. UTF-16 without a BOM is recognised. An unknown ``declared``
     charset is ignored. Raises ``ImportFailed(name, ...)`` for binary data or when a BOM
     names an encoding the bytes do not follow. The text is returned as decoded (see
-    ``clean_text`` for making it safe).
+    ``normalize_text`` for making it safe).
     """
     found = bom_encoding(data)
     if found is not None:

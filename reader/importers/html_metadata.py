@@ -14,20 +14,20 @@ from datetime import datetime
 
 from lxml.html import HtmlElement
 
+from reader.sanitize import clean_line
+
 _ARTICLE_TYPES = re.compile(
     r"^(?:Article|AdvertiserContentArticle|NewsArticle|AnalysisNewsArticle|AskPublicNewsArticle|"
     r"BackgroundNewsArticle|OpinionNewsArticle|ReportageNewsArticle|ReviewNewsArticle|Report|"
     r"SatiricalArticle|ScholarlyArticle|MedicalScholarlyArticle|SocialMediaPosting|"
     r"BlogPosting|LiveBlogPosting|DiscussionForumPosting|TechArticle|APIReference)$"
 )
-_SPACES = re.compile(r"\s+")
 
 
-def clean_text(value: object) -> str:
-    """Collapse whitespace; non-strings become ``""``."""
-    if not isinstance(value, str):
-        return ""
-    return _SPACES.sub(" ", value).strip()
+def meta_text(value: object) -> str:
+    """A metadata value as one clean line (``reader.sanitize.clean_line``); anything
+    but a string (JSON-LD may hold numbers, lists, objects) becomes ``""``."""
+    return clean_line(value) if isinstance(value, str) else ""
 
 
 @dataclass(slots=True)
@@ -65,7 +65,7 @@ def _meta_values(root: HtmlElement) -> dict[str, str]:
     """
     values: dict[str, str] = {}
     for el in root.iter("meta"):
-        content = clean_text(el.get("content"))
+        content = meta_text(el.get("content"))
         if not content:
             continue
         prop = el.get("property") or ""
@@ -84,9 +84,9 @@ def _meta_values(root: HtmlElement) -> dict[str, str]:
 def _names(value: object) -> list[str]:
     """Person or organisation names from a JSON-LD value (string, object or list)."""
     if isinstance(value, str):
-        return [clean_text(value)] if clean_text(value) else []
+        return [meta_text(value)] if meta_text(value) else []
     if isinstance(value, dict):
-        name = clean_text(value.get("name"))
+        name = meta_text(value.get("name"))
         return [name] if name else []
     if isinstance(value, list):
         out: list[str] = []
@@ -131,13 +131,13 @@ def _jsonld(root: HtmlElement) -> dict[str, str]:
             if not any(isinstance(t, str) and _ARTICLE_TYPES.match(t) for t in types):
                 continue
             found = {
-                "headline": clean_text(obj.get("headline")),
-                "name": clean_text(obj.get("name")),
+                "headline": meta_text(obj.get("headline")),
+                "name": meta_text(obj.get("name")),
                 "author": ", ".join(dict.fromkeys(_names(obj.get("author")))),
-                "published": clean_text(obj.get("datePublished")),
+                "published": meta_text(obj.get("datePublished")),
                 "publisher": ", ".join(_names(obj.get("publisher"))[:1]),
-                "description": clean_text(obj.get("description")),
-                "url": clean_text(obj.get("url")),
+                "description": meta_text(obj.get("description")),
+                "url": meta_text(obj.get("url")),
             }
             return {k: v for k, v in found.items() if v}
     return {}
@@ -148,7 +148,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2
 
 def normalize_date(value: str | None) -> str | None:
     """ISO 8601 ``YYYY-MM-DDTHH:MM:SS`` (or ``YYYY-MM-DD``) from a machine-readable date."""
-    value = clean_text(value)
+    value = meta_text(value)
     if not value:
         return None
     match = _ISO_DATE.match(value)
@@ -175,7 +175,7 @@ def _byline(root: HtmlElement) -> str | None:
     """An author name from ``rel=author`` links or elements classed as bylines."""
     for el in root.iter("a", "span", "div", "p", "address"):
         if el.get("rel", "").lower() == "author":
-            name = clean_text(el.text_content())
+            name = meta_text(el.text_content())
             if 0 < len(name) <= 100:
                 return _BYLINE_PREFIX.sub("", name)
     for el in root.iter():
@@ -184,7 +184,7 @@ def _byline(root: HtmlElement) -> str | None:
         names = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
         if not _BYLINE_CLASS.search(names):
             continue
-        name = _BYLINE_PREFIX.sub("", clean_text(el.text_content()))
+        name = _BYLINE_PREFIX.sub("", meta_text(el.text_content()))
         if 0 < len(name) <= 80:
             return name
     return None
@@ -201,7 +201,7 @@ def _time_published(root: HtmlElement) -> str | None:
 
 def _first(*values: str | None) -> str | None:
     for value in values:
-        value = clean_text(value)
+        value = meta_text(value)
         if value:
             return value
     return None
@@ -212,7 +212,7 @@ def extract_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     meta = _meta_values(root)
     jsonld = _jsonld(root)
     title_el = root.find(".//title")
-    doc_title = clean_text(title_el.text_content()) if title_el is not None else ""
+    doc_title = meta_text(title_el.text_content()) if title_el is not None else ""
     author = _first(
         jsonld.get("author"),
         meta.get("author"),
@@ -249,7 +249,7 @@ def extract_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     canonical = None
     for link in root.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split():
-            canonical = clean_text(link.get("href")) or None
+            canonical = meta_text(link.get("href")) or None
             break
     page_url = _first(canonical, meta.get("og:url"), url)
     if page_url and not re.match(r"^[a-z][a-z0-9+.-]*://", page_url, re.I):
@@ -304,7 +304,7 @@ def title_from_document(doc_title: str, headings: list[str], h1_texts: list[str]
     repeats, use a single ``<h1>`` when the title is very short or long, and keep the
     original when the cleanup leaves four words or fewer.
     """
-    orig = cur = clean_text(doc_title)
+    orig = cur = meta_text(doc_title)
     hierarchical = False
     separators = list(_SEP_RUN.finditer(orig))
     if separators:
@@ -313,7 +313,7 @@ def title_from_document(doc_title: str, headings: list[str], h1_texts: list[str]
         if _word_count(cur) < 3:
             cur = re.sub(rf"^[^{_SEPARATORS}]*[{_SEPARATORS}]", "", orig)
     elif ": " in cur:
-        if not any(clean_text(h) == orig for h in headings):
+        if not any(meta_text(h) == orig for h in headings):
             cur = orig[orig.rfind(":") + 1 :]
             if _word_count(cur) < 3:
                 cur = orig[orig.find(":") + 1 :]
@@ -321,7 +321,7 @@ def title_from_document(doc_title: str, headings: list[str], h1_texts: list[str]
                 cur = orig
     elif (len(cur) > 150 or len(cur) < 15) and len(h1_texts) == 1:
         cur = h1_texts[0]
-    cur = clean_text(cur)
+    cur = meta_text(cur)
     count = _word_count(cur)
     if count <= 4 and (not hierarchical or count != _word_count(_SEP_RUN.sub("", orig)) - 1):
         cur = orig
@@ -352,7 +352,7 @@ def choose_title(md: PageMetadata, headings: list[str], h1_texts: list[str]) -> 
         meta.get("parsely-title"),
         doc_title,
     ):
-        candidate = clean_text(candidate)
+        candidate = meta_text(candidate)
         if candidate:
             return candidate
     return next((h for h in h1_texts if h), "")

@@ -33,9 +33,10 @@ from reader.importers.html_clean import (
     tree_text,
     visible_text,
 )
-from reader.importers.html_metadata import choose_title, clean_text, extract_metadata
+from reader.importers.html_metadata import choose_title, extract_metadata
 from reader.importers.html_readability import extract_article_tree
 from reader.models import ParsedArticle
+from reader.sanitize import clean_line
 
 _MIN_WORDS = 1
 _MAX_ENTITIES = 50_000
@@ -330,8 +331,8 @@ def _parse(
     if root is None:
         raise ImportFailed(source, "the page is empty")
     md = extract_metadata(root, url)
-    h1_texts = [clean_text(h.text_content()) for h in root.iter("h1")]
-    headings = h1_texts + [clean_text(h.text_content()) for h in root.iter("h2")]
+    h1_texts = [clean_line(h.text_content()) for h in root.iter("h1")]
+    headings = h1_texts + [clean_line(h.text_content()) for h in root.iter("h2")]
     title = choose_title(md, headings[:200], h1_texts)
 
     strip_chrome(root, mode="light")

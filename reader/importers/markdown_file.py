@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from reader.importers.dates import parse_date
-from reader.importers.decoding import clean_text
+from reader.importers.decoding import normalize_text
 from reader.models import ParsedArticle
 
 __all__ = ["parse_front_matter", "parse_markdown", "split_front_matter"]
@@ -218,7 +218,7 @@ def parse_markdown(
     text: str, *, url: str | None = None, source_path: str | None = None
 ) -> ParsedArticle:
     """Turn Markdown text into a ``ParsedArticle`` (title, metadata, body without the title)."""
-    text = clean_text(text).lstrip("\ufeff")
+    text = normalize_text(text)
     front, body = split_front_matter(text)
     meta = parse_front_matter(front) if front is not None else {}
     title = _first(meta, _TITLE_KEYS)

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from reader.importers.dates import find_date_line
-from reader.importers.decoding import clean_text
+from reader.importers.decoding import normalize_text
 from reader.models import ParsedArticle
 
 __all__ = ["is_junk_line", "is_menu_line", "parse_text", "split_paragraphs"]
@@ -448,7 +448,7 @@ def parse_text(
     text: str, *, url: str | None = None, source_path: str | None = None
 ) -> ParsedArticle:
     """Turn plain (possibly scraped) text into a ``ParsedArticle``."""
-    lines = _to_lines(clean_text(text).lstrip("\ufeff"))
+    lines = _to_lines(normalize_text(text))
     if not lines:
         return ParsedArticle(title="Untitled", markdown="", url=url, source_path=source_path)
     header, position = _read_header(lines)
