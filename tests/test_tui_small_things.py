@@ -264,3 +264,69 @@ def test_no_escape_from_content_reaches_a_real_terminal(tmp_path: Path) -> None:
     assert titles and any("Hostile" in title for title in titles)
     assert not any(ch < " " for title in titles for ch in title)
     assert "\x1b]8;" not in text or "file:///etc/passwd" not in text.split("\x1b]8;", 1)[1][:80]
+
+
+def _start_in_a_pty(lib: Path, config_dir: Path) -> tuple[int, int]:
+    """``reader --db lib`` on a new 120x40 pseudo-terminal: (its pid, the terminal's fd)."""
+    import fcntl
+    import termios
+
+    reader_bin = Path(sys.executable).parent / "reader"
+    env = {**os.environ, "TERM": "xterm-256color", "READER_CONFIG_DIR": str(config_dir)}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the reader on its own terminal
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        os.execve(str(reader_bin), [str(reader_bin), "--db", str(lib)], env)
+    return pid, fd
+
+
+def _exit_status_within(pid: int, seconds: float) -> int | None:
+    """The process's exit status once it ends, or None if still running after ``seconds``
+    (then it is killed)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return None
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+@pytest.mark.parametrize("how", ["window closed", "SIGTERM"])
+def test_a_session_ended_by_its_terminal_or_a_kill_saves_what_q_saves(
+    lib_path: Path, config_dir: Path, how: str
+) -> None:
+    """Closing the terminal window (the kernel sends SIGHUP) or ``kill`` (SIGTERM) saves
+    the last article and the start snapshot as quitting does; by default both signals
+    ended the process on the spot, and the next start had no snapshot to draw from."""
+    from reader.start_snapshot import read_start_snapshot
+
+    pid, fd = _start_in_a_pty(lib_path, config_dir)
+    try:
+        screen = _read_available(fd, 3.0)
+        assert ARTICLES[3][0].encode() in screen  # drawn: the newest article is shown
+        os.write(fd, b"jj")  # the third row: the article added second
+        screen += _read_available(fd, 1.0)
+        if how == "window closed":
+            os.close(fd)
+            fd = -1
+        else:
+            os.kill(pid, signal.SIGTERM)
+            screen += _read_available(fd, 2.0)
+        status = _exit_status_within(pid, 10.0)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    assert status is not None, "still running: the session did not end"
+    with Library(lib_path) as lib:
+        second = ids_by_title(lib)[ARTICLES[1][0]]
+        assert lib.get_setting("last_article") == second
+    snapshot = read_start_snapshot(lib_path)
+    assert snapshot is not None and snapshot.cursor == second  # the next start is quick
+    if how == "SIGTERM":
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert b"\x1b[?1049l" in screen  # the terminal got its own screen back

@@ -34,8 +34,10 @@ API for the terminal window title, so the window title is left alone.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -199,6 +201,8 @@ class ReaderApp(App[None]):
                 driver.write("\x1b[22;0t")  # xterm: save the terminal's title
         self._article_pane = self.article_view
         self.idle_collector.start()
+        if not self.is_headless:
+            self._quit_on_hangup()
         self.article_view.set_measure(self.config.text_width)
         last = self._last_article if isinstance(self._last_article, str) else None
         self._show_rows(keep=last if last and self.view.get(last) else None)
@@ -212,6 +216,29 @@ class ReaderApp(App[None]):
             # for bench/: quit once the first complete screen (the article's text too) is
             # drawn and the library is open
             self.set_interval(0.01, self._exit_when_complete)
+
+    def _quit_on_hangup(self) -> None:
+        """Closing the terminal window (``SIGHUP``) or a polite ``kill`` (``SIGTERM``) ends
+        the session as ``q`` does as far as the library goes: the reading place, the last
+        article and the start snapshot are saved (by default these signals end the
+        process at once, and the next start then had no snapshot)."""
+        loop = asyncio.get_running_loop()
+        handlers = {"SIGHUP": self._hung_up, "SIGTERM": self.exit}
+        for name, handler in handlers.items():
+            number = getattr(signal, name, None)
+            if number is not None:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(number, handler)
+
+    def _hung_up(self) -> None:
+        """The terminal is gone: save the session, then end the process without Textual's
+        shutdown, which writes to the terminal (and can wait for ever on a closed one)."""
+        with contextlib.suppress(Exception):
+            self._save_session()
+            if self.library_loaded:
+                self.save_start_snapshot()
+                self.library.close()
+        os._exit(0)
 
     def _show_first_article(self) -> None:
         """Show the article under the cursor in the first frame, when the start snapshot
@@ -310,6 +337,10 @@ class ReaderApp(App[None]):
             with contextlib.suppress(Exception):
                 driver.write("\x1b[23;0t")  # xterm: restore the title saved at start
         self.idle_collector.stop()
+        self._save_session()
+
+    def _save_session(self) -> None:
+        """Save the unsaved reading place and the last article shown."""
         if self._pending is not None:
             return  # quit before the library was opened: nothing was changed
         self._save_unsaved_position()
