@@ -96,10 +96,13 @@ def open_library(ctx: click.Context) -> Library:
     def close() -> None:
         try:
             if library.generation != opened_at:
+                from reader.article_order import start_sort
                 from reader.config import load_config
 
-                sort = library.get_setting("sort") or load_config().sort
-                refresh_start_snapshot(library, sort if isinstance(sort, str) else "added")
+                # the order the app will start in, as it decides it
+                refresh_start_snapshot(
+                    library, start_sort(library.get_setting("sort"), load_config().sort)
+                )
         except (ReaderError, OSError):
             pass  # a cache: the next start opens the library first instead
         finally:
