@@ -309,6 +309,35 @@ def test_pool_stopped_early_stops_its_workers(tmp_path: Path) -> None:
 
 
 @needs_fork
+def test_the_storing_process_is_one_of_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers are one forked process plus the storing process, which parses while
+    it would wait: two processes on two cores, not three."""
+    paths = _pages(tmp_path, 80)
+    serial = [importing._parse_one(p) for p in paths]
+    parsers = tmp_path / "parsers.txt"
+
+    def parse(path: str) -> ParsedArticle:
+        with parsers.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return parse_file(path)
+
+    monkeypatch.setattr(importing, "parse_file", parse)
+    pool = importing._WorkerPool(paths, 2)
+    forked = {w.process.pid for w in pool.workers}
+    try:
+        pooled = list(pool.results())
+    finally:
+        pool.close()
+    assert len(forked) == 1
+    assert pooled == serial
+    pids = parsers.read_text(encoding="utf-8").split()
+    assert len(pids) == len(paths)
+    assert {int(p) for p in pids} == forked | {os.getpid()}
+
+
+@needs_fork
 def test_an_unexpected_error_in_a_worker_is_raised_by_the_import(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
