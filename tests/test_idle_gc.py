@@ -51,6 +51,45 @@ async def test_a_long_busy_stretch_still_collects(
     library.close()
 
 
+async def test_a_collection_overdue_on_a_key_waits_for_the_frame_of_that_key(
+    lib_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key that finds a collection overdue gets its frame first (a collection can
+    take 100-300 ms after a busy stretch)."""
+    monkeypatch.setattr(idle_gc, "MAX_WAIT", 0.0)
+    library = Library(lib_path)
+    app = ReaderApp(library)
+    shown_in_frames: list[str | None] = []
+    display = app._display
+
+    def recording_display(screen: object, renderable: object) -> None:
+        display(screen, renderable)  # type: ignore[arg-type]
+        if renderable is not None:
+            article = app.article_view.article
+            shown_in_frames.append(article.id if article is not None else None)
+
+    app._display = recording_display  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.list_pane.focus()
+        await pilot.pause()
+        collected_after: list[list[str | None]] = []
+        real_collect = app.idle_collector.collect
+
+        def collect() -> None:
+            collected_after.append(list(shown_in_frames))
+            real_collect()
+
+        monkeypatch.setattr(app.idle_collector, "collect", collect)
+        await pilot.press("j")
+        await pilot.pause()
+        moved_to = app.article_view.article
+        assert moved_to is not None
+        assert collected_after, "the overdue collection did not run"
+        assert moved_to.id in collected_after[0]  # the new article was drawn before it
+    library.close()
+
+
 async def test_the_start_pauses_the_collector_until_the_first_frame(lib_path: Path) -> None:
     """``reader.launch`` pauses collections for the start; the app ends the pause after its
     first frame, freezing what the start built (else collections stay off for good)."""
