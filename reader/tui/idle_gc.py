@@ -1,17 +1,17 @@
 """When the cyclic garbage collector runs while the app is open: in pauses, not on a key.
 
 Owns ``IdleCollector``. A full collection walks every object the app keeps (laid-out
-articles, cached rows, Textual's caches) and the cyclic garbage since the last one: much
-of what Textual draws ends up in reference cycles of its own caches (a ``Strip`` caches
-the pieces it was divided into, itself among them), so a few seconds of busy reading
-leave 100,000 such objects, 100-300 ms to collect (measured in bench/ at 10,000
-articles). While the app runs, full collections are left out of
-Python's automatic schedule (young objects are still collected as usual) and run instead
-once the user has paused for a moment after a burst of work (``note_activity``). During a
-long busy stretch one runs at least every ``MAX_WAIT`` seconds, right after the frame the
-work made, so the key that made it is not kept waiting. The library and the search index
-are frozen out of the collector once loaded (``reader.gc_pause.gc_paused``,
-``LibraryView.build_index``), so a full collection only walks what the session made.
+articles, cached rows, Textual's caches) and the cyclic garbage made since the last one:
+much of what Textual draws ends up in reference cycles of its own caches (a ``Strip``
+caches the pieces it was divided into, itself among them), so a few seconds of busy
+reading leave some 100,000 such objects, 100-300 ms to collect (measured in bench/ at
+10,000 articles). While the app runs, full collections are left out of Python's automatic
+schedule (young objects are still collected as usual) and run instead once the user has
+paused for a moment after a burst of work (``note_activity``). During a long busy stretch
+one runs at least every ``MAX_WAIT`` seconds, right after the frame the work made, so the
+key that made it is not kept waiting. The library and the search index are frozen out of
+the collector once loaded (``reader.gc_pause.gc_paused``, ``LibraryView.build_index``),
+so a full collection only walks what the session made.
 """
 
 from __future__ import annotations
