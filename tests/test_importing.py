@@ -338,20 +338,27 @@ def test_the_storing_process_is_one_of_the_workers(
 
 
 @needs_fork
-def test_an_unexpected_error_in_a_worker_is_raised_by_the_import(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("where", ["worker", "storing process"])
+def test_an_unexpected_error_in_a_parse_is_raised_by_the_import_and_stops_the_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     paths = _pages(tmp_path, POOL_THRESHOLD + 8)
-    bad = paths[-3]
+    # The forked worker is handed the first tasks; the storing process, waiting for the
+    # first result, parses the next one (files 12-15: tasks are 4 files).
+    bad = paths[5] if where == "worker" else paths[12]
+    failed_in: list[int] = []
 
     def parse(path: str) -> ParsedArticle:
         if path == bad:
+            failed_in.append(os.getpid())
             raise ZeroDivisionError("a bug in a parser")
         return parse_file(path)
 
     monkeypatch.setattr(importing, "parse_file", parse)
     with Library(tmp_path / "lib.json") as lib, pytest.raises(ZeroDivisionError, match="a bug"):
         import_paths(lib, paths, workers=2)
+    assert (failed_in == [os.getpid()]) == (where == "storing process")
+    assert multiprocessing.active_children() == []
 
 
 @needs_fork
