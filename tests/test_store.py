@@ -7,6 +7,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.errors import Ambiguous, NotFound, StoreError
 from reader.models import ParsedArticle
@@ -104,7 +106,84 @@ def test_same_article_twice_is_a_duplicate(tmp_path: Path) -> None:
 
 def test_normalize_url() -> None:
     assert normalize_url("HTTPS://Ex.org/a/?utm_medium=m&b=1#x") == "https://ex.org/a?b=1"
+    assert normalize_url(" HTTPS://Ex.org/a/b// ") == "https://ex.org/a/b"
+    assert normalize_url("https://Ex.org") == "https://ex.org/"
     assert normalize_url(None) is None
+
+
+_URL_PIECES = [
+    "http",
+    "HTTPS",
+    "ftp",
+    "a+b.c-d",
+    "1x",
+    "://",
+    ":",
+    "//",
+    "/",
+    "///",
+    "?",
+    "#",
+    "@",
+    "[",
+    "]",
+    "[::1]",
+    "Ex.ORG",
+    "example.com",
+    ":8080",
+    "user:pw@",
+    "%20",
+    "%2F",
+    " ",
+    "\t",
+    "\n",
+    "\x00",
+    "\x7f",
+    "~",
+    "_",
+    "-",
+    ".",
+    "..",
+    "a",
+    "B",
+    "9",
+    "é",
+    "ｅ",
+    "utm_source=x",
+    "&",
+    "=",
+    ";",
+    "!",
+    "$",
+    "'",
+    "(",
+    ")",
+    "*",
+    "+",
+    ",",
+    "\\",
+    "\u3000",
+]
+
+
+@given(st.lists(st.sampled_from(_URL_PIECES), max_size=12).map("".join))
+def test_plain_urls_normalize_as_urllib_parses_them(url: str) -> None:
+    """``normalize_url``'s pattern for plain URLs gives exactly the ``urllib.parse`` result."""
+    from reader.store.library import _normalize_url_by_parts
+
+    stripped = url.strip()
+    expected = _normalize_url_by_parts(stripped) if stripped else None
+    assert normalize_url(url) == (expected if url else None)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40))
+def test_ascii_text_normalizes_as_urllib_parses_it(url: str) -> None:
+    from reader.store.library import _normalize_url_by_parts
+
+    stripped = url.strip()
+    assert normalize_url(url) == (
+        (_normalize_url_by_parts(stripped) if stripped else "") if url else None
+    )
 
 
 def test_tags_add_remove_and_remove_article(tmp_path: Path) -> None:

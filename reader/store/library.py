@@ -143,11 +143,30 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+# A URL that is only scheme://host/path, in printable ASCII with no spaces: no userinfo,
+# IPv6 brackets, query or fragment, so nothing for ``urlsplit`` to check or drop.
+_PLAIN_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([A-Za-z0-9._~%!$&'()*+,;=:-]+)(/[^?#\s]*)?")
+
+
 def normalize_url(url: str | None) -> str | None:
-    """A URL as compared for duplicates: no fragment, no tracking parameters."""
+    """A URL as compared for duplicates: no fragment, no tracking parameters.
+
+    The duplicate check of a library normalizes every stored URL once (about 0.3 s at
+    50,000 articles with ``urlsplit`` and friends), so the common plain URL is done by a
+    pattern, with exactly the result of ``_normalize_url_by_parts`` (a test checks this).
+    """
     if not url:
         return None
     url = url.strip()
+    plain = _PLAIN_URL.fullmatch(url) if url.isascii() and url.isprintable() else None
+    if plain is not None:
+        scheme, host, path = plain.groups()
+        return f"{scheme.lower()}://{host.lower()}{(path or '').rstrip('/') or '/'}"
+    return _normalize_url_by_parts(url)
+
+
+def _normalize_url_by_parts(url: str) -> str:
+    """``normalize_url`` of a stripped, non-empty URL, with ``urllib.parse``."""
     try:
         parts = urlsplit(url)
     except ValueError:
