@@ -166,24 +166,25 @@ _URL_PIECES = [
 ]
 
 
+def _normalized_by_urllib(url: str) -> str | None:
+    from reader.store.library import _normalize_url_by_parts
+
+    if not url:
+        return None
+    stripped = url.strip()
+    return _normalize_url_by_parts(stripped) if stripped else ""
+
+
 @given(st.lists(st.sampled_from(_URL_PIECES), max_size=12).map("".join))
 def test_plain_urls_normalize_as_urllib_parses_them(url: str) -> None:
     """``normalize_url``'s pattern for plain URLs gives exactly the ``urllib.parse`` result."""
-    from reader.store.library import _normalize_url_by_parts
-
-    stripped = url.strip()
-    expected = _normalize_url_by_parts(stripped) if stripped else None
-    assert normalize_url(url) == (expected if url else None)
+    assert normalize_url(url) == _normalized_by_urllib(url)
+    assert normalize_url("https://" + url) == _normalized_by_urllib("https://" + url)
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40))
 def test_ascii_text_normalizes_as_urllib_parses_it(url: str) -> None:
-    from reader.store.library import _normalize_url_by_parts
-
-    stripped = url.strip()
-    assert normalize_url(url) == (
-        (_normalize_url_by_parts(stripped) if stripped else "") if url else None
-    )
+    assert normalize_url(url) == _normalized_by_urllib(url)
 
 
 def test_tags_add_remove_and_remove_article(tmp_path: Path) -> None:
