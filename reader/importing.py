@@ -6,7 +6,8 @@ in this process in the order the paths were given, so a parallel import stores e
 what a serial one would. Results are reported only after the batch holding them was
 written to disk, so every "added" line survives a crash that follows it. Each added
 article goes into the search index as it is stored (``index_cache.ImportIndexer``), and
-the index file beside the library is saved at the end.
+the index file beside the library is saved at the end (unless the import is too small to
+be worth rewriting that file: the next reader indexes its few articles).
 
 The per-article CPU work runs in the workers too (``_parse_one``): the body is prepared
 as the store keeps it (``prepare_body``: cleaned, hashed, words counted) and its index
@@ -321,7 +322,7 @@ def import_paths(
         on_total(len(files))
     outcomes: list[ImportOutcome] = []
     pending: list[ImportOutcome] = []
-    indexer = ImportIndexer(library)  # loads the index file at the first added article
+    indexer = ImportIndexer(library, len(files))  # loads the index at the first added one
 
     def flush() -> None:
         for outcome in pending:

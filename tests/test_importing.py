@@ -248,7 +248,10 @@ def test_sync_reads_the_body_when_the_known_words_are_for_another_hash(
         assert fresh.index.search(parse_query("chosen"), lib.article_map()) == {article.id}
 
 
-def test_import_into_a_library_whose_index_is_behind_catches_it_up(tmp_path: Path) -> None:
+def test_import_into_a_library_whose_index_is_behind_catches_it_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_cache, "rewrite_threshold", lambda articles: 2)  # 2 files
     folder = tmp_path / "pages"
     folder.mkdir()
     (folder / "a.md").write_text("# Ferry\n\nThe island ferry sails at dawn.\n")

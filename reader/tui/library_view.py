@@ -195,7 +195,7 @@ class LibraryView:
             snapshot = dict(articles)  # the UI thread may change ``articles`` meanwhile
             if stale is not None:
                 stats = index_cache.sync(stale, snapshot, self.library.body)
-                if stats.bodies_changed:
+                if stats.worth_saving(len(snapshot)):
                     index_cache.save(stale, index_cache.index_path(self.library.path))
                 cached = stale
             else:
