@@ -349,3 +349,69 @@ def test_error_lines_are_never_wrapped(runner: CliRunner, db: Path, tmp_path: Pa
     assert not any(
         line.startswith(" ") or line == "address: 'not a url'" for line in err.splitlines()
     )
+
+
+def test_list_prints_one_line_per_article_cut_to_the_width(runner: CliRunner, db: Path) -> None:
+    """``reader list`` without ``--json``: a header, then one line per article however
+    long its title (cut with an ellipsis), wide characters counted as two cells. (It
+    was a Rich table, which wrapped titles and took 31 s for 50,000 articles.)"""
+    from rich.cells import cell_len
+
+    from reader.models import ParsedArticle
+
+    with Library(db) as lib:
+        for title, body in (
+            ("Harbour tram " + "very " * 60 + "long", "Tram body."),
+            ("港の路面電車が" * 20, "Wide body."),
+            ("Short one", "Short body."),
+        ):
+            lib.add_parsed(ParsedArticle(title=title, markdown=body, site="Example Site"))
+    code, out, err = run(runner, db, "list")
+    assert code == 0 and "3 article(s)" in err
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "title", "site", "published", "min", "tags"]
+    assert len(lines) == 4
+    assert all(cell_len(line) <= 160 for line in lines)
+    by_title = {line.split()[2]: line for line in lines[1:]}  # after the id and "•"
+    assert "…" in by_title["Harbour"] and "Example Site" in by_title["Harbour"]
+    assert "…" in next(line for line in lines if "港" in line)
+    assert "Short one" in by_title["Short"]
+    # the site column starts at the same cell on every line
+    starts = {cell_len(line[: line.index("Example Site")]) for line in lines[1:]}
+    assert len(starts) == 1
+
+
+def test_highlights_prints_each_with_its_article_title(runner: CliRunner, db: Path) -> None:
+    from reader.models import ParsedArticle
+
+    with Library(db) as lib:
+        article = lib.add_parsed(
+            ParsedArticle(title="Tram news", markdown="The harbour tram runs late today.")
+        ).article
+    run(runner, db, "highlight", article.id, "runs late", "--note", "check times")
+    code, out, _ = run(runner, db, "highlights")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].endswith("  Tram news")
+    assert lines[1:] == ["    “runs late”", "    note: check times"]
+
+
+def test_plain_lines_are_styled_only_where_rich_would_colour() -> None:
+    import io
+
+    from reader.cli.plain_output import LineOutput, fit, pad
+
+    piped = LineOutput(io.StringIO())
+    piped.write("header", "bold")
+    assert piped.stream.getvalue() == "header\n" and piped.width == 160
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    styled = LineOutput(Terminal())
+    styled.write("header", "bold")
+    assert styled.stream.getvalue() == "\x1b[1mheader\x1b[0m\n"
+    assert fit("abcdef", 4) == "abc…" and fit("abc", 4) == "abc" and fit("abc", 0) == ""
+    assert fit("港の路面電車", 5) == "港の…" and pad("港", 4) == "港  "
+    assert pad("7", 3, right=True) == "  7"

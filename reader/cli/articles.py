@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
+from rich.cells import cell_len
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 from rich.text import Text
 
 from reader.cli.common import (
@@ -17,6 +18,7 @@ from reader.cli.common import (
     stderr_console,
     stdout_console,
 )
+from reader.cli.plain_output import LineOutput, fit, pad
 from reader.document import paragraphs
 from reader.errors import ReaderError
 from reader.importers import parse_file
@@ -189,27 +191,47 @@ def list_articles(
     if as_json:
         print_json([article_json(a) for a in articles])
         return
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("id", no_wrap=True, min_width=8)
-    table.add_column("", no_wrap=True, min_width=2)
-    table.add_column("title", ratio=3)
-    table.add_column("site", no_wrap=True, overflow="ellipsis", max_width=24)
-    table.add_column("published", no_wrap=True, min_width=10)
-    table.add_column("min", no_wrap=True, justify="right")
-    table.add_column("tags", overflow="ellipsis", max_width=30)
-    for a in articles:
-        marks = ("★" if a.bookmarked else " ") + (" " if a.read else "•")
-        table.add_row(
-            Text(a.id),
-            Text(marks),
-            Text(a.title),
-            Text(a.site or ""),
-            Text((a.published or "")[:10]),
-            Text(str(a.reading_minutes)),
-            Text(", ".join(a.tags)),
-        )
-    stdout_console().print(table)
+    out = LineOutput()
+    for line, style in article_table(articles, out.width):
+        out.write(line, style)
     stderr_console().print(Text(f"{len(articles)} article(s)"))
+
+
+_GAP = "  "  # between two columns
+
+
+def article_table(articles: list[Article], width: int) -> Iterator[tuple[str, str | None]]:
+    """The lines of ``reader list`` (and their style): a header, then one line per
+    article, each cut to ``width`` cells; the title takes the room the other columns
+    leave (they are as wide as their longest value, site and tags at most 24 and 30)."""
+    rows = [
+        (
+            a.id,
+            ("★" if a.bookmarked else " ") + (" " if a.read else "•"),
+            clean_line(a.title),
+            clean_line(a.site or ""),
+            (a.published or "")[:10],
+            str(a.reading_minutes),
+            clean_line(", ".join(a.tags)),
+        )
+        for a in articles
+    ]
+    header = ("id", "", "title", "site", "published", "min", "tags")
+    limits = (None, None, None, 24, 10, None, 30)
+    widths = [
+        min(limit or width, max(_cells(r[i]) for r in [header, *rows]))
+        for i, limit in enumerate(limits)
+    ]
+    others = sum(w for i, w in enumerate(widths) if i != 2) + len(_GAP) * (len(widths) - 1)
+    widths[2] = max(12, min(widths[2], width - others))
+    right = (False, False, False, False, False, True, False)
+    for n, row in enumerate([header, *rows]):
+        cells = [pad(fit(v, w), w, right=r) for v, w, r in zip(row, widths, right, strict=True)]
+        yield _GAP.join(cells).rstrip(), ("bold" if n == 0 else None)
+
+
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
 
 
 def sort_articles(articles: list[Article], key: str) -> list[Article]:

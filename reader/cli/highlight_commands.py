@@ -9,6 +9,7 @@ import click
 from rich.text import Text
 
 from reader.cli.common import open_library, print_json, stderr_console, stdout_console
+from reader.cli.plain_output import LineOutput
 from reader.errors import ReaderError
 from reader.export import FORMATS, export_text
 from reader.highlights import (
@@ -49,13 +50,13 @@ def highlights(ctx: click.Context, article_id: str | None, as_json: bool) -> Non
     if as_json:
         print_json([h.to_dict() for h in found])
         return
-    out = stdout_console()
+    out = LineOutput()  # (Rich's print of each line took 16 s for 50,000 highlights)
     titles = {a.id: a.title for a in library.articles()}
     for h in found:
-        out.print(Text(f"{h.id}  {titles.get(h.article_id, h.article_id)}", style="bold"))
-        out.print(Text(f"    “{clean_line(h.text)}”"))
+        out.write(f"{h.id}  {clean_line(titles.get(h.article_id, h.article_id))}", "bold")
+        out.write(f"    “{clean_line(h.text)}”")
         if h.note:
-            out.print(Text(f"    note: {clean_line(h.note)}", style="dim"))
+            out.write(f"    note: {clean_line(h.note)}", "dim")
     stderr_console().print(Text(f"{len(found)} highlight(s)"))
 
 
