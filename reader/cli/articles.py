@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import click
-from rich.cells import cell_len
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
@@ -18,7 +17,7 @@ from reader.cli.common import (
     stderr_console,
     stdout_console,
 )
-from reader.cli.plain_output import LineOutput, fit, pad
+from reader.cli.plain_output import LineOutput, cells, fit, pad
 from reader.document import paragraphs
 from reader.errors import ReaderError
 from reader.importers import parse_file
@@ -206,11 +205,11 @@ def article_table(articles: list[Article], width: int) -> Iterator[tuple[str, st
     leave (they are as wide as their longest value, site and tags at most 24 and 30)."""
     rows = [
         (
-            a.id,
+            clean_line(a.id),
             ("★" if a.bookmarked else " ") + (" " if a.read else "•"),
             clean_line(a.title),
             clean_line(a.site or ""),
-            (a.published or "")[:10],
+            clean_line(a.published or "")[:10],
             str(a.reading_minutes),
             clean_line(", ".join(a.tags)),
         )
@@ -219,7 +218,7 @@ def article_table(articles: list[Article], width: int) -> Iterator[tuple[str, st
     header = ("id", "", "title", "site", "published", "min", "tags")
     limits = (None, None, None, 24, 10, None, 30)
     widths = [
-        min(limit or width, max(_cells(r[i]) for r in [header, *rows]))
+        min(limit or width, max(cells(r[i]) for r in [header, *rows]))
         for i, limit in enumerate(limits)
     ]
     others = sum(w for i, w in enumerate(widths) if i != 2) + len(_GAP) * (len(widths) - 1)
@@ -228,10 +227,6 @@ def article_table(articles: list[Article], width: int) -> Iterator[tuple[str, st
     for n, row in enumerate([header, *rows]):
         cells = [pad(fit(v, w), w, right=r) for v, w, r in zip(row, widths, right, strict=True)]
         yield _GAP.join(cells).rstrip(), ("bold" if n == 0 else None)
-
-
-def _cells(text: str) -> int:
-    return len(text) if text.isascii() else cell_len(text)
 
 
 def sort_articles(articles: list[Article], key: str) -> list[Article]:

@@ -1,6 +1,6 @@
 """Plain line output for long listings (``reader list``, ``reader highlights``).
 
-Owns ``LineOutput`` and ``fit``. Rich's ``Table`` and ``Console.print`` measure, wrap and
+Owns ``LineOutput`` and the cell measures ``fit``, ``pad`` and ``cells``. Rich's ``Table`` and ``Console.print`` measure, wrap and
 render every cell of every call: ``reader list`` of 50,000 articles took 31 s and
 ``reader highlights`` of 50,000 highlights 16 s. Here a row is one line, cut to the width
 with an ellipsis (``fit``), and written as it is; a style (bold, dim) is turned into escape
@@ -34,9 +34,14 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1).rstrip(" ") + ELLIPSIS
 
 
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes (a wide character two)."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
 def pad(text: str, width: int, *, right: bool = False) -> str:
     """``text`` (already ``fit``) padded with spaces to ``width`` cells."""
-    gap = width - (len(text) if text.isascii() else cell_len(text))
+    gap = width - cells(text)
     if gap <= 0:
         return text
     return " " * gap + text if right else text + " " * gap
