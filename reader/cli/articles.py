@@ -225,8 +225,8 @@ def article_table(articles: list[Article], width: int) -> Iterator[tuple[str, st
     widths[2] = max(12, min(widths[2], width - others))
     right = (False, False, False, False, False, True, False)
     for n, row in enumerate([header, *rows]):
-        cells = [pad(fit(v, w), w, right=r) for v, w, r in zip(row, widths, right, strict=True)]
-        yield _GAP.join(cells).rstrip(), ("bold" if n == 0 else None)
+        parts = [pad(fit(v, w), w, right=r) for v, w, r in zip(row, widths, right, strict=True)]
+        yield _GAP.join(parts).rstrip(), ("bold" if n == 0 else None)
 
 
 def sort_articles(articles: list[Article], key: str) -> list[Article]:
