@@ -415,3 +415,27 @@ def test_plain_lines_are_styled_only_where_rich_would_colour() -> None:
     assert fit("abcdef", 4) == "abc…" and fit("abc", 4) == "abc" and fit("abc", 0) == ""
     assert fit("港の路面電車", 5) == "港の…" and pad("港", 4) == "港  "
     assert pad("7", 3, right=True) == "  7"
+
+
+def test_list_on_a_narrow_terminal_keeps_room_for_the_title() -> None:
+    """Site and tags give way (down to 10 cells) before the title drops under 45% of the
+    width."""
+    from rich.cells import cell_len
+
+    from reader.cli.articles import article_table
+    from reader.models import Article
+
+    article = Article(
+        id="1aa4461b",
+        title="How a village beekeeping co-op survived the worst spring in thirty years",
+        site="Meridian Business Daily",
+        tags=["chess", "junior-chess", "tournaments"],
+        published="2024-03-21",
+    )
+    for width, title_cells in ((100, 45), (160, len(article.title))):
+        header, line = (text for text, _ in article_table([article], width))
+        assert cell_len(line) <= width
+        title_at = header.index("title")
+        site_at = header.index("site")
+        assert site_at - title_at - 2 == title_cells
+        assert article.title[:20] in line

@@ -197,12 +197,14 @@ def list_articles(
 
 
 _GAP = "  "  # between two columns
+_NARROWEST = 10  # cells the site and tags columns keep when the title needs room
 
 
 def article_table(articles: list[Article], width: int) -> Iterator[tuple[str, str | None]]:
     """The lines of ``reader list`` (and their style): a header, then one line per
     article, each cut to ``width`` cells; the title takes the room the other columns
-    leave (they are as wide as their longest value, site and tags at most 24 and 30)."""
+    leave (they are as wide as their longest value, site and tags at most 24 and 30, and
+    down to 10 on a narrow terminal)."""
     rows = [
         (
             clean_line(a.id),
@@ -221,7 +223,14 @@ def article_table(articles: list[Article], width: int) -> Iterator[tuple[str, st
         min(limit or width, max(cells(r[i]) for r in [header, *rows]))
         for i, limit in enumerate(limits)
     ]
-    others = sum(w for i, w in enumerate(widths) if i != 2) + len(_GAP) * (len(widths) - 1)
+    gaps = len(_GAP) * (len(widths) - 1)
+    # The title keeps at least 45% of a narrow terminal: tags, then site, give way first.
+    wanted = min(widths[2], max(12, width * 9 // 20))
+    for column in (6, 3):
+        short = wanted - (width - gaps - sum(w for i, w in enumerate(widths) if i != 2))
+        if short > 0:
+            widths[column] -= max(0, min(short, widths[column] - _NARROWEST))
+    others = sum(w for i, w in enumerate(widths) if i != 2) + gaps
     widths[2] = max(12, min(widths[2], width - others))
     right = (False, False, False, False, False, True, False)
     for n, row in enumerate([header, *rows]):
