@@ -116,11 +116,6 @@ class SyncStats:
         """True when the index now covers every article of the library."""
         return self.pending == 0
 
-    @property
-    def bodies_changed(self) -> bool:
-        """True when articles were indexed from their bodies or dropped."""
-        return bool(self.indexed or self.removed)
-
     def worth_saving(self, articles: int) -> bool:
         """True when the index changed by enough bodies (in a library of ``articles``) that
         rewriting its file costs less than every later reader redoing them."""
