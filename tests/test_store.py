@@ -296,3 +296,25 @@ def test_a_body_file_edited_by_hand_is_cleaned_on_read(tmp_path: Path) -> None:
         aid = lib.add_parsed(parsed()).article.id
         (tmp_path / "lib.bodies" / f"{aid}.md").write_bytes(b"bad \x1b]52;c;aGk=\x07 text\r\n")
         assert lib.body(aid) == "bad ]52;c;aGk= text\n"
+
+
+def test_atomic_writes_put_every_file_in_place_or_none(tmp_path: Path) -> None:
+    """``AtomicWrites`` (an Obsidian export's notes): all renamed in after one sync, or,
+    on an error, none, and no temporary file left behind."""
+    from reader.store.storage import AtomicWrites
+
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_bytes(b"old a")
+    with pytest.raises(RuntimeError), AtomicWrites() as writes:
+        writes.add(a, b"new a")
+        writes.add(b, b"new b", mode=0o644)
+        raise RuntimeError("stopped half way")
+    assert a.read_bytes() == b"old a" and not b.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
+    with AtomicWrites() as writes:
+        writes.add(a, b"new a")
+        writes.add(b, b"new b", mode=0o644)
+        assert a.read_bytes() == b"old a"  # nothing in place before the commit
+    assert a.read_bytes() == b"new a" and b.read_bytes() == b"new b"
+    assert b.stat().st_mode & 0o777 == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]

@@ -228,6 +228,8 @@ async def test_e_export_dialog_writes_the_file_and_says_where(
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, ExportDialog)
+        await app.workers.wait_for_complete()  # the export is written in a thread
+        await pilot.pause()
     written = out_dir / f"reader-highlights.{extension}"
     text = written.read_text(encoding="utf-8")
     assert "Paragraph 2 of story 3" in text and "kept" in text
@@ -247,8 +249,49 @@ async def test_export_error_is_a_notification(lib_path: Path, tmp_path: Path) ->
         path_input.focus()
         await pilot.press("enter")
         await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert app.is_running
     assert any(m.startswith("Export failed") and "is a folder" in m for m in messages)
+
+
+async def test_the_export_is_written_in_a_thread_while_the_reader_stays_usable(
+    lib_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An Obsidian folder of 10,000 notes takes seconds to write: not on the UI thread."""
+    import threading
+
+    import reader.highlights
+
+    release = threading.Event()
+    written_on: list[bool] = []
+    real_write = reader.highlights.write_export
+
+    def slow_write(fmt: str, items: object, out: Path, **kw: object) -> Path:
+        written_on.append(threading.current_thread() is threading.main_thread())
+        release.wait(5)
+        return real_write(fmt, items, out, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reader.highlights, "write_export", slow_write)
+    library = Library(lib_path)
+    library.add_highlight(ids_by_title(library)[NEWEST], "Paragraph 2 of story 3", paragraph=3)
+    app = ReaderApp(Library(lib_path), config=Config(export_folder=tmp_path))
+    messages = recording(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        app.screen.query_one("#export-path", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = app.article_view.article
+        await pilot.press("j")  # the export is still being written: keys still work
+        await pilot.pause()
+        assert app.article_view.article != shown
+        assert written_on == [False]
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert (tmp_path / "reader-highlights.md").exists()
+    assert any("Exported 1 highlight(s)" in m for m in messages)
 
 
 async def test_y_copies_entry_then_selection_then_url(lib_path: Path) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from reader.errors import ReaderError
 from reader.export import markdown
 from reader.export.safe_names import safe_filename
-from reader.store.storage import atomic_write_bytes, shared_file_mode
+from reader.store.storage import AtomicWrites, shared_file_mode
 
 if TYPE_CHECKING:
     from reader.export import ExportItem, QuoteItem
@@ -321,10 +321,6 @@ def _inside(root: Path, name: str) -> Path:
     return target
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    atomic_write_bytes(target, data, mode=shared_file_mode(target))
-
-
 def _existing_notes(root: Path) -> tuple[dict[str, Path], set[str]]:
     """(article id -> note path, casefolded names of every entry) for the folder."""
     by_id: dict[str, Path] = {}
@@ -375,19 +371,26 @@ def export_folder(
             names[article_id] = _new_name(article, taken)
             taken.add(names[article_id].casefold())
     result = ObsidianResult()
-    for article_id, (article, highlights) in latest.items():
-        target = _inside(root, names[article_id])
+    # Every note is written beside its target, then all are made durable together and
+    # renamed into place (``AtomicWrites``): a failure leaves every note as it was.
+    with AtomicWrites() as writes:
+        for article_id, (article, highlights) in latest.items():
+            target = _inside(root, names[article_id])
+            try:
+                old = target.read_bytes() if target.exists() else None
+                existing = old.decode("utf-8", "surrogateescape") if old is not None else None
+                article_quotes = quotes.get(article_id) if quotes is not None else None
+                text = render_note(article, highlights, article_quotes, existing)
+                data = text.encode("utf-8", "surrogateescape")
+                if data == old:
+                    result.unchanged.append(target)
+                    continue
+                writes.add(target, data, mode=shared_file_mode(target))
+            except OSError as err:
+                raise ReaderError(f"{target}: cannot write note ({err.strerror})") from None
+            result.written.append(target)
         try:
-            old = target.read_bytes() if target.exists() else None
-            existing = old.decode("utf-8", "surrogateescape") if old is not None else None
-            article_quotes = quotes.get(article_id) if quotes is not None else None
-            text = render_note(article, highlights, article_quotes, existing)
-            data = text.encode("utf-8", "surrogateescape")
-            if data == old:
-                result.unchanged.append(target)
-                continue
-            _write_atomic(target, data)
+            writes.commit()
         except OSError as err:
-            raise ReaderError(f"{target}: cannot write note ({err.strerror})") from None
-        result.written.append(target)
+            raise ReaderError(f"{folder}: cannot write the notes ({err.strerror})") from None
     return result

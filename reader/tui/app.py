@@ -39,7 +39,7 @@ import contextlib
 import os
 import signal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, ComposeResult
@@ -81,6 +81,7 @@ NARROW = 70  # fewer columns than this: one pane at a time
 TITLE_CHARS = 60  # the article's title in the header is cut to this
 QUOTATIONS_KEPT = 64  # articles whose quotations are remembered
 FIRST_FRAME_FLUSH_SECONDS = 0.03  # the first frame goes out before the library opens
+EXPORT_NOTICE_AT = 1000  # exporting more highlights than this says so when it starts
 
 
 def binding_ids() -> set[str]:
@@ -949,29 +950,43 @@ class ReaderApp(App[None]):
         self.push_screen(dialog, self._export)
 
     def _export(self, choice: ExportChoice | None) -> None:
+        """Gather the highlights here, then write them in a thread: an Obsidian folder of
+        10,000 notes takes seconds, and the reader stays usable meanwhile."""
         if choice is None:
             return
-        try:
-            from reader.highlights import export_items, write_export
+        from reader.highlights import export_items
 
+        try:
             if choice.scope == "article" and self._shown is not None:
                 items = export_items(self.library, article_ids=[self._shown.id])
             elif choice.scope == "bookmarked":
                 items = export_items(self.library, bookmarked=True)
             else:
                 items = export_items(self.library)
-            path = write_export(choice.fmt, items, Path(choice.path))
         except (ReaderError, OSError, ValueError) as err:
-            self.notify(
-                clean_line(f"Export failed: {err}"), severity="error", timeout=8, markup=False
-            )
+            self._export_failed(err)
             return
         count = sum(len(highlights) for _, highlights in items)
-        self.notify(
-            clean_line(f"Exported {count} highlight(s) from {len(items)} article(s) to {path}"),
-            timeout=6,
-            markup=False,
+        if count > EXPORT_NOTICE_AT:
+            self.notify(f"Exporting {count} highlight(s)…", timeout=3, markup=False)
+        self.run_worker(
+            lambda: self._write_export(choice, items, count), thread=True, group="export"
         )
+
+    def _write_export(self, choice: ExportChoice, items: list[Any], count: int) -> None:
+        """(A worker thread.) Write the export and say how it went."""
+        from reader.highlights import write_export
+
+        try:
+            path = write_export(choice.fmt, items, Path(choice.path))
+        except (ReaderError, OSError, ValueError) as err:
+            self.call_from_thread(self._export_failed, err)
+            return
+        message = f"Exported {count} highlight(s) from {len(items)} article(s) to {path}"
+        self.call_from_thread(self.notify, clean_line(message), timeout=6, markup=False)
+
+    def _export_failed(self, err: Exception) -> None:
+        self.notify(clean_line(f"Export failed: {err}"), severity="error", timeout=8, markup=False)
 
     def action_copy(self) -> None:
         """Copy the quote-pane entry, else the selection, else the article's web address."""
