@@ -39,7 +39,7 @@ import contextlib
 import os
 import signal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, ComposeResult
@@ -72,6 +72,7 @@ from reader.tui.quote_pane import QuoteEntry, QuotePane
 from reader.tui.themes import DEFAULT_THEME, load_themes
 
 if TYPE_CHECKING:
+    from reader.export import ExportItem
     from reader.quotes import Quotation
     from reader.tui.export_dialog import ExportChoice
     from reader.tui.library_view import LibraryView
@@ -973,17 +974,20 @@ class ReaderApp(App[None]):
             lambda: self._write_export(choice, items, count), thread=True, group="export"
         )
 
-    def _write_export(self, choice: ExportChoice, items: list[Any], count: int) -> None:
-        """(A worker thread.) Write the export and say how it went."""
+    def _write_export(self, choice: ExportChoice, items: list[ExportItem], count: int) -> None:
+        """(A worker thread.) Write the export and say how it went (unless the app has
+        quit meanwhile: what was written stays, whole)."""
         from reader.highlights import write_export
 
         try:
             path = write_export(choice.fmt, items, Path(choice.path))
         except (ReaderError, OSError, ValueError) as err:
-            self.call_from_thread(self._export_failed, err)
+            with contextlib.suppress(RuntimeError):  # the app is no longer running
+                self.call_from_thread(self._export_failed, err)
             return
         message = f"Exported {count} highlight(s) from {len(items)} article(s) to {path}"
-        self.call_from_thread(self.notify, clean_line(message), timeout=6, markup=False)
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(self.notify, clean_line(message), timeout=6, markup=False)
 
     def _export_failed(self, err: Exception) -> None:
         self.notify(clean_line(f"Export failed: {err}"), severity="error", timeout=8, markup=False)
