@@ -1,8 +1,9 @@
 """The orders the article list can be sorted in, shared by the TUI's list and the start
 snapshot (which must save the rows in exactly the list's order).
 
-Owns ``SORT_LABELS``, ``sort_key``, ``in_order``, ``ids_in_order`` (the same order over stored records, for
-the start snapshot made without building the articles) and ``start_sort``. The sorts are
+Owns ``SORT_LABELS``, ``sort_key``, ``in_order``, ``ids_in_order`` (the same order over
+stored records, for the start snapshot made without building the articles) and
+``start_sort``. The sorts are
 ``reader.config.SORTS``: newest added, newest published, title, shortest read; ties are
 broken by id, so an order never depends on the order articles happen to be stored in.
 """

@@ -218,10 +218,10 @@ def article_table(articles: list[Article], width: int) -> Iterator[tuple[str, st
         for a in articles
     ]
     header = ("id", "", "title", "site", "published", "min", "tags")
+    table = [header, *rows]
     limits = (None, None, None, 24, 10, None, 30)
     widths = [
-        min(limit or width, max(cells(r[i]) for r in [header, *rows]))
-        for i, limit in enumerate(limits)
+        min(limit or width, max(cells(r[i]) for r in table)) for i, limit in enumerate(limits)
     ]
     gaps = len(_GAP) * (len(widths) - 1)
     # The title keeps at least 45% of a narrow terminal: tags, then site, give way first.
@@ -233,7 +233,7 @@ def article_table(articles: list[Article], width: int) -> Iterator[tuple[str, st
     others = sum(w for i, w in enumerate(widths) if i != 2) + gaps
     widths[2] = max(12, min(widths[2], width - others))
     right = (False, False, False, False, False, True, False)
-    for n, row in enumerate([header, *rows]):
+    for n, row in enumerate(table):
         parts = [pad(fit(v, w), w, right=r) for v, w, r in zip(row, widths, right, strict=True)]
         yield _GAP.join(parts).rstrip(), ("bold" if n == 0 else None)
 

@@ -18,6 +18,7 @@ import click
 import orjson
 from rich.console import Console
 
+from reader.cli.plain_output import PIPE_WIDTH
 from reader.errors import ReaderError
 from reader.paths import resolve_db_path
 from reader.sanitize import clean_line
@@ -114,7 +115,7 @@ def open_library(ctx: click.Context) -> Library:
 
 def stdout_console() -> Console:
     """A console that never interprets markup or highlights data from articles."""
-    width = None if sys.stdout.isatty() else 160
+    width = None if sys.stdout.isatty() else PIPE_WIDTH
     return Console(markup=False, highlight=False, emoji=False, soft_wrap=False, width=width)
 
 

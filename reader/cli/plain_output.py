@@ -1,12 +1,13 @@
 """Plain line output for long listings (``reader list``, ``reader highlights``).
 
-Owns ``LineOutput`` and the cell measures ``fit``, ``pad`` and ``cells``. Rich's ``Table`` and ``Console.print`` measure, wrap and
-render every cell of every call: ``reader list`` of 50,000 articles took 31 s and
-``reader highlights`` of 50,000 highlights 16 s. Here a row is one line, cut to the width
-with an ellipsis (``fit``), and written as it is; a style (bold, dim) is turned into escape
-codes once by Rich's ``Style``, and only where Rich would colour (a terminal, no
-``NO_COLOR``). Callers pass text from articles through ``reader.sanitize.clean_line``
-first, so it can carry no escape sequence of its own.
+Owns ``LineOutput``, the cell measures ``fit``, ``pad`` and ``cells``, and ``PIPE_WIDTH``.
+Rich's ``Table`` and ``Console.print`` measure, wrap and render every cell of every
+call: ``reader list`` of 50,000 articles took 31 s and ``reader highlights`` of 50,000
+highlights 16 s. Here a row is one line, cut to the width with an ellipsis (``fit``), and
+written as it is; a style (bold, dim) is turned into escape codes once by Rich's
+``Style``, and only where Rich would colour (a terminal, no ``NO_COLOR``). Callers pass
+text from articles through ``reader.sanitize.clean_line`` first, so it can carry no
+escape sequence of its own.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rich.console import COLOR_SYSTEMS, Console
 from rich.style import Style
 
 ELLIPSIS = "…"
-PIPE_WIDTH = 160  # the width when the output is not a terminal (as ``stdout_console``)
+PIPE_WIDTH = 160  # the width of all command output when it is not a terminal
 
 
 def fit(text: str, width: int) -> str:
