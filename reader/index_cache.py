@@ -59,7 +59,6 @@ __all__ = [
     "rewrite_threshold",
     "save",
     "sync",
-    "update_index_file",
 ]
 
 _MAGIC = b"READERIC"
@@ -320,16 +319,3 @@ class ImportIndexer:
         with contextlib.suppress(OSError, ValueError, ReaderError):
             sync(self.cached, self.library.article_map(), self.library.body, only=self.added)
             save(self.cached, self.path)
-
-
-def update_index_file(
-    library: Library,
-    *,
-    only: Collection[str] | None = None,
-    tokens: Mapping[str, KnownTokens] | None = None,
-) -> None:
-    """Catch the saved index up with the library (after an import, which may give the
-    new bodies' ``tokens``: see ``sync``); never raises for index trouble: the index is
-    a cache, and the next reader rebuilds what is missing."""
-    with contextlib.suppress(OSError, ValueError, ReaderError):
-        load_or_build(library, only=only, tokens=tokens)
