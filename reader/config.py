@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.paths import config_dir
+from reader.sanitize import clean_tree
 
 SORTS = ("added", "published", "title", "reading")
 """The sort orders of the article list, in the order `s` cycles them."""
@@ -80,7 +81,7 @@ def load_config(path: Path | None = None) -> Config:
         config.problems.append(f"{path}: cannot read ({err.strerror or err}); using defaults")
         return config
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = clean_tree(tomllib.loads(raw.decode("utf-8")))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         config.problems.append(f"{path}: not valid TOML ({err}); using defaults")
         return config

@@ -45,11 +45,13 @@ from tests.promise_helpers import (
     assert_terminal_safe,
     child_env,
     fill_library,
+    injected_sequences,
     one_line_error,
     random_delays,
     reader_cmd,
     run_and_kill,
     run_reader,
+    run_tui_in_pty,
     unsafe_characters,
     write_notes,
 )
@@ -940,3 +942,54 @@ def test_json_export_imports_back_into_a_fresh_library(tmp_path: Path) -> None:
     assert restored.returncode == 0, restored.stderr.decode()
     with Library(fresh) as target:
         assert {(h.article_id, h.text, h.note) for h in target.highlights()} == expected
+
+
+# ------------------------------------------------------------------------------------
+# 5. Hostile files and a hostile machine (issue 19)
+# ------------------------------------------------------------------------------------
+
+_STORED_PAYLOAD = (
+    "\x1b]2;PWN title\x1b\\ \x1b]52;c;UFdO\x07 \x1b[2JPWN clear \x9b31mPWN c1 "
+    "\u202ePWN bidi\u202c \u200bPWN\u2060 zero \x7f"
+)
+
+
+def test_stored_text_is_cleaned_when_read_back(tmp_path: Path) -> None:
+    """Promise: text in a library file edited by another program (titles, highlights,
+    notes, settings, bodies; raw or as JSON escapes) is cleaned when read back: the
+    reader's first screen writes no escape sequence from it (no title set, no clipboard
+    written, no screen cleared), and `show`, `list --json`, `highlights --json` carry no
+    control, C1, bidi or zero-width character."""
+    db = tmp_path / "lib.json"
+    record = {
+        "title": f"Edited {_STORED_PAYLOAD}",
+        "added": "2024-01-01T00:00:00Z",
+        "tags": [_STORED_PAYLOAD],
+        "highlight_count": 1,
+    }
+    highlight = {
+        "article_id": "abcd1234",
+        "text": f"Body {_STORED_PAYLOAD}",
+        "note": _STORED_PAYLOAD,
+    }
+    data = {
+        "_meta": {"schema": {"version": 1}},
+        "articles": {"abcd1234": record},
+        "highlights": {"feed0001": highlight},
+        "settings": {"last_article": {"value": "abcd1234"}},
+    }
+    db.write_text(json.dumps(data, ensure_ascii=True))  # escapes, as Python's json writes
+    bodies = tmp_path / "lib.bodies"
+    bodies.mkdir()
+    (bodies / "abcd1234.md").write_text(f"Body {_STORED_PAYLOAD}\n", encoding="utf-8")
+    screen = run_tui_in_pty(db, tmp_path / "config")
+    assert b"PWN" in screen  # the text is shown ...
+    assert not injected_sequences(screen, _STORED_PAYLOAD)  # ... never as a sequence
+    assert b"\x1b]52" not in screen and b"\x1b[2J" not in screen
+    titles = re.findall(rb"\x1b\]2;([^\x07\x1b]*)", screen)  # the app names the article
+    assert titles and not any(unsafe_characters(t) for t in titles)
+    for args in (("show", "abcd1234"), ("list", "--json"), ("highlights", "--json")):
+        result = run_reader(db, *args)
+        assert result.returncode == 0, result.stderr.decode()
+        assert_terminal_safe(result, " ".join(args))
+        assert "\u200b" not in result.stdout.decode() and "\u202e" not in result.stdout.decode()

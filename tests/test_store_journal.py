@@ -13,12 +13,12 @@ import reader.store.storage as storage
 from reader.errors import StoreError
 from reader.models import ParsedArticle
 from reader.paths import journal_path_for
+from reader.sanitize import bytes_may_be_unsafe
 from reader.store import Library
 from reader.store.backups import list_backups, restore_backup
 from reader.store.storage import (
     AtomicJSONStorage,
     apply_changes,
-    looks_suspicious,
     parse_journal,
 )
 
@@ -338,9 +338,9 @@ def test_journal_with_controls_is_cleaned_on_read(tmp_path: Path) -> None:
 
 def test_looks_suspicious_finds_every_kind_of_control() -> None:
     for text in ("\x1b[31m", "a\x08b", "\r", "\x7f", "\x9b", "\u202e", "\u200b", "\ufeff"):
-        assert looks_suspicious(orjson.dumps({"t": f"ok {text} ok"})), repr(text)
+        assert bytes_may_be_unsafe(orjson.dumps({"t": f"ok {text} ok"})), repr(text)
     for text in ("plain", "tab\tand\nnewline", "caf\u00e9 \u201cquoted\u201d \u2014", 'a "q" \\'):
-        assert not looks_suspicious(orjson.dumps({"t": text})), repr(text)
+        assert not bytes_may_be_unsafe(orjson.dumps({"t": text})), repr(text)
 
 
 def test_storage_alone_journals_noted_changes(tmp_path: Path) -> None:

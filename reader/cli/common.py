@@ -21,7 +21,7 @@ from rich.console import Console
 from reader.cli.plain_output import PIPE_WIDTH
 from reader.errors import ReaderError
 from reader.paths import resolve_db_path
-from reader.sanitize import clean_line
+from reader.sanitize import clean_line, escape_unsafe_json
 from reader.start_snapshot import refresh_start_snapshot
 from reader.store import Library
 
@@ -57,7 +57,7 @@ class ReaderGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ReaderError as err:
-            click.echo(f"reader: {err}", err=True)
+            click.echo(f"reader: {clean_line(str(err))}", err=True)
             ctx.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
@@ -69,7 +69,7 @@ class ReaderGroup(click.Group):
         except Exception as err:  # a bug: still one line, unless debugging
             if os.environ.get("READER_DEBUG"):
                 traceback.print_exc()
-            detail = " ".join(str(err).split())[:300]
+            detail = clean_line(str(err))[:300]
             click.echo(f"reader: internal error: {type(err).__name__}: {detail}", err=True)
             ctx.exit(2)
 
@@ -126,7 +126,9 @@ def stderr_console() -> Console:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n")
+    """Write ``data`` as JSON, every unsafe character escaped (see ``escape_unsafe_json``)."""
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+    sys.stdout.write(escape_unsafe_json(text) + "\n")
     sys.stdout.flush()
 
 

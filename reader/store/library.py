@@ -42,7 +42,7 @@ from reader.errors import Ambiguous, NotFound, ReaderError, StoreError
 from reader.gc_pause import gc_paused
 from reader.models import Article, Highlight, ParsedArticle
 from reader.paths import bodies_folder_for
-from reader.sanitize import clean_line, clean_tag, clean_text
+from reader.sanitize import clean_line, clean_tag, clean_text, text_is_clean
 from reader.store.backups import backup_due, backup_folder, take_backup
 from reader.store.bodies import BodyStore
 from reader.store.storage import AtomicJSONStorage, remove_stale_temp_files
@@ -234,30 +234,8 @@ def prepare_body(markdown: str) -> PreparedBody:
     """The stored form of an imported body (controls dropped, one final newline), its
     ``content_hash`` and word count. Pure: an import may run it in a worker process and
     hand the result to ``Library.add_parsed(..., prepared=...)``."""
-    body = (markdown if _nothing_to_clean(markdown) else clean_text(markdown)).strip() + "\n"
+    body = (markdown if text_is_clean(markdown) else clean_text(markdown)).strip() + "\n"
     return PreparedBody(body, content_hash(body), count_words(body))
-
-
-# Bytes of text that ``clean_text`` keeps as they are: tab, newline and printable ASCII.
-_PLAIN_ASCII = b"\t\n" + bytes(range(0x20, 0x7F))
-_ALL_ASCII = bytes(range(0x80))
-# The UTF-8 of what ``clean_text`` removes beyond ASCII: C1 controls, bidi marks, the line
-# and paragraph separators, zero-width characters and the BOM.
-_CLEANED_BEYOND_ASCII = re.compile(
-    rb"\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0\xa6-\xa9]|\xd8\x9c|\xef\xbb\xbf"
-)
-
-
-def _nothing_to_clean(text: str) -> bool:
-    """True when ``clean_text(text) == text`` (found with byte operations, ~6x faster)."""
-    other = text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_ASCII)
-    if not other:
-        return True
-    # Any ASCII byte left is a control (or a carriage return); the rest are whole UTF-8
-    # characters, so a match can only start at a character's first byte.
-    return len(other.translate(None, _ALL_ASCII)) == len(other) and not (
-        _CLEANED_BEYOND_ASCII.search(other)
-    )
 
 
 def short_id(seed: str, taken: Iterable[str] | set[str] | dict[str, Any]) -> str:

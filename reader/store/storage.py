@@ -33,6 +33,10 @@ closes the race of a replaced file that looks identical (reused inode, same size
 coarse mtime) without reading the whole file.
 
 A main file that is not valid JSON is never overwritten: opening it raises ``StoreError``.
+
+Stored text is not trusted: when the bytes read (main file or journal lines) may hold an
+unsafe character (``sanitize.bytes_may_be_unsafe``), every string of the data read is
+cleaned (``sanitize.clean_tree``) before anything sees it, and ``suspicious`` is set.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ from tinydb.storages import Storage
 from reader.errors import StoreError
 from reader.gc_pause import gc_paused
 from reader.paths import journal_path_for
+from reader.sanitize import bytes_may_be_unsafe, clean_tree
 
 FileSignature = tuple[int, ...]
 
@@ -242,28 +247,6 @@ def parse_main_bytes(path: Path, raw: bytes) -> tuple[dict[str, Any], str | None
     return data, epoch
 
 
-# What a control, bidi or zero-width character looks like in JSON bytes written by orjson
-# (C0 escaped as \u00XX or \b \f \r; DEL, C1 and the rest as raw UTF-8). Text the
-# store writes never holds these, so a match means a file edited or made elsewhere.
-# Searched in pieces that scan fast (one alternation over megabytes takes tens of ms):
-# escapes by a pattern starting with a backslash, and the multi-byte marks among the
-# non-ASCII bytes only (a UTF-8 character's bytes stay together when ASCII is deleted).
-_ESCAPE_MARKS = re.compile(rb"\\(?:[bfr]|u00[01])")
-_ASCII_BYTES = bytes(range(0x80))
-_NON_ASCII_MARKS = re.compile(
-    rb"\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0\xa6-\xa9]|\xd8\x9c|\xef\xbb\xbf"
-)
-
-
-def looks_suspicious(raw: bytes) -> bool:
-    """Whether JSON bytes may hold control, bidi or zero-width characters."""
-    if b"\x7f" in raw or (b"\\" in raw and _ESCAPE_MARKS.search(raw)):
-        return True
-    if raw.isascii():
-        return False
-    return _NON_ASCII_MARKS.search(raw.translate(None, _ASCII_BYTES)) is not None
-
-
 def _digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
@@ -344,6 +327,12 @@ def parse_journal(
     return epoch, changes, pos
 
 
+def _clean_changes(changes: list[Change]) -> None:
+    """Clean every string of journal changes read from a file that may hold controls."""
+    for index, (table, doc_id, doc) in enumerate(changes):
+        changes[index] = (clean_tree(table), clean_tree(doc_id), clean_tree(doc))
+
+
 def apply_changes(data: dict[str, Any], changes: list[Change]) -> None:
     """Apply journal changes to the tables in ``data`` (idempotent: whole documents)."""
     for table, doc_id, doc in changes:
@@ -376,7 +365,9 @@ class AtomicJSONStorage(Storage):
         self.tail_log: list[tuple[str, str]] = []  # (table, id) applied from the journal
         self.full_writes = 0  # main file rewrites by this instance
         self._digest = b""  # of the main file's bytes, when it has no epoch
-        self.suspicious = False  # the files last read may hold controls (not written by us)
+        # The files last read held unsafe characters (not written by us): the data in
+        # memory was cleaned (``sanitize.clean_tree``) as it was read.
+        self.suspicious = False
 
     # -- TinyDB's Storage interface ---------------------------------------------------
     def read(self) -> dict[str, Any] | None:
@@ -452,7 +443,9 @@ class AtomicJSONStorage(Storage):
         raw = read_file_bytes(self.path)
         with gc_paused():
             data, epoch = parse_main_bytes(self.path, raw)
-        suspicious = looks_suspicious(raw)
+        suspicious = bytes_may_be_unsafe(raw)
+        if suspicious:
+            clean_tree(data)
         offset = docs = 0
         if epoch is not None and journal_signature is not None:
             journal = self._read_journal_bytes(0) or b""
@@ -460,10 +453,12 @@ class AtomicJSONStorage(Storage):
                 self.journal_path, journal, at_start=True
             )
             if journal_epoch == epoch:  # else: left over from before the last rewrite
+                if bytes_may_be_unsafe(journal[:consumed]):
+                    suspicious = True
+                    _clean_changes(changes)
                 apply_changes(data, changes)
                 offset, docs = consumed, len(changes)
                 self._journal_head_bytes = journal[: journal.find(b"\n") + 1]
-                suspicious = suspicious or looks_suspicious(journal[:consumed])
         self._data = data
         self._epoch = epoch
         self._signature = signature
@@ -524,12 +519,13 @@ class AtomicJSONStorage(Storage):
             self._journal_offset = max(self._journal_offset, consumed)
             return False
         assert self._data is not None
+        if bytes_may_be_unsafe(raw[:consumed]):
+            self.suspicious = True
+            _clean_changes(changes)
         apply_changes(self._data, changes)
         self._journal_offset += consumed
         self._journal_docs += len(changes)
         self.tail_log.extend((table, doc_id) for table, doc_id, _ in changes)
-        if looks_suspicious(raw[:consumed]):
-            self.suspicious = True
         self.generation += 1
         return True
 
