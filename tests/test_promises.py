@@ -993,3 +993,30 @@ def test_stored_text_is_cleaned_when_read_back(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr.decode()
         assert_terminal_safe(result, " ".join(args))
         assert "\u200b" not in result.stdout.decode() and "\u202e" not in result.stdout.decode()
+
+
+def test_crafted_lines_make_no_command_hang(tmp_path: Path) -> None:
+    """Promise: no crafted text makes `reader add` or `reader show` hang: repeated HTML
+    comments before the text, 64 KB lines of `[`, a 64 KB heading line, a 64 KB paragraph
+    of short sentences each finish well within the command timeout."""
+    size = 64 * 1024
+    files = {
+        "comments.txt": "<!---->" * 40 + "Some text after comments.\n",
+        "brackets.txt": "[" * size + "\n",
+        "heading.md": "# a" + " " * size + "b\n\nBody text here.\n",
+        "links.md": "[a](" * (size // 4) + "\n",
+        "sentences.md": "# Sentences\n\n" + "Ab cd. " * (size // 7) + "\n",
+    }
+    paths = []
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    db = tmp_path / "lib.json"
+    added = run_reader(db, "add", "--json", *paths)
+    assert_terminal_safe(added, "add crafted lines")
+    outcomes = json.loads(added.stdout)
+    assert len(outcomes) == len(files)
+    for outcome in outcomes:
+        if outcome["status"] == "added":
+            shown = run_reader(db, "show", outcome["id"])
+            assert shown.returncode == 0, shown.stderr.decode()

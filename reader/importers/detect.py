@@ -22,8 +22,11 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 
+# Patterns here see up to 64 KB of untrusted text: each is linear (atomic groups and
+# possessive quantifiers never retry a run another way; a link's text and address stop at
+# the next bracket or parenthesis), so no crafted line can make detection backtrack.
 _HTML_START = re.compile(
-    r"\A(?:\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|body)\b",
+    r"\A(?>\s++|<!--.*?-->|<\?xml[^>]*+>)*+<(?:!doctype\s++html|html|head|body)\b",
     re.IGNORECASE | re.DOTALL,
 )
 _HTML_ANYWHERE = re.compile(r"<(?:html|head|body)[\s>]|<!doctype\s+html", re.IGNORECASE)
@@ -37,7 +40,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z
 _ATX_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
 _SETEXT = re.compile(r"^[^\n\s][^\n]*\n(?:=+|-{3,})[ \t]*$", re.MULTILINE)
 _FENCE = re.compile(r"^(?:```|~~~)", re.MULTILINE)
-_MD_LINK = re.compile(r"!?\[[^\]\n]+\]\([^)\s]+(?:\s+\"[^\"]*\")?\)")
+_MD_LINK = re.compile(r"!?\[[^\[\]\n]++\]\([^()\s]++(?:\s++\"[^\"\n]*+\")?\)")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])\*\*[^*\n]+\*\*(?![\w*])|(?<![\w_])__[^_\n]+__(?![\w_])")
 _MD_LIST = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,3}[.)])[ \t]+\S", re.MULTILINE)
 _MD_QUOTE = re.compile(r"^>[ \t]?\S", re.MULTILINE)
