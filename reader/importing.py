@@ -88,9 +88,9 @@ def _parse_one(path: str, stage_dir: str | None = None, number: int = 0) -> _Pre
     file ``number``, for the storing process to rename into place."""
     try:
         parsed = parse_file(path)
+        prepared = prepare_body(parsed.markdown, path)
     except ReaderError as err:
         return str(err)
-    prepared = prepare_body(parsed.markdown)
     parsed.markdown = prepared.body  # add_parsed uses ``prepared``; this saves a copy
     staged = None
     if stage_dir is not None:

@@ -1020,3 +1020,20 @@ def test_crafted_lines_make_no_command_hang(tmp_path: Path) -> None:
         if outcome["status"] == "added":
             shown = run_reader(db, "show", outcome["id"])
             assert shown.returncode == 0, shown.stderr.decode()
+
+
+def test_size_limits_bound_the_work_of_every_import(tmp_path: Path) -> None:
+    """Promise: the same limits hold for every import (bytes, tags before parsing,
+    paragraphs after): a 4 MB page of a million tiny paragraphs and a Markdown file of
+    60,000 paragraphs are each refused with one line, quickly, storing nothing."""
+    page = tmp_path / "tiny.html"
+    page.write_bytes(b"<html><body>" + b"<p>x</p>" * 500_000 + b"</body></html>")
+    many = tmp_path / "many.md"
+    many.write_text("\n\n".join(f"p{i}" for i in range(60_000)), encoding="utf-8")
+    db = tmp_path / "lib.json"
+    for path, reason in ((page, "tags, limit"), (many, "too many paragraphs")):
+        result = run_reader(db, "add", str(path))
+        assert result.returncode == 1
+        assert reason in one_line_error(result)
+    with Library(db) as library:
+        assert len(library) == 0

@@ -1,6 +1,6 @@
 """What kind of file this is, decided by its content (the file name only breaks ties).
 
-Owns: the size limit check, the binary and empty checks, and the choice between the HTML,
+Owns: the binary and empty checks, and the choice between the HTML,
 Markdown and plain-text importers (``detect_format``).
 """
 
@@ -11,10 +11,9 @@ from typing import Literal
 
 from reader.errors import ImportFailed
 from reader.importers.decoding import looks_binary
+from reader.limits import MAX_IMPORT_BYTES, check_size
 
 __all__ = ["MAX_IMPORT_BYTES", "Format", "check_size", "detect_format", "sniff_text_format"]
-
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 Format = Literal["html", "markdown", "text"]
 
@@ -44,15 +43,6 @@ _MD_LINK = re.compile(r"!?\[[^\[\]\n]++\]\([^()\s]++(?:\s++\"[^\"\n]*+\")?\)")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])\*\*[^*\n]+\*\*(?![\w*])|(?<![\w_])__[^_\n]+__(?![\w_])")
 _MD_LIST = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,3}[.)])[ \t]+\S", re.MULTILINE)
 _MD_QUOTE = re.compile(r"^>[ \t]?\S", re.MULTILINE)
-
-
-def check_size(size: int, name: str, limit: int = MAX_IMPORT_BYTES) -> None:
-    """Raise ``ImportFailed`` when ``size`` bytes is over ``limit``."""
-    if size > limit:
-        raise ImportFailed(
-            name,
-            f"file too large ({size / (1024 * 1024):.1f} MB, limit {limit // (1024 * 1024)} MB)",
-        )
 
 
 def _looks_html(sample: str, suffix: str) -> bool:

@@ -40,6 +40,7 @@ from tinydb.table import Document, Table
 
 from reader.errors import Ambiguous, NotFound, ReaderError, StoreError
 from reader.gc_pause import gc_paused
+from reader.limits import check_body
 from reader.models import Article, Highlight, ParsedArticle
 from reader.paths import bodies_folder_for
 from reader.sanitize import clean_line, clean_tag, clean_text, text_is_clean
@@ -230,10 +231,12 @@ class PreparedBody:
     word_count: int
 
 
-def prepare_body(markdown: str) -> PreparedBody:
+def prepare_body(markdown: str, name: str = "<article>") -> PreparedBody:
     """The stored form of an imported body (controls dropped, one final newline), its
     ``content_hash`` and word count. Pure: an import may run it in a worker process and
-    hand the result to ``Library.add_parsed(..., prepared=...)``."""
+    hand the result to ``Library.add_parsed(..., prepared=...)``. ``ImportFailed`` (naming
+    ``name``) for a body over the limits (``limits.check_body``)."""
+    check_body(markdown, name)
     body = (markdown if text_is_clean(markdown) else clean_text(markdown)).strip() + "\n"
     return PreparedBody(body, content_hash(body), count_words(body))
 
@@ -660,7 +663,8 @@ class Library:
             body, digest, words = "", "", 0
         else:
             if prepared is None:
-                prepared = prepare_body(parsed.markdown)
+                label = parsed.source_path or parsed.url or parsed.title
+                prepared = prepare_body(parsed.markdown, clean_line(label))
             body, digest, words = prepared.body, prepared.content_hash, prepared.word_count
         with self._write():
             existing = self.find_duplicate(parsed.url, digest or None)
