@@ -1,7 +1,7 @@
 """Pausing the cyclic garbage collector while many long-lived objects are built at once.
 
 Owns ``gc_paused``, used wherever a large structure is loaded in one go: the library file
-(``reader.store``) and the search index (``reader.search_index``); and the pause of the
+(``reader.store``) and the search index (``reader.search.index``); and the pause of the
 TUI's start (``pause_for_start`` in the launcher, ``end_start_pause`` after the first
 frame).
 """

@@ -11,14 +11,14 @@ from rich.text import Text
 from reader.cli.common import open_library, print_json, stderr_console, stdout_console
 from reader.cli.plain_output import LineOutput
 from reader.errors import ReaderError
-from reader.export import FORMATS, export_text
-from reader.highlights import (
+from reader.highlights.export import FORMATS, export_text
+from reader.highlights.service import (
     export_items,
     highlight_text,
     quotations_for,
     restore_highlights,
 )
-from reader.highlights import (
+from reader.highlights.service import (
     write_export as write_export_file,
 )
 from reader.sanitize import clean_line
@@ -116,7 +116,7 @@ def export(
         stderr_console().print(Text(f"exported {count} highlight(s) to {written}"))
 
 
-def write_export(fmt, items, quotes, out: Path | None) -> Path | None:  # type: ignore[no-untyped-def]
+def write_export(fmt, items, quotes, out: Path | None) -> Path | None:
     """Write an export where asked; ``None`` means it went to standard output."""
     if fmt == "obsidian" and out is None:
         raise ReaderError("the obsidian format writes a folder: give one with --out FOLDER")

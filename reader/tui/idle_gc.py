@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gc
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -33,7 +33,7 @@ class IdleCollector:
     """Runs full collections in the pauses of one app (``start`` on mount, ``stop`` on
     unmount, which gives Python its own schedule back)."""
 
-    def __init__(self, app: App[object]) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self._app = app
         self._saved: tuple[int, int, int] | None = None
         self._timer: Timer | None = None
