@@ -50,7 +50,7 @@ def highlights(ctx: click.Context, article_id: str | None, as_json: bool) -> Non
     if as_json:
         print_json([h.to_dict() for h in found])
         return
-    out = LineOutput()  # (Rich's print of each line took 16 s for 50,000 highlights)
+    out = LineOutput()
     titles = {a.id: a.title for a in library.articles()}
     for h in found:
         out.write(f"{h.id}  {clean_line(titles.get(h.article_id, h.article_id))}", "bold")

@@ -2,8 +2,8 @@
 
 Owns the file ``<library stem>.index`` (next to ``library.json``), ``CachedIndex`` (a
 ``SearchIndex`` plus one fingerprint per indexed article) and the functions that load it,
-catch it up with the library and save it. Reading every body of a 10,000-article library
-takes many seconds; with the cache a start-up reads one file and indexes only what changed.
+catch it up with the library and save it: a start-up reads one file and indexes only what
+changed, instead of every body.
 
 Fingerprints: per article a pair (body, metadata). The body part is the article's
 ``content_hash`` (``""`` for an article without a body; ``"missing"`` when its body file
@@ -22,8 +22,7 @@ older file is ignored (and replaced at the next save): loading never raises.
 The index is a cache: losing it loses nothing but time, and a file a little behind the
 library is fine (``sync`` catches up). So the file is rewritten only once enough bodies
 changed (``rewrite_threshold``): a few new or removed articles are redone by each reader
-from their bodies (about 1 ms each), which costs less than rewriting the whole file (about
-0.5 s and 200 MB more memory at 50,000 articles). For the same reason an import of fewer
+from their bodies, which costs less than rewriting the whole file. For the same reason an import of fewer
 files than that leaves the file alone, as adding a web page or a feed entry does. No
 Textual here; not thread-safe (one thread at a time per ``CachedIndex``).
 """

@@ -236,8 +236,8 @@ def _saved_head(library_path: Path, digest: str) -> list[Any] | None:
     """The head blocks (as saved) that the snapshot on disk keeps for exactly the body
     whose ``body_digest`` is ``digest``, stale or not: a new snapshot for an article whose
     text did not change (a ``reader`` command that added or tagged other articles, a
-    start after a crash) then parses nothing, and does not import the Markdown parser
-    (about 45 ms). None when there is none to take."""
+    start after a crash) then parses nothing, and does not import the Markdown parser.
+    None when there is none to take."""
     try:
         raw = snapshot_path(library_path).read_bytes()
         if looks_suspicious(raw):

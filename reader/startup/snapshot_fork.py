@@ -4,8 +4,8 @@ Owns ``SnapshotMaker``. The first screen is drawn from the library's start snaps
 (``reader.startup.snapshot``): the rows around the cursor and the start of the shown
 article's text, already parsed. When there is none, or it is stale (the app was killed,
 another program or machine wrote the library, a backup was restored), making that screen
-means reading and parsing the whole library file (about 0.1 s at 10,000 articles, 0.3 s
-at 50,000) and importing the Markdown parser (about 45 ms) before the first frame.
+means reading and parsing the whole library file and importing the Markdown parser before
+the first frame.
 
 So the launcher forks a process at once, before importing Textual. The child reads the
 library's files and makes the snapshot (``snapshot_of_library``), as the app would save

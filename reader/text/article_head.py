@@ -4,7 +4,7 @@ Owns ``PREVIEW_CHARS``, ``preview_cut``, ``head_blocks``, ``head_is_whole`` and
 ``body_digest``. A long article is shown at once from the blocks of its start (the article
 view's *preview*) while the whole text is parsed in a worker. The start snapshot (``reader.startup.snapshot``) keeps
 those blocks for the article the app starts on, so the first screen of the app needs no
-Markdown parser at all (importing markdown-it alone takes about 45 ms).
+Markdown parser at all (markdown-it is slow to import).
 """
 
 from __future__ import annotations

@@ -214,10 +214,6 @@ class ReaderApp(App[None]):
         # The first frame comes first; the library (if drawn from its snapshot) and the
         # search index load after it.
         self.call_after_refresh(self._after_first_frame)
-        if os.environ.get("READER_BENCH_EXIT_AFTER_FIRST_FRAME"):
-            # for bench/: quit once the first complete screen (the article's text too) is
-            # drawn and the library is open
-            self.set_interval(0.01, self._exit_when_complete)
 
     def _quit_on_hangup(self) -> None:
         """Closing the terminal window (``SIGHUP``) or a polite ``kill`` (``SIGTERM``) ends
@@ -252,11 +248,6 @@ class ReaderApp(App[None]):
         article = self.view.get(current)
         if article is not None and self._pending.snapshot.head_digest is not None:
             self._show_article(article)
-
-    def _exit_when_complete(self) -> None:
-        article = self.article_view.article
-        if self.library_loaded and (article is not None or not self.view.rows):
-            self.call_after_refresh(self.exit)
 
     def _apply_keymap(self) -> None:
         known = binding_ids()

@@ -209,11 +209,11 @@ class LibraryView:
                 self._noted.clear()
                 self._cached = cached
             order = self._orders.get(self.sort)
-            if order is not None:  # made here, not at the first keystroke (~30 ms at 50,000)
+            if order is not None:  # made here, not at the first keystroke
                 self._slot_table(cached.index, order)
             # The index is millions of long-lived objects: out of the cyclic collector's
-            # sight from now on, or each of its full collections walks them all (~50 ms,
-            # a visible stall on whatever key it lands).
+            # sight from now on, or each of its full collections walks them all (a visible
+            # stall on whatever key it lands).
             gc.freeze()
 
     def _ensure_index(self) -> SearchIndex:

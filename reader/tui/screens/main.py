@@ -4,9 +4,8 @@ restyle before the first frame.
 Owns ``MainScreen``. When a screen resumes, Textual restyles every node of it if the event
 asks to (``ScreenResume.refresh_styles``: ``switch_screen`` asks, in case the stylesheet
 changed meanwhile). The main screen's *first* resume asks too, yet comes right after the
-mount that styled every node; restyling them all again cost about 6 ms of the start (the
-article view and the quote pane have many component classes, each restyled as well). So
-the first resume skips it; every later one restyles as asked.
+mount that styled every node, so the first resume skips it; every later one restyles as
+asked.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ _WARM_UP_TEXT = (
 
 def warm_quotations() -> None:
     """Run ``find_quotations`` once on a made-up paragraph, so its patterns are compiled
-    (~100 ms) before the first article needs them. Meant for a thread worker at start."""
+    before the first article needs them. Meant for a thread worker at start."""
     from reader.quotes import find_quotations
 
     find_quotations([_WARM_UP_TEXT])
