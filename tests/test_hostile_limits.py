@@ -13,12 +13,12 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 
-import reader.migrate.common as migrate_common
+import reader.ingest.migrate.common as migrate_common
 from reader.cli.articles import print_long_text
 from reader.errors import ImportFailed
-from reader.importers import parse_bytes
+from reader.ingest.importers import parse_bytes
+from reader.ingest.migrate import migrate
 from reader.limits import MAX_PARAGRAPHS, MAX_TAGS, check_body
-from reader.migrate import migrate
 from reader.models import ParsedArticle
 from reader.store import Library
 from tests.promise_helpers import one_line_error, run_reader

@@ -18,16 +18,16 @@ from typing import Any
 
 import pytest
 
-from reader.article_head import head_blocks
-from reader.document import parse_document, sentence_spans
-from reader.highlight_match import locate_passage
-from reader.importers import parse_bytes
-from reader.importers.dates import find_date_line, parse_date
-from reader.importers.detect import sniff_text_format
-from reader.importers.markdown_file import parse_front_matter, split_front_matter
+from reader.ingest.importers import parse_bytes
+from reader.ingest.importers.dates import find_date_line, parse_date
+from reader.ingest.importers.detect import sniff_text_format
+from reader.ingest.importers.markdown_file import parse_front_matter, split_front_matter
 from reader.quotes import find_quotations
 from reader.store.library import count_words, prepare_body
-from reader.text_tokens import joined_unique_tokens
+from reader.text.article_head import head_blocks
+from reader.text.document import parse_document, sentence_spans
+from reader.text.passages import locate_passage
+from reader.text.tokens import joined_unique_tokens
 
 HANG_SECONDS = 10.0
 SIZE = 64 * 1024
@@ -170,7 +170,7 @@ async def test_selecting_sentences_in_a_64_kb_paragraph_does_not_freeze(
     from reader.models import ParsedArticle
     from reader.store import Library
     from reader.tui.app import ReaderApp
-    from reader.tui.article_view import ArticleView
+    from reader.tui.widgets.article.view import ArticleView
 
     monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
     library = Library(tmp_path / "lib.json")

@@ -12,8 +12,8 @@ import pytest
 import reader.store.storage as storage
 from reader.errors import StoreError
 from reader.models import ParsedArticle
-from reader.paths import journal_path_for
 from reader.sanitize import bytes_may_be_unsafe
+from reader.settings.paths import journal_path_for
 from reader.store import Library
 from reader.store.backups import list_backups, restore_backup
 from reader.store.storage import (
