@@ -10,6 +10,7 @@ import contextlib
 import os
 import random
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -231,3 +232,45 @@ def injected_sequences(out: bytes, payload: str) -> list[str]:
     found = [payload[i : i + 7] for i in starts if payload[i : i + 7].encode() in out]
     text = out.decode("utf-8", "replace")
     return [repr(f) for f in found] + [f"U+{ord(c):04X}" for c in text if 0x80 <= ord(c) <= 0x9F]
+
+
+def session_members(sid: int) -> list[int]:
+    """Live (not zombie) processes of session ``sid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, session = fields[0], int(fields[3])
+        if session == sid and state != "Z":
+            found.append(int(entry))
+    return found
+
+
+def write_pages(folder: Path, count: int) -> None:
+    """``count`` HTML pages of 1,500 paragraphs each (a fraction of a second to parse)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        paragraphs = "".join(
+            f"<p>Page {i} paragraph {j} says something about item {i * j} here.</p>"
+            for j in range(1500)
+        )
+        (folder / f"page-{i:03d}.html").write_text(
+            f"<html><head><title>Page {i}</title></head><body><article>"
+            f"<h1>Page {i}</h1>{paragraphs}</article></body></html>",
+            encoding="utf-8",
+        )
+
+
+def read_until_eof(stream: int, seconds: float) -> bool:
+    """Read ``stream`` until end-of-file; False if it is still open after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([stream], [], [], 0.2)
+        if ready and not os.read(stream, 65536):
+            return True
+    return False

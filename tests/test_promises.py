@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -48,12 +49,15 @@ from tests.promise_helpers import (
     injected_sequences,
     one_line_error,
     random_delays,
+    read_until_eof,
     reader_cmd,
     run_and_kill,
     run_reader,
     run_tui_in_pty,
+    session_members,
     unsafe_characters,
     write_notes,
+    write_pages,
 )
 
 SEED = int(os.environ.get("READER_PROMISE_SEED", "20240607"))
@@ -1037,3 +1041,47 @@ def test_size_limits_bound_the_work_of_every_import(tmp_path: Path) -> None:
         assert reason in one_line_error(result)
     with Library(db) as library:
         assert len(library) == 0
+
+
+WORKER_KILL_ROUNDS = int(os.environ.get("READER_WORKER_KILL_ROUNDS", "6"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killed_add_leaves_no_worker_behind(tmp_path: Path, record_property) -> None:  # type: ignore[no-untyped-def]
+    """Promise: `kill -9` of `reader add` (48 pages, so it parses in workers) at random moments:
+    every worker ends by itself and standard output reaches end-of-file."""
+    pages = tmp_path / "pages"
+    write_pages(pages, 48)
+    rng = random.Random(19)
+    orphans = 0
+    with_workers = 0
+    for round_number in range(WORKER_KILL_ROUNDS):
+        db = tmp_path / f"lib{round_number}.json"
+        proc = subprocess.Popen(
+            reader_cmd(db, "add", str(pages)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=child_env(),
+            start_new_session=True,
+        )
+        assert proc.stdout is not None
+        time.sleep(rng.uniform(0.8, 2.5))
+        members = session_members(proc.pid)
+        with_workers += len(members) > 1
+        proc.kill()  # the storing process alone
+        proc.wait()
+        closed = read_until_eof(proc.stdout.fileno(), 30.0)
+        deadline = time.monotonic() + 30.0
+        while session_members(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = session_members(proc.pid)
+        orphans += len(left)
+        for pid in left:  # clean up before failing
+            os.kill(pid, signal.SIGKILL)
+        proc.stdout.close()
+        assert closed, f"round {round_number}: standard output still held open"
+    figure = f"{WORKER_KILL_ROUNDS} kills of reader add ({with_workers} with workers running), {orphans} orphans"
+    print(figure)
+    record_property("worker_kills", figure)
+    assert with_workers > 0  # the test did kill imports that had workers
+    assert orphans == 0, figure

@@ -127,11 +127,24 @@ _RESULT_PIPE_BYTES = 1 << 20  # asked for (Linux): a worker rarely waits to send
 _F_SETPIPE_SZ = 1031
 
 
-def _worker_main(tasks: Connection, results: Connection, stage_dir: str | None) -> None:
+def _worker_main(
+    tasks: Connection,
+    results: Connection,
+    stage_dir: str | None,
+    inherited: Sequence[Connection] = (),
+) -> None:
     """A worker process: parse each task's files, send their results back in one message.
 
     An unexpected exception is sent back in place of the results (the storing process
-    raises it). Ctrl-C is left to the storing process, which stops the workers."""
+    raises it). Ctrl-C is left to the storing process, which stops the workers.
+
+    ``inherited`` are the storing process's ends of this worker's pipes and of the
+    workers forked before it, copied by the fork: closed first, so that when the storing
+    process dies (however it dies) the last write end of ``tasks`` is gone, ``recv``
+    sees end-of-file and the worker ends (it would otherwise wait forever, holding the
+    caller's standard output open)."""
+    for connection in inherited:
+        connection.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # What the fork copied lives as long as the worker: keep the cyclic GC off it (its
     # collections would walk it all, and write to every page of it, copying them).
@@ -152,7 +165,10 @@ def _worker_main(tasks: Connection, results: Connection, stage_dir: str | None) 
                 message = pickle.dumps((False, exc), _PICKLE)
             except Exception:  # noqa: BLE001 - an exception that does not pickle
                 message = pickle.dumps((False, RuntimeError(repr(exc))), _PICKLE)
-        results.send_bytes(message)
+        try:
+            results.send_bytes(message)
+        except OSError:  # the storing process is gone
+            return
 
 
 class _Worker:
@@ -194,8 +210,13 @@ class _WorkerPool:
                 task_in, task_out = context.Pipe(duplex=False)
                 result_in, result_out = context.Pipe(duplex=False)
                 _grow_pipe(result_in)
+                parent_ends = [task_out, result_in]
+                for worker in self.workers:
+                    parent_ends += [worker.tasks, worker.results]
                 process = context.Process(
-                    target=_worker_main, args=(task_in, result_out, stage_dir), daemon=True
+                    target=_worker_main,
+                    args=(task_in, result_out, stage_dir, parent_ends),
+                    daemon=True,
                 )
                 process.start()
                 task_in.close()
