@@ -1085,3 +1085,25 @@ def test_killed_add_leaves_no_worker_behind(tmp_path: Path, record_property) -> 
     record_property("worker_kills", figure)
     assert with_workers > 0  # the test did kill imports that had workers
     assert orphans == 0, figure
+
+
+def test_names_and_arguments_that_are_not_utf8(tmp_path: Path) -> None:
+    """Promise: a file whose name is not UTF-8 (`caf\\xe9.md`) in a folder is imported like
+    any other, and the rest of the folder too; a tag, note or file argument with such
+    bytes is taken (shown with U+FFFD) or refused with one line; a bad option is one
+    line, never a usage screen or a traceback."""
+    folder = tmp_path / "notes"
+    write_notes(folder, 3, "utf8")
+    bad = os.fsdecode(b"caf\xe9")
+    (folder / f"{bad}.md").write_text("# Cafe\n\nCafe text here.\n", encoding="utf-8")
+    db = tmp_path / "lib.json"
+    added = run_reader(db, "add", "--tag", bad, str(folder))
+    assert added.returncode == 0, added.stderr.decode()
+    assert_terminal_safe(added, "add")
+    with Library(db) as library:
+        assert len(library) == 4
+        assert {tuple(a.tags) for a in library.articles()} == {("caf\ufffd",)}
+    for args in (("show", bad), ("add", "--feed", f"{bad}.xml"), ("list", "--sort", bad)):
+        result = run_reader(db, *args)
+        assert result.returncode in (1, 2)
+        assert "internal error" not in one_line_error(result)

@@ -20,7 +20,7 @@ from rich.console import Console
 
 from reader.cli.plain_output import PIPE_WIDTH
 from reader.errors import ReaderError
-from reader.sanitize import clean_line, escape_unsafe_json
+from reader.sanitize import clean_line, clean_tree, escape_unsafe_json
 from reader.settings.config import resolve_db_path
 from reader.startup.snapshot import refresh_start_snapshot
 from reader.store import Library
@@ -53,9 +53,18 @@ class ReaderGroup(click.Group):
                 self.add_command(command)
         return super().get_command(ctx, cmd_name)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as err:
+            _usage_error(ctx, err)
+            raise  # (not reached)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as err:  # a subcommand's arguments
+            _usage_error(ctx, err)
         except ReaderError as err:
             click.echo(f"reader: {clean_line(str(err))}", err=True)
             ctx.exit(1)
@@ -72,6 +81,13 @@ class ReaderGroup(click.Group):
             detail = clean_line(str(err))[:300]
             click.echo(f"reader: internal error: {type(err).__name__}: {detail}", err=True)
             ctx.exit(2)
+
+
+def _usage_error(ctx: click.Context, err: click.UsageError) -> None:
+    """A bad argument or option: one line on stderr, exit status 2."""
+    where = err.ctx.command_path if err.ctx is not None else "reader"
+    click.echo(f"reader: {clean_line(err.format_message())} (see `{where} --help`)", err=True)
+    ctx.exit(2)
 
 
 def db_option_callback(
@@ -126,8 +142,14 @@ def stderr_console() -> Console:
 
 
 def print_json(data: Any) -> None:
-    """Write ``data`` as JSON, every unsafe character escaped (see ``escape_unsafe_json``)."""
-    text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+    """Write ``data`` as JSON, every unsafe character escaped (see ``escape_unsafe_json``).
+    A string that cannot be written as UTF-8 (a file name's undecodable byte) is cleaned
+    first (``clean_tree``: such a byte becomes U+FFFD)."""
+    try:
+        raw = orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    except TypeError:
+        raw = orjson.dumps(clean_tree(data), option=orjson.OPT_INDENT_2)
+    text = raw.decode("utf-8")
     sys.stdout.write(escape_unsafe_json(text) + "\n")
     sys.stdout.flush()
 

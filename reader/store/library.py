@@ -690,7 +690,7 @@ class Library:
                 author=clean_line(parsed.author) or None,
                 site=clean_line(parsed.site) or None,
                 url=clean_line(parsed.url) or None,
-                source_path=parsed.source_path,
+                source_path=clean_line(parsed.source_path) or None,
                 published=clean_line(parsed.published) or None,
                 added=now_iso(),
                 summary=clean_line(parsed.summary) or None,
