@@ -1107,3 +1107,23 @@ def test_names_and_arguments_that_are_not_utf8(tmp_path: Path) -> None:
         result = run_reader(db, *args)
         assert result.returncode in (1, 2)
         assert "internal error" not in one_line_error(result)
+
+
+def test_only_regular_files_are_read_and_links_stay_in_the_folder(tmp_path: Path) -> None:
+    """Promise: a named pipe, given by name or found in a folder, is skipped with a reason
+    (no command waits on it); `reader add FOLDER` does not follow a link out of the
+    folder (to `/etc/passwd`, say) unless `--follow-links`, and says so."""
+    folder = tmp_path / "notes"
+    write_notes(folder, 2, "special")
+    os.mkfifo(folder / "pipe.md")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    db = tmp_path / "lib.json"
+    result = run_reader(db, "add", str(folder), str(folder / "pipe.md"), timeout=30)
+    assert result.returncode == 1
+    errors = result.stderr.decode()
+    assert "named pipe" in errors and "--follow-links" in errors
+    with Library(db) as library:
+        assert len(library) == 2
+        assert not any("root" in (library.body(a.id) or "") for a in library.articles())
+    parsed = run_reader(db, "parse", str(folder / "pipe.md"), timeout=30)
+    assert parsed.returncode == 1 and "named pipe" in one_line_error(parsed)

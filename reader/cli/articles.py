@@ -68,6 +68,11 @@ def article_json(
     help="Subscribe to an RSS/Atom feed (URL or file) and import it.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of results.")
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="In folders, follow symbolic links that lead out of the folder (not by default).",
+)
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -75,6 +80,7 @@ def add(
     tags: tuple[str, ...],
     feeds: tuple[str, ...],
     as_json: bool,
+    follow_links: bool,
 ) -> None:
     """Import files, folders (recursively), web pages (http/https URLs) or feeds (--feed).
 
@@ -92,7 +98,9 @@ def add(
     report = outcome_reporter(as_json)
 
     if files:
-        outcomes += _import_with_progress(library, files, tags, report, show_progress=not as_json)
+        outcomes += _import_with_progress(
+            library, files, tags, report, show_progress=not as_json, follow_links=follow_links
+        )
     if urls:
         from reader.ingest.fetch import import_urls
 
@@ -118,7 +126,7 @@ def add(
 
 
 def _import_with_progress(
-    library, files, tags, report, *, show_progress: bool
+    library, files, tags, report, *, show_progress: bool, follow_links: bool = False
 ) -> list[ImportOutcome]:
     progress: Progress | None = None
     task = None
@@ -143,7 +151,14 @@ def _import_with_progress(
         report(outcome)
 
     try:
-        return import_paths(library, files, tags=tags, on_outcome=on_outcome, on_total=on_total)
+        return import_paths(
+            library,
+            files,
+            tags=tags,
+            on_outcome=on_outcome,
+            on_total=on_total,
+            follow_links=follow_links,
+        )
     finally:
         if progress is not None:
             progress.stop()

@@ -43,6 +43,7 @@ from typing import Any, NamedTuple
 from reader.errors import ImportFailed, ReaderError
 from reader.ingest.importers import find_importable, parse_file
 from reader.models import ParsedArticle
+from reader.sanitize import clean_line
 from reader.store import Library
 from reader.store.library import PreparedBody, prepare_body
 from reader.text.tokens import joined_unique_tokens
@@ -334,15 +335,22 @@ def import_paths(
     workers: int | None = None,
     on_outcome: Callable[[ImportOutcome], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    follow_links: bool = False,
 ) -> list[ImportOutcome]:
-    """Import files and folders (recursively) into ``library``; one outcome per file."""
+    """Import files and folders (recursively) into ``library``; one outcome per file,
+    and one error per link not followed or subfolder unreadable (``find_importable``)."""
     from reader.search.index_cache import ImportIndexer  # loaded only when importing
 
-    files = [str(p) for p in find_importable(paths)]
-    if on_total:
-        on_total(len(files))
-    outcomes: list[ImportOutcome] = []
     pending: list[ImportOutcome] = []
+
+    def skipped(path: Path, reason: str) -> None:
+        error = str(ImportFailed(clean_line(str(path)), reason))
+        pending.append(ImportOutcome(str(path), "error", error=error))
+
+    files = [str(p) for p in find_importable(paths, follow_links=follow_links, on_skip=skipped)]
+    if on_total:
+        on_total(len(files) + len(pending))
+    outcomes: list[ImportOutcome] = []
     indexer = ImportIndexer(library, len(files))  # loads the index at the first added one
 
     def flush() -> None:

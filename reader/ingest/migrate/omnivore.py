@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from reader.errors import ImportFailed
+from reader.ingest.importers import read_input
 from reader.ingest.migrate.common import (
     MAX_EXPORT_BYTES,
     Entry,
@@ -69,10 +70,7 @@ class _Files:
         if value is None:
             return None
         if isinstance(value, Path):
-            try:
-                return value.read_bytes()
-            except OSError as err:
-                raise ImportFailed(str(value), f"cannot read: {err.strerror or err}") from None
+            return read_input(value, limit=MAX_EXPORT_BYTES)
         assert self._archive is not None
         return self._archive.read(value)
 

@@ -47,7 +47,7 @@ def read(path: Path) -> ExportData:
 def _files(path: Path) -> Iterator[tuple[str, bytes]]:
     """Each CSV (or HTML) file of the export, read one at a time."""
     if path.is_dir():
-        found = sorted(p for p in path.rglob("*.csv") if not p.name.startswith("."))
+        found = sorted(p for p in path.rglob("*.csv") if not p.name.startswith(".") and p.is_file())
         if not found:
             raise ImportFailed(str(path), "no Pocket CSV files in this folder")
         for file in found:
