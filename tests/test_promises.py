@@ -1127,3 +1127,36 @@ def test_only_regular_files_are_read_and_links_stay_in_the_folder(tmp_path: Path
         assert not any("root" in (library.body(a.id) or "") for a in library.articles())
     parsed = run_reader(db, "parse", str(folder / "pipe.md"), timeout=30)
     assert parsed.returncode == 1 and "named pipe" in one_line_error(parsed)
+
+
+def test_bad_values_in_records_are_repaired_and_nothing_prints_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """Promise: a record with values of the wrong type or out of range (an integer above
+    2^63 in `word_count`, text in `position`, a list as a highlight's offset) is repaired
+    field by field when loaded: `list --json`, `tag`, `bookmark` work, and the reader
+    opens and quits without a traceback."""
+    db = tmp_path / "lib.json"
+    record = {
+        "title": "Huge numbers",
+        "added": "2024-01-01T00:00:00Z",
+        "word_count": 2**63 + 5,
+        "reading_minutes": 2**70,
+        "position": "half",
+        "highlight_count": 1,
+    }
+    highlight = {"article_id": "abcd1234", "text": "Huge", "paragraph": [1], "start": 2**64}
+    data = {
+        "_meta": {"schema": {"version": 1}},
+        "articles": {"abcd1234": record},
+        "highlights": {"feed0001": highlight},
+        "settings": {"last_article": {"value": "abcd1234"}},
+    }
+    db.write_text(json.dumps(data), encoding="utf-8")
+    for args in (("list", "--json"), ("tag", "abcd1234", "t"), ("bookmark", "abcd1234")):
+        result = run_reader(db, *args)
+        assert result.returncode == 0, result.stderr.decode()
+        assert_terminal_safe(result, " ".join(args))
+    screen = run_tui_in_pty(db, tmp_path / "config")
+    assert b"Huge numbers" in screen
+    assert b"Traceback" not in screen and b"internal error" not in screen

@@ -268,6 +268,17 @@ _record_values = operator.attrgetter(*_RECORD_FIELDS)
 _OPTIONAL_TEXT = ("author", "site", "url", "source_path", "published", "summary")
 _FLAGS = ("bookmarked", "read", "unfetched")
 _COUNTS = ("word_count", "reading_minutes", "highlight_count")
+MAX_COUNT = 1 << 31  # a count at or above this is damage (a body is at most 5 M characters)
+
+
+def _in_range(a: Article) -> bool:
+    """Whether the counts and the position are in their ranges (types checked before)."""
+    return (
+        0 <= a.word_count < MAX_COUNT
+        and 0 <= a.reading_minutes < MAX_COUNT
+        and 0 <= a.highlight_count < MAX_COUNT
+        and 0.0 <= a.position <= 1.0
+    )
 
 
 def _well_typed(a: Article) -> bool:
@@ -295,12 +306,11 @@ def _well_typed(a: Article) -> bool:
     )
 
 
-def _number(value: Any, kind: type) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            return kind(value)
-        except (OverflowError, ValueError):  # inf, nan
-            return kind(0)
+def _number(value: Any, kind: type, top: float) -> Any:
+    """``value`` as ``kind`` within ``0..top``; anything else (text, NaN, infinity, a
+    number out of range) is 0: a count or position is recomputed or read again later."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= top:
+        return kind(value)
     return kind(0)
 
 
@@ -319,8 +329,8 @@ def _coerce(a: Article) -> Article:
     for name in _FLAGS:
         setattr(a, name, getattr(a, name) is True)
     for name in _COUNTS:
-        setattr(a, name, max(0, _number(getattr(a, name), int)))
-    a.position = min(1.0, max(0.0, _number(a.position, float)))
+        setattr(a, name, _number(getattr(a, name), int, MAX_COUNT - 1))
+    a.position = _number(a.position, float, 1.0)
     return a
 
 
@@ -360,6 +370,29 @@ def shown_article(key: str, doc: dict[str, Any], *, suspicious: bool) -> Article
     return article
 
 
+def highlight_from_record(key: str, doc: dict[str, Any]) -> Highlight:
+    """The ``Highlight`` stored under ``key``, each field checked: text that is not text
+    is made text, an offset that is not a whole number from 0 to ``MAX_COUNT`` is
+    dropped (the passage is then found by its text), unknown fields are ignored."""
+    known = {k: v for k, v in doc.items() if k in Highlight.__dataclass_fields__}
+    known.setdefault("article_id", "")
+    known.setdefault("text", "")
+    highlight = Highlight(**{**known, "id": key})
+    if type(highlight.text) is not str:
+        highlight.text = clean_text(str(highlight.text)) if highlight.text is not None else ""
+    for name in ("article_id", "created"):
+        if type(getattr(highlight, name)) is not str:
+            setattr(highlight, name, "")
+    for name in ("note", "color"):
+        value = getattr(highlight, name)
+        if value is not None and type(value) is not str:
+            setattr(highlight, name, clean_text(str(value)))
+    offsets = (highlight.paragraph, highlight.start, highlight.end)
+    if not all(v is None or (type(v) is int and 0 <= v < MAX_COUNT) for v in offsets):
+        highlight.paragraph = highlight.start = highlight.end = None
+    return highlight
+
+
 def text_order(highlight: Highlight) -> tuple[int, int]:
     """Sort key of an article's highlights: in the order of the text."""
     paragraph = highlight.paragraph if highlight.paragraph is not None else 1 << 30
@@ -372,9 +405,9 @@ def article_from_record(key: str, doc: dict[str, Any]) -> Article:
     if tuple(doc) == _FIELD_ORDER:  # written by this store: fast path
         article = Article(key, *doc.values())
         shape = tuple(map(type, doc.values()))
-        if shape in _GOOD_SHAPES and _all_text(article.tags):
+        if shape in _GOOD_SHAPES and _all_text(article.tags) and _in_range(article):
             return article
-        if _well_typed(article):
+        if _well_typed(article) and _in_range(article):
             if len(_GOOD_SHAPES) < _MAX_SHAPES:
                 _GOOD_SHAPES.add(shape)
             return article
@@ -383,7 +416,7 @@ def article_from_record(key: str, doc: dict[str, Any]) -> Article:
         article = Article(id=key, **doc)
     except TypeError:  # fields from another version: keep what we know
         article = Article.from_dict({**doc, "id": key})
-    return article if _well_typed(article) else _coerce(article)
+    return article if _well_typed(article) and _in_range(article) else _coerce(article)
 
 
 class Library:
@@ -802,7 +835,7 @@ class Library:
             if article is not None and article.highlight_count == 0:
                 return []
         found = [
-            Highlight.from_dict({**doc, "id": key})
+            highlight_from_record(key, doc)
             for key, doc in raw.items()
             if article_id is None or doc.get("article_id") == article_id
         ]
@@ -873,7 +906,7 @@ class Library:
         hid = self.resolve_highlight_id(id_or_prefix)
         doc = self._highlights_table.get(doc_id=doc_id_of(hid))
         assert doc is not None
-        return Highlight.from_dict({**doc, "id": hid})
+        return highlight_from_record(hid, doc)
 
     def remove_highlight(self, highlight_id: str) -> Highlight:
         with self._write():
