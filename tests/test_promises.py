@@ -1160,3 +1160,32 @@ def test_bad_values_in_records_are_repaired_and_nothing_prints_a_traceback(
     screen = run_tui_in_pty(db, tmp_path / "config")
     assert b"Huge numbers" in screen
     assert b"Traceback" not in screen and b"internal error" not in screen
+
+
+def test_journal_tells_a_torn_write_from_damage(tmp_path: Path) -> None:
+    """Promise: a write killed mid-append (its last line unfinished) is never mistaken for
+    data: it is ignored, and the next write cuts it off after keeping its bytes in the
+    backups folder, saying so once. A complete journal entry that fails its checksum,
+    even the last one, is damage: every command stops with one line and the files are
+    left untouched."""
+    db = tmp_path / "lib.json"
+    ids = fill_library(db, 3)
+    with Library(db) as library:
+        library.compact()
+        library.set_bookmarked(ids[0], True)
+    journal = db.with_name(db.name + ".journal")
+    good = journal.read_bytes()
+    journal.write_bytes(good + b'{"c":[{"t":"articles","id":"')
+    first = run_reader(db, "tag", ids[1], "kept")
+    assert first.returncode == 0 and "unfinished last write" in first.stderr.decode()
+    again = run_reader(db, "tag", ids[2], "kept")
+    assert again.returncode == 0 and again.stderr == b""
+    assert list(backup_folder(db).glob("*.journal-torn-*"))
+    lines = journal.read_bytes().splitlines(keepends=True)
+    lines[-1] = lines[-1].replace(b'"kept"', b'"kepT"')  # complete, checksum now wrong
+    damaged = b"".join(lines)
+    journal.write_bytes(damaged)
+    before = db.read_bytes()
+    result = run_reader(db, "list")
+    assert result.returncode == 1 and "damaged" in one_line_error(result)
+    assert journal.read_bytes() == damaged and db.read_bytes() == before

@@ -77,7 +77,9 @@ def test_one_write_touching_two_documents_is_one_line(tmp_path: Path) -> None:
     with Library(path) as lib:
         lib.add_highlight(ids[0], "Body number")
     (_, line) = journal_lines(path)
-    tables = sorted(item["t"] for item in orjson.loads(line)["c"])
+    payload, _, crc = line.rstrip(b"\n").rpartition(b"\t")
+    assert len(crc) == 8  # the line's checksum
+    tables = sorted(item["t"] for item in orjson.loads(payload)["c"])
     assert tables == ["articles", "highlights"]
 
 
@@ -328,7 +330,9 @@ def test_journal_with_controls_is_cleaned_on_read(tmp_path: Path) -> None:
         journal = journal_path_for(path)
         doc = orjson.loads(path.read_bytes())["articles"][ids[1]]
         doc["title"] = "evil \x1b]0;pwned\x07 title"
-        line = orjson.dumps({"c": [{"t": "articles", "id": ids[1], "doc": doc}]}) + b"\n"
+        line = storage.journal_entry(
+            orjson.dumps({"c": [{"t": "articles", "id": ids[1], "doc": doc}]})
+        )
         with journal.open("ab") as handle:
             handle.write(line)
         assert a.get(ids[1]).title == "evil ]0;pwned title"

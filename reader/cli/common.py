@@ -124,6 +124,8 @@ def open_library(ctx: click.Context) -> Library:
             pass  # a cache: the next start opens the library first instead
         finally:
             library.close()
+            for notice in library.take_notices():
+                click.echo(f"reader: {clean_line(notice)}", err=True)
 
     ctx.call_on_close(close)
     return library

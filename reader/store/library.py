@@ -540,6 +540,13 @@ class Library:
             self._writer, self._write_depth = None, 0
             self._lock.release()
 
+    def take_notices(self) -> list[str]:
+        """What the user should hear about the library files since the last call (an
+        unfinished write cut off and kept aside), each once."""
+        notices = list(self._storage.notices)
+        self._storage.notices.clear()
+        return notices
+
     def compact(self) -> bool:
         """Fold the journal of small changes into the library file now (also done as the
         journal grows, and before a backup). True when there was something to fold."""

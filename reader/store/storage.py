@@ -7,18 +7,23 @@ files, for a library ``lib.json``:
 - ``lib.json``, the main file: every table as one JSON object, plus ``"_epoch"``, a
   random id that changes on every full rewrite. It is only ever replaced whole (temporary
   file, fsync, rename), so on disk it is always a complete version.
-- ``lib.json.journal``, the journal: a header line ``{"journal":1,"epoch":...}`` naming
-  the main file's epoch, then one JSON line per flushed change set,
-  ``{"c":[{"t":table,"id":doc_id,"doc":{...}|null}, ...]}`` (``null``: deleted). A
-  change set is one line, so a write touching two documents (a highlight and its
-  article's count) lands whole or not at all. Appends are fsynced before returning.
+- ``lib.json.journal``, the journal: a header line ``{"journal":2,"epoch":...}`` naming
+  the main file's epoch, then one line per flushed change set,
+  ``{"c":[{"t":table,"id":doc_id,"doc":{...}|null}, ...]}`` (``null``: deleted), a tab
+  and the CRC-32 of the JSON in 8 hex digits. A change set is one line, so a write
+  touching two documents (a highlight and its article's count) lands whole or not at
+  all. Appends are fsynced before returning. (A version 1 journal, lines without the
+  checksum, is still read, and appended to in its own form until the next rewrite.)
 
 The data is the main file with the journal's change sets applied in order. A journal
 whose header names another epoch is left over from a rewrite interrupted between the
 rename and the journal's removal: everything in it is already in the main file, so it is
-ignored (and replaced at the next write). A torn or invalid *last* line is a write
-killed mid-append (never reported done): it is ignored, and cut off by the next append.
-An invalid line followed by more lines is damage: ``StoreError``, and nothing is written.
+ignored (and replaced at the next write). A last line without its newline is a write
+killed mid-append (never reported done, a *torn* write): it is ignored; the next write
+cuts it off, first keeping its bytes in the backups folder (``torn_tail_path``) and
+saying so once in ``notices``. A complete line (newline-terminated) whose checksum or
+content is wrong is damage, wherever it is: ``StoreError``, and nothing is written.
+(In a version 1 journal an invalid last line is taken as torn, as it always was.)
 
 The library tells the storage which documents a write changed (``note_change``); a flush
 with no noted changes (a write path that did not say), or with many, rewrites the main
@@ -46,6 +51,8 @@ import hashlib
 import os
 import re
 import secrets
+import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -122,9 +129,38 @@ def _digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 
+JOURNAL_VERSION = 2
+
+
 def journal_header(epoch: str) -> bytes:
     """The first line of a journal continuing the main file of ``epoch``."""
-    return orjson.dumps({"journal": 1, "epoch": epoch}) + b"\n"
+    return orjson.dumps({"journal": JOURNAL_VERSION, "epoch": epoch}) + b"\n"
+
+
+def journal_version(header: bytes) -> int:
+    """The version a journal's header line names (1 when it names none)."""
+    with contextlib.suppress(orjson.JSONDecodeError):
+        value = orjson.loads(header)
+        if isinstance(value, dict) and isinstance(value.get("journal"), int):
+            return value["journal"]
+    return 1
+
+
+def journal_entry(payload: bytes, version: int = JOURNAL_VERSION) -> bytes:
+    """One journal line for the JSON ``payload``: with its checksum from version 2."""
+    if version >= 2:
+        return payload + b"\t%08x\n" % zlib.crc32(payload)
+    return payload + b"\n"
+
+
+def _entry_payload(line: bytes, version: int) -> bytes | None:
+    """The JSON of a complete journal line, or None when its checksum is wrong."""
+    if version < 2:
+        return line
+    payload, tab, crc = line.rpartition(b"\t")
+    if not tab or len(crc) != 8 or b"%08x" % zlib.crc32(payload) != crc:
+        return None
+    return payload
 
 
 Change = tuple[str, str, dict[str, Any] | None]
@@ -159,13 +195,15 @@ def _parse_change_set(line: bytes) -> list[Change] | None:
 
 
 def parse_journal(
-    path: Path, raw: bytes, *, at_start: bool
+    path: Path, raw: bytes, *, at_start: bool, version: int = JOURNAL_VERSION
 ) -> tuple[str | None, list[Change], int]:
     """Read journal bytes: (header epoch, changes, bytes consumed).
 
-    ``at_start``: ``raw`` begins with the header line (else it is a tail of change
-    sets). Stops before a torn or invalid last line; raises ``StoreError`` for an
-    invalid line followed by more data.
+    ``at_start``: ``raw`` begins with the header line, whose version then applies (else
+    it is a tail of change sets of ``version``). Stops before a last line without its
+    newline (torn, or still being written by another process); raises ``StoreError``
+    for a complete line that fails its check (in a version 1 journal: for an invalid
+    line followed by more data; an invalid last line is taken as torn).
     """
     epoch: str | None = None
     changes: list[Change] = []
@@ -175,24 +213,28 @@ def parse_journal(
     while pos < end:
         newline = raw.find(b"\n", pos)
         if newline < 0:
-            break  # torn last line: a write killed mid-append
+            break  # torn last line: a write killed mid-append (or still going on)
         line = raw[pos:newline]
+        last = not raw[newline + 1 :].strip()
         if first:
             header = None
             with contextlib.suppress(orjson.JSONDecodeError):
                 header = orjson.loads(line)
             if not isinstance(header, dict) or not isinstance(header.get("epoch"), str):
-                if not raw[newline + 1 :].strip():
+                if last:
                     break  # the last line: torn
                 raise _damaged_journal(path, "its first line is not a journal header")
             epoch = header["epoch"]
+            version = journal_version(line)
             first = False
         else:
-            parsed = _parse_change_set(line)
+            payload = _entry_payload(line, version)
+            parsed = None if payload is None else _parse_change_set(payload)
             if parsed is None:
-                if not raw[newline + 1 :].strip():
-                    break  # the last line: torn
-                raise _damaged_journal(path, f"invalid line at byte {pos}")
+                if last and version < 2:
+                    break  # a version 1 journal cannot tell: taken as torn
+                what = "fails its checksum" if payload is None else "is not a change set"
+                raise _damaged_journal(path, f"the complete line at byte {pos} {what}")
             changes.extend(parsed)
         pos = newline + 1
     return epoch, changes, pos
@@ -239,6 +281,7 @@ class AtomicJSONStorage(Storage):
         # The files last read held unsafe characters (not written by us): the data in
         # memory was cleaned (``sanitize.clean_tree``) as it was read.
         self.suspicious = False
+        self.notices: list[str] = []  # what the user should hear about (taken by the caller)
 
     # -- TinyDB's Storage interface ---------------------------------------------------
     def read(self) -> dict[str, Any] | None:
@@ -384,7 +427,12 @@ class AtomicJSONStorage(Storage):
                 self._load(file_signature(self.path), file_signature(self.journal_path))
                 return True
             raw = tail
-            _, changes, consumed = parse_journal(self.journal_path, raw, at_start=False)
+            _, changes, consumed = parse_journal(
+                self.journal_path,
+                raw,
+                at_start=False,
+                version=journal_version(self._journal_head_bytes),
+            )
             self._journal_signature = journal_signature
         if not changes:
             self._journal_offset = max(self._journal_offset, consumed)
@@ -456,21 +504,26 @@ class AtomicJSONStorage(Storage):
             {"t": table, "id": doc_id, "doc": self._data.get(table, {}).get(doc_id)}
             for table, doc_id in changes
         ]
-        line = orjson.dumps({"c": items}) + b"\n"
+        payload = orjson.dumps({"c": items})
         if self._journal_offset == 0:  # a new journal (or one left from an older epoch)
+            line = journal_entry(payload)
             header = journal_header(self._epoch)
             data = header + line
             atomic_write_bytes(self.journal_path, data)
             self._journal_head_bytes = header
             self._journal_offset = len(data)
         else:
-            fd = os.open(self.journal_path, os.O_WRONLY)
+            line = journal_entry(payload, journal_version(self._journal_head_bytes))
+            fd = os.open(self.journal_path, os.O_RDWR)
             try:
                 size = os.fstat(fd).st_size
                 if size < self._journal_offset:  # not the journal we read: never pad it
                     raise StoreError(f"{self.journal_path}: the library journal shrank; try again")
-                if size > self._journal_offset:
-                    os.ftruncate(fd, self._journal_offset)  # cut a torn last line
+                if size > self._journal_offset:  # a torn last line: kept aside, cut off
+                    self._keep_torn_tail(
+                        os.pread(fd, size - self._journal_offset, self._journal_offset)
+                    )
+                    os.ftruncate(fd, self._journal_offset)
                 try:
                     os.pwrite(fd, line, self._journal_offset)
                     os.fsync(fd)
@@ -496,6 +549,10 @@ class AtomicJSONStorage(Storage):
         self._epoch = epoch
         self._signature = file_signature(self.path)
         self._digest = b""
+        if self._journal_offset:  # a torn last line would go with the journal: keep it
+            tail = self._read_journal_bytes(self._journal_offset)
+            if tail:
+                self._keep_torn_tail(tail)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.journal_path)
         self._journal_signature = None
@@ -503,6 +560,26 @@ class AtomicJSONStorage(Storage):
         self._journal_docs = 0
         self._dirty = False
         self.full_writes += 1
+
+    def _keep_torn_tail(self, tail: bytes) -> None:
+        """Keep the bytes of a torn last journal line (a write killed mid-append, never
+        reported done) in the backups folder before they are cut off, and say so once
+        in ``notices``. (Called under the write lock: no other process is appending.)"""
+        from reader.store.backups import backup_folder
+
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        aside = backup_folder(self.path) / f"{self.journal_path.name}-torn-{stamp}-{os.getpid()}"
+        try:
+            atomic_write_bytes(aside, tail)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.journal_path}: cannot keep its unfinished last write aside in "
+                f"{aside.parent} ({exc.strerror or exc}); nothing was written"
+            ) from None
+        self.notices.append(
+            f"{self.journal_path}: an unfinished last write ({len(tail)} bytes, never "
+            f"reported done) was cut off; its bytes are kept in {aside}"
+        )
 
     def compact(self) -> bool:
         """Fold the journal into the main file (call under the write lock, after a

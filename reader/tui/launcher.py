@@ -79,5 +79,7 @@ def _run_tui(db: Path | None, *, label: str | None) -> None:
     finally:
         if app.library_loaded:
             app.library.close()
+            for notice in app.library.take_notices():
+                print(f"reader: {notice}", file=sys.stderr)
     if app.return_code:
         raise SystemExit(app.return_code)
