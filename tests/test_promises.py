@@ -1189,3 +1189,39 @@ def test_journal_tells_a_torn_write_from_damage(tmp_path: Path) -> None:
     result = run_reader(db, "list")
     assert result.returncode == 1 and "damaged" in one_line_error(result)
     assert journal.read_bytes() == damaged and db.read_bytes() == before
+
+
+def test_machine_faults_are_one_line_naming_the_file_and_cause(
+    tmp_path: Path, record_property
+) -> None:  # type: ignore[no-untyped-def]
+    """Promise: when the machine is in the way (the lock file or the journal replaced by a
+    folder, the library a folder or a loop of links, a full disk or a read-only folder:
+    see tests/test_hostile_machine.py), a command ends with one line naming the file and
+    the cause, never a traceback or a usage screen, and changes nothing."""
+    messages = {}
+    for fault in ("lock is a folder", "journal is a folder", "library is a link loop"):
+        folder = tmp_path / fault.replace(" ", "-")
+        db = folder / "lib.json"
+        ids = fill_library(db, 2)
+        with Library(db) as library:
+            library.set_read(ids[0], True)
+        if fault == "lock is a folder":
+            target = Path(f"{db}.lock")
+            target.unlink(missing_ok=True)
+            target.mkdir()
+        elif fault == "journal is a folder":
+            target = Path(f"{db}.journal")
+            target.unlink()
+            target.mkdir()
+        else:
+            target = folder / "loop.json"
+            target.symlink_to(target)
+            db = target
+        result = run_reader(db, "bookmark", ids[1])
+        assert result.returncode == 1
+        line = one_line_error(result)
+        assert target.name in line and "internal error" not in line, line
+        messages[fault] = line.replace(str(folder), "…")
+    for fault, line in messages.items():
+        print(f"{fault}: {line}")
+    record_property("machine_faults", json.dumps(messages))

@@ -19,7 +19,7 @@ import orjson
 from rich.console import Console
 
 from reader.cli.plain_output import PIPE_WIDTH
-from reader.errors import ReaderError
+from reader.errors import ReaderError, describe_os_error
 from reader.sanitize import clean_line, clean_tree, escape_unsafe_json
 from reader.settings.config import resolve_db_path
 from reader.startup.snapshot import refresh_start_snapshot
@@ -75,6 +75,11 @@ class ReaderGroup(click.Group):
             ctx.exit(130)
         except BrokenPipeError:
             ctx.exit(0)
+        except OSError as err:  # the machine: disk full, read-only, a folder in the way
+            if os.environ.get("READER_DEBUG"):
+                traceback.print_exc()
+            click.echo(f"reader: {clean_line(describe_os_error(err))}", err=True)
+            ctx.exit(1)
         except Exception as err:  # a bug: still one line, unless debugging
             if os.environ.get("READER_DEBUG"):
                 traceback.print_exc()

@@ -45,6 +45,7 @@ from reader.ingest.importers import find_importable, parse_file
 from reader.models import ParsedArticle
 from reader.sanitize import clean_line
 from reader.store import Library
+from reader.store.atomic_files import naming
 from reader.store.library import PreparedBody, prepare_body
 from reader.text.tokens import joined_unique_tokens
 
@@ -96,8 +97,13 @@ def _parse_one(path: str, stage_dir: str | None = None, number: int = 0) -> _Pre
     staged = None
     if stage_dir is not None:
         staged = os.path.join(stage_dir, f"{number}.md")
-        with open(staged, "wb") as handle:
-            handle.write(prepared.body.encode("utf-8"))
+        try:
+            with open(staged, "wb") as handle:
+                handle.write(prepared.body.encode("utf-8"))
+        except OSError as exc:  # disk full, ...: the bodies folder is named, not this file
+            with contextlib.suppress(OSError):
+                os.unlink(staged)
+            raise naming(exc, Path(stage_dir).parent) from None
     return _Prepared(parsed, prepared, joined_unique_tokens(prepared.body, _SEP), staged)
 
 

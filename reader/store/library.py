@@ -38,7 +38,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from reader.errors import Ambiguous, NotFound, ReaderError, StoreError
+from reader.errors import Ambiguous, NotFound, ReaderError, StoreError, describe_os_error
 from reader.gc_pause import gc_paused
 from reader.limits import check_body
 from reader.models import Article, Highlight, ParsedArticle
@@ -423,7 +423,12 @@ class Library:
     """One library file and its bodies. Create with ``Library(path)``; close when done."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path).expanduser().resolve()
+        try:
+            self.path = Path(path).expanduser().resolve()
+        except RuntimeError:  # (Python 3.11) a loop of symbolic links
+            raise StoreError(f"{path}: a loop of symbolic links, not a library file") from None
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a folder, not a library file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.bodies = BodyStore(bodies_folder_for(self.path))
         self._file_lock: FileLock | None = None  # made on the first write (see ``_lock``)
@@ -495,6 +500,7 @@ class Library:
         return self._file_lock
 
     _writer: int | None = None  # the thread inside ``_write`` (holding the lock), if any
+    _new_bodies: list[str] = []  # noqa: RUF012 - bodies the current write added
     _write_depth = 0  # how many ``_write`` blocks that thread is in
 
     @contextlib.contextmanager
@@ -519,9 +525,15 @@ class Library:
                 f"{self.path}: locked by another reader process for over "
                 f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
             ) from None
+        except OSError as exc:  # a folder in its place, a read-only folder, ...
+            cause = describe_os_error(exc, self._lock.lock_file).split(": ")[-1]
+            raise StoreError(
+                f"{self._lock.lock_file}: cannot lock the library ({cause}); nothing was written"
+            ) from None
         self._writer, self._write_depth = threading.get_ident(), 1
+        self._new_bodies = []
         try:
-            with self._storage.deferred():
+            with self._failed_write_undone(), self._storage.deferred():
                 if (
                     self._lock.lock_counter == 1
                     and self._storage.path.exists()
@@ -546,6 +558,27 @@ class Library:
         notices = list(self._storage.notices)
         self._storage.notices.clear()
         return notices
+
+    @contextlib.contextmanager
+    def _failed_write_undone(self) -> Iterator[None]:
+        """A write that fails (disk full, read-only, ...) leaves no orphan body file: the
+        bodies it wrote are removed, and the articles it added are forgotten (other
+        changes stay pending, written with the next write, as the storage does)."""
+        try:
+            yield
+        except BaseException:
+            # (What the storage managed to write before the error stays, bodies and all.)
+            unwritten = self._storage.unwritten("articles", self._new_bodies)
+            for article_id in unwritten:
+                with contextlib.suppress(OSError):
+                    self.bodies.delete(article_id)
+                article = self._articles.pop(article_id, None)
+                if article is not None:
+                    self._unindex_article(article)
+            self._storage.forget_documents("articles", unwritten)
+            raise
+        finally:
+            self._new_bodies = []
 
     def compact(self) -> bool:
         """Fold the journal of small changes into the library file now (also done as the
@@ -742,6 +775,7 @@ class Library:
             )
             if not unfetched:
                 in_batch = self._write_depth > 1
+                self._new_bodies.append(article_id)
                 self.bodies.write(article_id, body, durable=not in_batch, staged=staged)
                 self._unsynced_bodies += in_batch
             self._put(article)
@@ -752,6 +786,7 @@ class Library:
         body = clean_text(parsed.markdown).strip() + "\n"
         with self._write():
             article = self._require(article_id)
+            self._new_bodies.append(article_id)  # (an unfetched article had none)
             self.bodies.write(article_id, body)
             self._unindex_article(article)
             article.content_hash = content_hash(body)

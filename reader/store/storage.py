@@ -60,7 +60,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from reader.errors import StoreError
+from reader.errors import StoreError, describe_os_error
 from reader.gc_pause import gc_paused
 from reader.sanitize import bytes_may_be_unsafe, clean_tree
 from reader.settings.paths import journal_path_for
@@ -68,6 +68,7 @@ from reader.store.atomic_files import (
     FileSignature,
     atomic_write_bytes,
     file_signature,
+    naming,
 )
 
 EPOCH_KEY = "_epoch"
@@ -84,7 +85,7 @@ def read_file_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise StoreError(f"{path}: cannot read the library ({exc.strerror or exc})") from None
+        raise StoreError(f"{path}: cannot read the library ({_cause(exc)})") from None
 
 
 def load_json_file(path: Path) -> dict[str, Any]:
@@ -123,6 +124,11 @@ def parse_main_bytes(path: Path, raw: bytes) -> tuple[dict[str, Any], str | None
                 f"records); {_RESTORE_HINT}"
             )
     return data, epoch
+
+
+def _cause(exc: OSError) -> str:
+    """Why a file could not be used, in a few words (``disk full``, ...)."""
+    return describe_os_error(exc).rsplit(": ", 1)[-1]
 
 
 def _digest(raw: bytes) -> bytes:
@@ -398,7 +404,7 @@ class AtomicJSONStorage(Storage):
             return b""
         except OSError as exc:
             raise StoreError(
-                f"{self.journal_path}: cannot read the library journal ({exc.strerror or exc})"
+                f"{self.journal_path}: cannot read the library journal ({_cause(exc)})"
             ) from None
 
     def _read_journal_tail(
@@ -514,7 +520,10 @@ class AtomicJSONStorage(Storage):
             self._journal_offset = len(data)
         else:
             line = journal_entry(payload, journal_version(self._journal_head_bytes))
-            fd = os.open(self.journal_path, os.O_RDWR)
+            try:
+                fd = os.open(self.journal_path, os.O_RDWR)
+            except OSError as exc:
+                raise naming(exc, self.journal_path) from None
             try:
                 size = os.fstat(fd).st_size
                 if size < self._journal_offset:  # not the journal we read: never pad it
@@ -527,9 +536,11 @@ class AtomicJSONStorage(Storage):
                 try:
                     os.pwrite(fd, line, self._journal_offset)
                     os.fsync(fd)
-                except BaseException:
+                except BaseException as exc:
                     with contextlib.suppress(OSError):
                         os.ftruncate(fd, self._journal_offset)
+                    if isinstance(exc, OSError):
+                        raise naming(exc, self.journal_path) from None
                     raise
             finally:
                 os.close(fd)
@@ -560,6 +571,25 @@ class AtomicJSONStorage(Storage):
         self._journal_docs = 0
         self._dirty = False
         self.full_writes += 1
+
+    def unwritten(self, table: str, doc_ids: list[str]) -> list[str]:
+        """Those of ``doc_ids`` not written to the files: not in the data at all, or
+        changed and waiting for a flush that failed."""
+        data = (self._data or {}).get(table, {})
+        return [
+            doc_id
+            for doc_id in doc_ids
+            if doc_id not in data
+            or (self._dirty and (self._force_full or (table, doc_id) in self._changes))
+        ]
+
+    def forget_documents(self, table: str, doc_ids: list[str]) -> None:
+        """Drop documents added in memory and never written (a write that failed and
+        is taken back): they are neither kept nor written by the next flush."""
+        for doc_id in doc_ids:
+            if self._data is not None:
+                self._data.get(table, {}).pop(doc_id, None)
+            self._changes.pop((table, doc_id), None)
 
     def _keep_torn_tail(self, tail: bytes) -> None:
         """Keep the bytes of a torn last journal line (a write killed mid-append, never

@@ -25,13 +25,14 @@ def run_tui(db: Path | None, *, label: str | None = None) -> None:
     except Exception as err:  # one line, as every command: never a traceback
         import os
 
-        from reader.errors import ReaderError
+        from reader.errors import ReaderError, describe_os_error
         from reader.sanitize import clean_line
 
         if os.environ.get("READER_DEBUG"):
             raise
-        if isinstance(err, ReaderError):
-            print(f"reader: {clean_line(str(err))}", file=sys.stderr)
+        if isinstance(err, ReaderError | OSError):
+            line = describe_os_error(err) if isinstance(err, OSError) else str(err)
+            print(f"reader: {clean_line(line)}", file=sys.stderr)
             raise SystemExit(1) from None
         detail = clean_line(str(err))[:300]
         print(f"reader: internal error: {type(err).__name__}: {detail}", file=sys.stderr)
