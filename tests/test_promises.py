@@ -11,6 +11,11 @@ folder, the way a user would.
 3. A damaged or foreign library file is refused with one clear line and left untouched.
 4. Article content is data: no escape sequence, control character, bidi override or
    markup from an article ever reaches the terminal, a file name or a spreadsheet formula.
+5. Hostile files and a hostile machine: stored text is cleaned when read back, crafted
+   text makes nothing hang, the size limits bound the work, a killed import leaves no
+   worker, names that are not UTF-8 and special files are handled, bad record values are
+   repaired, the journal tells a torn write from damage, and the machine's faults (disk
+   full, read-only, a folder in the way) are one line naming the file and the cause.
 
 Kill counts are printed (run with ``-s``) and recorded as test properties. ``--soak``
 runs hundreds of kills instead of about twenty.
