@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 
 from textual import events, work
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
@@ -35,7 +34,7 @@ from reader.tui.widgets.article.layout import (
     first_lines,
     layout_article,
 )
-from reader.tui.widgets.article.position import ArticlePosition
+from reader.tui.widgets.article.position import ArticleMessage, ArticlePosition
 
 # Markdown longer than this is parsed and laid out in a thread worker (a preview first).
 SYNC_LAYOUT_CHARS = 40_000
@@ -161,25 +160,15 @@ def _build_preview(markdown: str, measure: int, title: str, meta: str) -> LaidDo
 class ArticleLoading(ArticlePosition):
     """Showing an article (preview, worker, cache, layout); see the module's docstring."""
 
-    class Ready(Message, namespace="article_view"):
+    class Ready(ArticleMessage, namespace="article_view"):
         """The article's text is parsed and laid out: ``paragraphs`` is now valid.
 
         Posted by every ``show`` with a body; for bodies over ``BACKGROUND_PARSE_CHARS``
         it comes later, from the layout worker.
         """
 
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
-
-    def __init__(
-        self,
-        *,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's name
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+    def __init__(self, **kwargs: str | None) -> None:  # name, id, classes: as Widget's
+        super().__init__(**kwargs)
         self._markdown: str | None = None
         self._measure = DEFAULT_MEASURE
         self._highlights: list[Highlight] = []

@@ -17,6 +17,14 @@ from reader.tui.widgets.article.selection import ArticleSelection
 POSITION_DEBOUNCE_SECONDS = 0.5
 
 
+class ArticleMessage(Message):
+    """A message of the article pane about one article (``article_id``)."""
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__()
+        self.article_id = article_id
+
+
 class ArticlePosition(ArticleSelection):
     """The reading position and the end; see the module's docstring."""
 
@@ -28,21 +36,11 @@ class ArticlePosition(ArticleSelection):
             self.article_id = article_id
             self.progress = progress
 
-    class ReachedEnd(Message, namespace="article_view"):
+    class ReachedEnd(ArticleMessage, namespace="article_view"):
         """The end of the article became visible (once per ``show``)."""
 
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
-
-    def __init__(
-        self,
-        *,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's name
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+    def __init__(self, **kwargs: str | None) -> None:  # name, id, classes: as Widget's
+        super().__init__(**kwargs)
         self._article: Article | None = None
         self._position_timer: Timer | None = None
         self._reached_end_sent = False

@@ -31,14 +31,8 @@ class ArticleSelection(ArticleStrips):
             super().__init__()
             self.selection = selection
 
-    def __init__(
-        self,
-        *,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's name
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+    def __init__(self, **kwargs: str | None) -> None:  # name, id, classes: as Widget's
+        super().__init__(**kwargs)
         self._mark_order: list[tuple[int, int, int]] = []
         self._current_mark: int | None = None
         self._selecting = False
