@@ -34,7 +34,7 @@ def check_size(size: int, name: str, limit: int = MAX_IMPORT_BYTES) -> None:
 def check_markup(html: bytes | str, name: str) -> None:
     """Raise ``ImportFailed`` for a page over ``MAX_IMPORT_BYTES`` or ``MAX_TAGS``."""
     check_size(len(html), name)
-    tags = html.count(b"<" if isinstance(html, bytes) else "<")
+    tags = html.count(b"<") if isinstance(html, bytes) else html.count("<")
     if tags > MAX_TAGS:
         raise ImportFailed(name, f"page too large ({tags:,} tags, limit {MAX_TAGS:,})")
 
