@@ -82,7 +82,7 @@ def add(
     """
     if not paths and not feeds:
         raise click.UsageError("give files, folders or URLs to add, or --feed URL_OR_FILE")
-    library = open_library(ctx)
+    library = open_library(ctx, create=True)
     err = stderr_console()
     urls = [p for p in paths if p.lower().startswith(("http://", "https://"))]
     files = [p for p in paths if p not in urls]
