@@ -30,3 +30,10 @@ class NotFound(ReaderError):
 
 class Ambiguous(ReaderError):
     """An id prefix matches more than one article or highlight."""
+
+
+class NothingToExport(ReaderError):
+    """An export whose filters match no highlight: nothing is written (not a failure)."""
+
+    def __init__(self) -> None:
+        super().__init__("no highlights match: nothing exported")
