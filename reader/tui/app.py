@@ -61,7 +61,7 @@ from reader.sanitize import clean_line, is_web_url
 from reader.start_snapshot import write_start_snapshot
 from reader.store import Library
 from reader.tui.article_view import ArticleView
-from reader.tui.commands import COMMANDS, ReaderCommands, app_bindings
+from reader.tui.commands import ReaderCommands, app_bindings
 from reader.tui.filter_bar import FilterBar
 from reader.tui.header import ReaderHeader
 from reader.tui.idle_gc import IdleCollector
@@ -69,7 +69,8 @@ from reader.tui.list_pane import ArticleOption, ListPane
 from reader.tui.main_screen import MainScreen
 from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
 from reader.tui.quote_pane import QuoteEntry, QuotePane
-from reader.tui.themes import DEFAULT_THEME, load_themes
+from reader.tui.settings_check import binding_ids, settings_problems
+from reader.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
 
 if TYPE_CHECKING:
     from reader.export import ExportItem
@@ -83,13 +84,6 @@ TITLE_CHARS = 60  # the article's title in the header is cut to this
 QUOTATIONS_KEPT = 64  # articles whose quotations are remembered
 FIRST_FRAME_FLUSH_SECONDS = 0.03  # the first frame goes out before the library opens
 EXPORT_NOTICE_AT = 1000  # exporting more highlights than this says so when it starts
-
-
-def binding_ids() -> set[str]:
-    """Every binding id a ``[keys]`` entry may name."""
-    ids = {c.action for c in COMMANDS if c.action not in ("focus_next", "focus_previous")}
-    ids |= {b.id for b in ArticleView.BINDINGS if isinstance(b, Binding) and b.id}
-    return ids
 
 
 def unfetched_notice(article: Article) -> str:
@@ -169,7 +163,7 @@ class ReaderApp(App[None]):
         self._article_pane: ArticleView | None = None
         self._last_article = self.library.get_setting("last_article")
         # Before the first stylesheet parse: a theme set after mounting parses it again.
-        self._theme_problems = self._load_themes()
+        self._themes_loaded = self._load_themes()
 
     # -- building ------------------------------------------------------------------------
     def get_default_screen(self) -> MainScreen:
@@ -191,11 +185,9 @@ class ReaderApp(App[None]):
 
     def on_mount(self) -> None:
         """Config, themes, the list (on the last article shown), and focus on the list."""
-        for problem in self.config.problems:
-            self.notify(clean_line(problem), severity="warning", timeout=10, markup=False)
-        self._apply_keymap()
-        for problem in self._theme_problems:
+        for problem in settings_problems(self.config, self._themes_loaded):
             self.notify(problem, severity="warning", timeout=10, markup=False)
+        self._apply_keymap()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         driver = getattr(self, "_driver", None)
         if driver is not None and not self.is_headless:
@@ -259,18 +251,10 @@ class ReaderApp(App[None]):
             self.call_after_refresh(self.exit)
 
     def _apply_keymap(self) -> None:
+        """The ``[keys]`` of config.toml that name an action (the others are reported at
+        start by ``settings_problems``)."""
         known = binding_ids()
-        keymap: dict[str, str] = {}
-        for action, keys in self.config.keys.items():
-            if action in known:
-                keymap[action] = keys
-            else:
-                self.notify(
-                    clean_line(f"config: keys.{action}: no such action; see the help (?)"),
-                    severity="warning",
-                    timeout=10,
-                    markup=False,
-                )
+        keymap = {action: keys for action, keys in self.config.keys.items() if action in known}
         if keymap:
             self.set_keymap(keymap)
 
@@ -396,24 +380,19 @@ class ReaderApp(App[None]):
         return self.query_one("#filter", FilterBar)
 
     # -- themes --------------------------------------------------------------------------
-    def _load_themes(self) -> list[str]:
-        """Register the theme files and set the remembered (or configured) theme; the
-        problems found, one line each, to show once the app is up."""
+    def _load_themes(self) -> ThemeLoad:
+        """Register the theme files and set the remembered (or configured) theme; what was
+        loaded (its problems are reported once the app is up, by ``settings_problems``)."""
         loaded = load_themes()
         for theme in loaded.themes:
             self.register_theme(theme)
-        problems = list(loaded.problems)
         wanted = self.library.get_setting("theme") or self.config.theme or DEFAULT_THEME
-        if wanted == self.config.theme and wanted not in self.available_themes:
-            problems.append(
-                clean_line(f"config: theme {wanted!r}: no such theme; using the default")
-            )
         if wanted not in self.available_themes:
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
         self._loading_theme = True
         self.theme = wanted
         self._loading_theme = False
-        return problems
+        return loaded
 
     def _remember_theme(self, theme: Theme) -> None:
         if self._loading_theme or self.library.get_setting("theme") == theme.name:
@@ -968,6 +947,9 @@ class ReaderApp(App[None]):
             self._export_failed(err)
             return
         count = sum(len(highlights) for _, highlights in items)
+        if not count:
+            self.notify("No highlights match: nothing exported", timeout=6, markup=False)
+            return
         if count > EXPORT_NOTICE_AT:
             self.notify(f"Exporting {count} highlight(s)…", timeout=3, markup=False)
         self.run_worker(
