@@ -12,6 +12,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from reader.cli.article_text import print_article
 from reader.cli.common import (
     open_library,
     outcome_reporter,
@@ -289,35 +290,15 @@ def sort_articles(articles: list[Article], key: str) -> list[Article]:
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON (with its body).")
 @click.pass_context
 def show(ctx: click.Context, article_id: str, as_json: bool) -> None:
-    """Print an article: its metadata, then its Markdown body."""
+    """Print an article: its title, summary and metadata, then its body (rendered on a
+    terminal, Markdown when piped)."""
     library = open_library(ctx)
     article = library.get(article_id)
     body = library.body(article.id)
     if as_json:
         print_json(article_json(article, body, with_body=True))
         return
-    out = stdout_console()
-    out.print(Text(article.title, style="bold"))
-    meta = " · ".join(
-        x
-        for x in (
-            article.author,
-            article.site,
-            (article.published or "")[:16],
-            f"{article.reading_minutes} min",
-        )
-        if x
-    )
-    out.print(Text(meta, style="dim"))
-    if article.url:
-        out.print(Text(article.url, style="dim"))
-    if article.tags:
-        out.print(Text("tags: " + ", ".join(article.tags), style="dim"))
-    out.print()
-    if body is None:
-        out.print(Text("(this article's text is missing: its body file was not found)"))
-    else:
-        out.print(Text(body))
+    print_article(stdout_console(), article, body)
 
 
 @click.command()
