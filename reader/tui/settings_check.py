@@ -11,11 +11,11 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.theme import BUILTIN_THEMES
 
-from reader.config import Config
 from reader.sanitize import clean_line
-from reader.tui.article_view import ArticleView
+from reader.settings.config import Config
 from reader.tui.commands import COMMANDS
 from reader.tui.themes import ThemeLoad
+from reader.tui.widgets.article.view import ArticleView
 
 
 def binding_ids() -> set[str]:
