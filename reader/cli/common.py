@@ -21,7 +21,7 @@ from rich.text import Text
 
 from reader.cli.new_library import NewLibrary
 from reader.cli.plain_output import PIPE_WIDTH
-from reader.errors import ReaderError
+from reader.errors import NoLibrary, ReaderError
 from reader.sanitize import clean_line
 from reader.settings.config import resolve_db_path
 from reader.startup.snapshot import refresh_start_snapshot
@@ -102,10 +102,7 @@ def open_library(ctx: click.Context, *, create: bool = False) -> Library:
     made: NewLibrary | None = None
     if not path.exists():
         if not create:
-            raise ReaderError(
-                f"{path}: no library there (check --db or READER_DB; "
-                "`reader add` makes a new library)"
-            )
+            raise NoLibrary(path)
         made = NewLibrary.note(path)
     try:
         library = Library(path)

@@ -474,3 +474,27 @@ def test_failed_add_into_a_new_library_leaves_nothing(runner: CliRunner, tmp_pat
         code, _, err = run(runner, db, "add", str(tmp_path / "missing.html"))
         assert code == 1 and "created" not in err and "missing.html" in err
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+@pytest.mark.parametrize("how", ["--db", "READER_DB"])
+def test_the_reader_on_a_missing_library_is_one_line_and_creates_nothing(
+    tmp_path: Path, how: str
+) -> None:
+    import os
+
+    db = tmp_path / "no" / "such" / "lib.json"
+    env = {**os.environ, "READER_CONFIG_DIR": str(tmp_path / "config")}
+    args = [sys.executable, "-m", "reader"]
+    if how == "--db":
+        args += ["--db", str(db)]
+    else:
+        env["READER_DB"] = str(db)
+    result = subprocess.run(
+        args, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60
+    )
+    assert result.returncode == 1 and result.stdout == ""
+    assert (
+        result.stderr
+        == f"reader: {db}: no library there (check --db or READER_DB; `reader add` makes a new library)\n"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == []
