@@ -4,17 +4,13 @@ member by member with a cap on what is unpacked, and ``show`` is linear."""
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 from pathlib import Path
 
 import pytest
-from rich.console import Console
-from rich.text import Text
 
 import reader.ingest.migrate.common as migrate_common
-from reader.cli.articles import print_long_text
 from reader.errors import ImportFailed
 from reader.ingest.importers import parse_bytes
 from reader.ingest.migrate import migrate
@@ -109,27 +105,6 @@ def test_an_archive_is_unpacked_member_by_member_under_a_cap(
     with Library(tmp_path / "omni.json") as library:
         report = migrate(library, "omnivore", omnivore)
         assert report.added > 0
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        "One.\n\nTwo " + "word " * 3000 + "\n\n" + "\n\n".join(f"p{i}" for i in range(1300)) + "\n",
-        "x" * 20_000 + "\n" * 501,
-        "a\n" * 500,
-        "\u4e2d\u6587 " * 3000,
-    ],
-)
-def test_show_prints_in_pieces_what_one_text_would(body: str) -> None:
-    """``reader show`` prints a body a few hundred lines at a time (linear time); the
-    output is what one ``Text`` gave, but for a break added in lines over 8,000 chars."""
-    whole, pieces = io.StringIO(), io.StringIO()
-    Console(file=whole, width=80, markup=False, highlight=False).print(Text(body))
-    print_long_text(Console(file=pieces, width=80, markup=False, highlight=False), body)
-    if max(len(line) for line in body.split("\n")) <= 8000:
-        assert pieces.getvalue() == whole.getvalue()
-    else:
-        assert pieces.getvalue().split() == whole.getvalue().split()
 
 
 def test_show_of_an_article_at_the_limits_finishes(tmp_path: Path) -> None:

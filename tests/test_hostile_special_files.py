@@ -14,7 +14,7 @@ import pytest
 
 from reader.errors import ImportFailed
 from reader.ingest.importers import find_importable, read_input
-from tests.promise_helpers import assert_terminal_safe, run_reader
+from tests.promise_helpers import assert_terminal_safe, fill_library, run_reader
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 
@@ -97,6 +97,7 @@ def test_an_unreadable_subfolder_is_one_failed_line(tmp_path: Path, tree: Path) 
 )
 def test_a_named_pipe_never_blocks_a_command(tmp_path: Path, args: tuple[str, ...]) -> None:
     os.mkfifo(tmp_path / "pipe.md")
+    fill_library(tmp_path / "lib.json", 1)
     argv = [str(tmp_path / "pipe.md") if a == "PIPE" else a for a in args]
     result = run_reader(tmp_path / "lib.json", *argv, timeout=30)
     assert result.returncode == 1

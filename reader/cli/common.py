@@ -7,6 +7,7 @@ stderr and exit status 1 (2 for an internal error), never a traceback; set
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -17,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 import click
 import orjson
 from rich.console import Console
+from rich.text import Text
 
+from reader.cli.new_library import NewLibrary
 from reader.cli.plain_output import PIPE_WIDTH
-from reader.errors import ReaderError, describe_os_error
+from reader.errors import NoLibrary, ReaderError, describe_os_error
 from reader.sanitize import clean_line, clean_tree, escape_unsafe_json
 from reader.settings.config import resolve_db_path
 from reader.startup.snapshot import refresh_start_snapshot
@@ -109,15 +112,32 @@ def library_path(ctx: click.Context) -> Path:
     return resolve_db_path((root.obj or {}).get("db_path"))
 
 
-def open_library(ctx: click.Context) -> Library:
+def open_library(ctx: click.Context, *, create: bool = False) -> Library:
     """Open the library chosen by ``--db`` / ``READER_DB`` / the default; closed at exit,
-    after bringing the TUI's start snapshot up to date when the command changed it."""
-    library = Library(library_path(ctx))
+    after bringing the TUI's start snapshot up to date when the command changed it.
+
+    A library that does not exist is made only by a command that adds (``create``), which
+    says so on stderr; any other command fails with one line and leaves nothing behind (no
+    file, lock or folder), so a mistyped ``--db`` never makes a library.
+    """
+    path = library_path(ctx)
+    made: NewLibrary | None = None
+    if not path.exists() and not _link_loop(path):  # (a loop: Library says so)
+        if not create:
+            raise NoLibrary(path)
+        made = NewLibrary.note(path)
+    try:
+        library = Library(path)
+    except BaseException:
+        if made is not None:
+            made.discard()
+        raise
     opened_at = library.generation
 
     def close() -> None:
+        message = made.settle(library) if made is not None else None
         try:
-            if library.generation != opened_at:
+            if library.generation != opened_at and (made is None or message):
                 from reader.search.order import start_sort
                 from reader.settings.config import load_config
 
@@ -131,9 +151,26 @@ def open_library(ctx: click.Context) -> Library:
             library.close()
             for notice in library.take_notices():
                 click.echo(f"reader: {clean_line(notice)}", err=True)
+            if made is not None and message is None:
+                made.discard()
+            elif message:
+                stderr_console().print(Text(message))
 
     ctx.call_on_close(close)
     return library
+
+
+def _link_loop(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link that leads round in a loop."""
+    if not path.is_symlink():
+        return False
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # (Python 3.11) a loop
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def stdout_console() -> Console:

@@ -342,18 +342,21 @@ def import_paths(
     on_outcome: Callable[[ImportOutcome], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     follow_links: bool = False,
+    skipped: list[Path] | None = None,
 ) -> list[ImportOutcome]:
     """Import files and folders (recursively) into ``library``; one outcome per file,
-    and one error per link not followed or subfolder unreadable (``find_importable``)."""
+    and one error per link not followed or subfolder unreadable (``find_importable``).
+    Files in the folders that are not of a kind imported are appended to ``skipped``."""
     from reader.search.index_cache import ImportIndexer  # loaded only when importing
 
     pending: list[ImportOutcome] = []
 
-    def skipped(path: Path, reason: str) -> None:
+    def not_read(path: Path, reason: str) -> None:
         error = str(ImportFailed(clean_line(str(path)), reason))
         pending.append(ImportOutcome(str(path), "error", error=error))
 
-    files = [str(p) for p in find_importable(paths, follow_links=follow_links, on_skip=skipped)]
+    found = find_importable(paths, follow_links=follow_links, on_skip=not_read, skipped=skipped)
+    files = [str(p) for p in found]
     if on_total:
         on_total(len(files) + len(pending))
     outcomes: list[ImportOutcome] = []

@@ -172,13 +172,15 @@ def find_importable(
     *,
     follow_links: bool = False,
     on_skip: Callable[[Path, str], None] | None = None,
+    skipped: list[Path] | None = None,
 ) -> list[Path]:
     """Files to import from ``paths``.
 
     A directory is expanded recursively to its files with a supported suffix, sorted,
-    skipping hidden files and directories. Symbolic links that lead out of the folder
-    are not followed unless ``follow_links``; each link skipped, and each
-    subfolder that cannot be read, is told to ``on_skip(path, reason)``. A plain path is
+    skipping hidden files and directories; the other files found in it are appended to
+    ``skipped`` when given. Symbolic links that lead out of the folder are not followed
+    unless ``follow_links``; each link skipped, and each subfolder that cannot be read,
+    is told to ``on_skip(path, reason)``. A plain path is
     returned as given whatever its suffix (content decides later), so a missing file is
     reported by ``parse_file``. Duplicates are dropped; order is kept.
     """
@@ -200,11 +202,18 @@ def find_importable(
             add(path)
             continue
         inside: list[Path] = []
+        others: list[Path] = []
         for folder, file in _walk(path, follow_links, skip):
-            if not _hidden(file) and _suffix(file) in SUPPORTED_SUFFIXES:
+            if _hidden(file):
+                continue
+            if _suffix(file) in SUPPORTED_SUFFIXES:
                 inside.append(folder / file)
+            else:
+                others.append(folder / file)
         for item in sorted(inside):
             add(item)
+        if skipped is not None:
+            skipped.extend(sorted(others))
     return found
 
 
