@@ -221,3 +221,52 @@ def test_cleaners_make_text_safe_and_writable() -> None:
     escaped = escape_unsafe_json(json.dumps({"t": "a\x9b\u202e\U000e0041"}, ensure_ascii=False))
     assert json.loads(escaped) == {"t": "a\x9b\u202e\U000e0041"}
     assert not injected(escaped.encode())
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    text=st.lists(
+        st.one_of(
+            st.sampled_from(SEQUENCES),
+            st.sampled_from([chr(p) for p in UNSAFE_POINTS]),
+            st.characters(exclude_categories=("Cs",)),
+        ),
+        min_size=1,
+        max_size=30,
+    ).map("".join),
+    ascii_escapes=st.booleans(),
+)
+def test_arbitrary_stored_text_reaches_no_screen(
+    tmp_path_factory: pytest.TempPathFactory, text: str, ascii_escapes: bool
+) -> None:
+    """Property: the reader's first screen, and the article opened with its highlight,
+    hold no unsafe character, whatever the library file holds (what the terminal is sent
+    is checked in a pty by test_promises.test_stored_text_is_cleaned_when_read_back)."""
+    import asyncio
+    import os
+
+    from reader.store import Library
+    from reader.tui.app import ReaderApp
+
+    folder = tmp_path_factory.mktemp("screen")
+    db = write_foreign_library(folder, text, ascii_escapes=ascii_escapes)
+    os.environ["READER_CONFIG_DIR"] = str(folder / "config")
+
+    async def screens() -> list[str]:
+        app = ReaderApp(Library(db))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            first = app.export_screenshot()
+            await pilot.press("enter", "tab")
+            await pilot.pause()
+            return [first, app.export_screenshot()]
+
+    try:
+        for svg in asyncio.run(screens()):
+            assert not injected(svg.encode()), injected(svg.encode())
+    finally:
+        del os.environ["READER_CONFIG_DIR"]
