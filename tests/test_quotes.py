@@ -377,6 +377,7 @@ def test_to_json() -> None:
     assert q.to_json() == {
         "text": "China is playing a constructive role in the Ukraine issue",
         "speaker": "Zhao",
+        "speaker_mention": "Zhao",
         "paragraph": 0,
     }
 
