@@ -20,11 +20,23 @@ from reader.quotes.lexicon import (
     VERB_RE,
     VERBS,
 )
-from reader.quotes.names import NameIndex, clean_run, normalise_role, rx, significant, trailing_run
+from reader.quotes.names import (
+    NameIndex,
+    clean_run,
+    is_person_like,
+    normalise_role,
+    rx,
+    significant,
+    trailing_run,
+)
 
 _AFTER_INVERTED_RE = re.compile(rf"[\s,\u2014\u2013-]*(?:(?:{INV_VERBS})|according\s+to)\s+")
 _AFTER_SUBJECT_RE = re.compile(
-    rf"[\s,\u2014\u2013-]*(?P<subj>[^!?;:\n\"“”«»„]{{1,100}}?)\s+(?P<verb>{VERBS})\b"
+    rf"[\s,\u2014\u2013-]*(?P<subj>[^!?;:\n\"“”«»„]{{1,160}}?)\s+(?P<verb>{VERBS})\b"
+)
+_STATEMENT_READ_RE = re.compile(
+    r"[\s,\u2014\u2013-]*(?P<who>[^.!?;:\n\"“”«»„]{1,60}?)(?:’s|'s)?\s+"
+    r"(?:(?:written|e-?mailed|emailed|prepared|brief)\s+)?statement\s+(?:read|said|stated)\b"
 )
 _PRONOUN_AT_RE = re.compile(r"(?P<p>he|she|they|it|He|She|They)\b")
 _NEW_SENTENCE_IN_REGION = re.compile(r"\b[a-z]{3,}\.\s")
@@ -40,6 +52,8 @@ _MAX_VERB_TO_QUOTE = 160
 # A subject is (kind, text) with kind in {"name", "role", "pronoun"}.
 _Subject = tuple[str, str]
 _RELATIVE = {"who", "which", "whose", "whom", "where", "when", "that"}
+_PREPOSITIONS = {"of", "at", "for", "from", "in", "with", "on", "by", "to", "near", "into", "about"}
+_POSSESSIVE_PRONOUN = {"his": "he", "her": "she", "its": "it", "their": "they"}
 
 
 def _parse_part(tokens: list[str]) -> _Subject | None:
@@ -48,6 +62,13 @@ def _parse_part(tokens: list[str]) -> _Subject | None:
         return None
     i = trailing_run(tokens)
     run = tokens[i:]
+    if run and i > 0 and tokens[i - 1].lower() in _PREPOSITIONS:
+        # "Jingyi Pan of IG", "a translator in Halifax": the run is an object, not the subject
+        head = tokens[: i - 1]
+        if head and trailing_run(head) < len(head):
+            return _parse_part(head)
+        run = []
+        tokens = head or tokens
     if run:
         if len(run) == 1 and run[0].lower() in PRONOUNS:
             return ("pronoun", run[0].lower())
@@ -141,6 +162,11 @@ def _subject_after_verb(text: str, pos: int) -> _Subject | None:
             if name:
                 return ("name", " ".join(name))
         return ("role", normalise_role([m.group("art"), *m.group("role").split()]))
+    m = rx().place_role_name.match(text, pos)  # says Cambridge cartoonist Andre Campbell
+    if m:
+        _, name = clean_run(m.group("name").split())
+        if name:
+            return ("name", " ".join(name))
     m = rx().name_at.match(text, pos)
     if m:
         titles, name = clean_run(m.group().split())
@@ -187,11 +213,23 @@ def attribution_after(text: str, end: int, quoted: str, index: NameIndex) -> _Su
         subj = _subject_after_verb(window, m.end())
         if subj:
             return subj
+    m = _STATEMENT_READ_RE.match(window)  # “…,” her statement read
+    if m:
+        who = m.group("who").strip()
+        if who.lower() in _POSSESSIVE_PRONOUN:
+            return ("pronoun", _POSSESSIVE_PRONOUN[who.lower()])
+        return _subject_before_verb(who, index)
     m = _AFTER_SUBJECT_RE.match(window)
     if m and m.group("verb").split()[0] != "according":
         region = m.group("subj")
-        if _NEW_SENTENCE_IN_REGION.search(region) or len(region.split()) > 10:
-            return None
+        if _NEW_SENTENCE_IN_REGION.search(region) or region.split()[0] in ("and", "but"):
+            return None  # “…,” and she agreed: another clause, about someone else
+        if len(region.split()) > 10:  # Ana Rossi, a long description of her, said
+            a = rx().appositive.match(region)
+            if a is None:
+                return None
+            _, name = clean_run(a.group("name").split())
+            return ("name", " ".join(name)) if name and is_person_like(name) else None
         return _subject_before_verb(region, index)
     return None
 
@@ -211,6 +249,8 @@ def _sentence_starts(window: str) -> list[int]:
     return starts
 
 
+_INVERSION_CUES = set(',\u2014\u2013"”»')
+_INVERTIBLE_RE = re.compile(INV_VERBS)
 _ACRONYM_RE = re.compile(r"(?:[a-z]\.)+[a-z]")
 _PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+(?:\w+ly\s+)?$")
 
@@ -236,7 +276,13 @@ def _verb_subject(sentence: str, index: NameIndex, to_end: bool) -> _Subject | N
     if last.group().lower().startswith("according"):
         rest = sentence[last.end() :]
         return _subject_after_verb(rest, len(rest) - len(rest.lstrip()))
-    return _subject_before_verb(sentence[: last.start()], index)
+    before = sentence[: last.start()].rstrip()
+    if before[-1:] in _INVERSION_CUES and _INVERTIBLE_RE.fullmatch(last.group()):
+        rest = sentence[last.end() :]  # …, adds Al Basha. / …, asks editor Jen Ditch, “
+        subject = _subject_after_verb(rest, len(rest) - len(rest.lstrip()))
+        if subject is not None:
+            return subject
+    return _subject_before_verb(before, index)
 
 
 def context_subject(text: str, lo: int, hi: int, index: NameIndex, any_name: bool) -> str | None:
@@ -269,3 +315,61 @@ def context_subject(text: str, lo: int, hi: int, index: NameIndex, any_name: boo
 
 _CONTEXT_WINDOW = 1500
 _NOT_BEFORE_PERSON = {"the", "a", "an", "in", "at", "on", "of", "from", "into", "near", "its"}
+_NOT_BEFORE_PERSON |= {"unlike", "with", "by", "to", "for", "and", "like", "than", "about"}
+
+
+def speech_subject(text: str, lo: int, hi: int, index: NameIndex) -> _Subject | None:
+    """The subject of the speech verb in the sentence nearest ``hi`` that has one.
+
+    Looks back over at most a few sentences of ``text[lo:hi]``: ``Howell says she wants …``
+    gives Howell, ``He said the business …`` gives the pronoun.
+    """
+    lo = max(lo, hi - _CONTEXT_WINDOW)
+    window = text[lo:hi]
+    starts = _sentence_starts(window)
+    ends = [*starts[1:], len(window)]
+    for s, e in list(zip(starts, ends, strict=True))[::-1][:4]:
+        sentence = window[s:e]
+        if _MARK_IN_SENTENCE.search(sentence):
+            continue
+        subject = _verb_subject(sentence, index, to_end=False)
+        if subject is not None:
+            return subject
+    return None
+
+
+_MARK_IN_SENTENCE = re.compile(r"[\"“”«»„]")
+
+
+def person_about(
+    text: str, lo: int, hi: int, index: NameIndex, gender: str | None, pos: tuple[int, int]
+) -> str | None:
+    """The person the nearest sentence of ``text[lo:hi]`` is about: the subject of a speech
+    verb, else its first name that can be a person of ``gender``."""
+    lo = max(lo, hi - _CONTEXT_WINDOW)
+    window = text[lo:hi]
+    starts = _sentence_starts(window)
+    ends = [*starts[1:], len(window)]
+    for s, e in zip(reversed(starts), reversed(ends), strict=True):
+        sentence = window[s:e]
+        if sentence.split()[:1] in (["He"], ["She"]):
+            return None  # the sentence is about someone already named: carry that person
+        subject = _verb_subject(sentence, index, to_end=False)
+        if (
+            subject is not None
+            and subject[0] == "name"
+            and index.fits(index.full_name(subject[1], pos), gender)
+        ):
+            return subject[1]
+        for m in rx().name_at.finditer(sentence):
+            before = sentence[max(0, m.start() - 6) : m.start()].split()
+            if before and before[-1].lower() in _NOT_BEFORE_PERSON:  # the Millbrook, in May
+                continue
+            _, name = clean_run(m.group().split())
+            if (
+                name
+                and index.plausible(name)
+                and index.fits(index.full_name(" ".join(name), pos), gender)
+            ):
+                return " ".join(name)
+    return None

@@ -7,6 +7,7 @@ titles, words that open sentences, pronouns); the long lists are data files in `
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 # --------------------------------------------------------------------------- character classes
 
@@ -36,13 +37,13 @@ def _build_upper_class() -> str:
 _UP = _build_upper_class()
 # A capitalized name word: O’Brien and Jean-Luc yes, the possessive in Zhao’s no; initials "J."
 TOK = (  # one capital, then: initials (J. Smith, U.S.), Dr. Rossi, or the rest of a word
-    rf"[{_UP}](?:(?:\.[{_UP}])*\.(?=\s+[^\W\d_])|[^\W\d_]{{0,3}}\.(?=\s+[^\W\d_])"
+    rf"[{_UP}](?:(?:\.[{_UP}])*\.(?=\s+[^\W\d_])|[a-z]{{0,3}}\.(?=\s+[^\W\d_])"
     rf"|(?:[\w\-]|[’'](?=[^\W\d_]{{2}}))*)"
 )
 _PARTICLE = r"(?:de|da|di|du|del|della|der|den|van|von|la|le|bin|ibn|al|dos|das|y)"
 PARTICLE_SET = set(_PARTICLE.strip("(?:)").split("|"))
 NAME_RUN = rf"{TOK}(?:\s+(?:{_PARTICLE}\s+)?{TOK}){{0,5}}"
-ROLE_WORDS = r"[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,4}"
+ROLE_WORDS = r"[a-z0-9][\w\-]*(?:\s+[a-z][\w\-]*){0,4}"
 
 # ------------------------------------------------------------------------------- vocabulary
 
@@ -51,50 +52,59 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-_VERB_WORDS = _words(
-    "said says say told tells added adds asked asks wrote writes noted explained explains "
-    "argued argues warned warns insisted insists stated replied continued urged urges posted "
-    "tweeted declared declares recalled acknowledged admitted admits claimed conceded "
-    "emphasised emphasized emphasises emphasizes stressed stresses agreed suggested predicted "
-    "joked remarked described"
-)
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+def data_words(name: str) -> list[str]:
+    """The words of ``data/<name>`` (``#`` starts a comment; ``_`` stands for a space)."""
+    words: list[str] = []
+    for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
+        words += line.split("#", 1)[0].split()
+    return words
+
+
+def _phrases(name: str) -> list[str]:
+    """Like ``data_words`` but keeps ``a_b`` phrases whole (as ``a b``)."""
+    words: list[str] = []
+    for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
+        words += [w.replace("_", " ") for w in line.split("#", 1)[0].split()]
+    return words
+
+
+_VERB_WORDS = _phrases("speech_verbs.txt")
 # Verbs that can come before their subject: “…,” said Ana Rossi.
-_INVERTIBLE = set(_VERB_WORDS) - {"told", "tells", "urged", "urges", "say"}
-VERBS = r"(?:called\s+on|[Aa]ccording\s+to|" + "|".join(sorted(_VERB_WORDS, key=len)[::-1]) + ")"
+_NOT_INVERTIBLE = {"told", "tells", "urged", "urges", "say", "according to", "called for"}
+_NOT_INVERTIBLE |= {"called on", "calls for", "calls on", "quoted as saying", "said that"}
+_NOT_INVERTIBLE |= {"added that"}
+_INVERTIBLE = set(_VERB_WORDS) - _NOT_INVERTIBLE
+
+
+def _alternation(words: set[str] | list[str]) -> str:
+    return "|".join(w.replace(" ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+VERBS = rf"(?:[Aa]ccording\s+to|(?:{_alternation(_VERB_WORDS)}))"
 VERB_RE = re.compile(rf"\b{VERBS}\b")
-INV_VERBS = "|".join(sorted(_INVERTIBLE, key=len)[::-1])
+INV_VERBS = _alternation(_INVERTIBLE)
+
+TITLES = {t.lower().rstrip(".") for t in data_words("titles.txt")}
+TITLES |= {t + "." for t in TITLES}
+STOP_LEAD = set(data_words("not_names.txt"))
+ORG_WORDS = set(data_words("org_words.txt"))
 
 
-TITLES = {
-    t.lower()
-    for t in _words(
-        "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Prof Prof. Professor Sir Dame Lord Lady Rev Rev. "
-        "Secretary Minister President Premier Chancellor Spokesman Spokeswoman Spokesperson "
-        "Mayor Governor Gov. Senator Sen. Representative Rep. Congressman Congresswoman "
-        "Ambassador Commissioner Director Chairman Chairwoman Chair CEO CFO COO Chief Officer "
-        "General Gen. Colonel Col. Captain Capt. Lieutenant Lt. Sergeant Sgt. Admiral Major "
-        "Judge Justice Sheriff Inspector Detective Superintendent Commander Marshal "
-        "King Queen Prince Princess Pope Bishop Archbishop Cardinal Father Sister Brother "
-        "Coach Manager Leader Head Editor Analyst Economist Founder Co-founder Executive "
-        "Deputy Vice Undersecretary Secretary-General Attorney Counsel Lawyer Spokesmen "
-        "Adviser Advisor Envoy Councillor Councilor Councilwoman Councilman Speaker Whip "
-        "Dean Rector Chancellor Provost Auditor Treasurer Comptroller Prosecutor "
-        "Architect Engineer Librarian Historian Author Writer Novelist Artist Photographer "
-        "Designer Scientist Researcher Biologist Physician Doctor Nurse Teacher Principal "
-        "Curator Activist Farmer Chef Owner Organizer Organiser Resident Volunteer Consultant "
-        "Strategist Reporter Journalist Correspondent Columnist Critic Pastor Imam Rabbi Priest"
-    )
-}
-STOP_LEAD = {
-    t.lower()
-    for t in _words(
-        "The A An But And Or So Then Now Yet However Meanwhile Still Also In On At For After "
-        "Before During When While As If Yesterday Today Tomorrow Last This That These Those "
-        "Earlier Later Speaking Asked According Instead Indeed Finally Separately Similarly "
-        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
-        "May June July August September October November December Mon Tue Wed Thu Fri Sat Sun"
-    )
-}
+def _first_names() -> dict[str, str]:
+    genders: dict[str, str] = {}
+    for line in (_DATA / "first_names.txt").read_text(encoding="utf-8").splitlines():
+        tag, _, rest = line.partition(":")
+        if tag in ("f", "m"):
+            for word in rest.split():
+                genders.setdefault(word, tag)
+    return genders
+
+
+FIRST_NAMES = _first_names()
+"""Lowercased first name → ``"f"`` or ``"m"`` (the pronoun it usually goes with)."""
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 ARTICLES = {"the", "a", "an", "his", "her", "its", "their", "our"}
 AUX = set(

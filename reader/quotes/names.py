@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from reader.quotes.lexicon import (
     ARTICLES,
+    FIRST_NAMES,
     NAME_RUN,
+    ORG_WORDS,
     PARTICLE_SET,
     PRONOUNS,
     ROLE_WORDS,
@@ -34,6 +36,8 @@ class _NamePatterns:
     caption: re.Pattern[str]
     token: re.Pattern[str]
     role_at: re.Pattern[str]
+    place_role_name: re.Pattern[str]
+    appositive: re.Pattern[str]
 
 
 @functools.cache
@@ -49,6 +53,11 @@ def rx() -> _NamePatterns:
             rf"(?P<art>the|a|an|The|A|An)\s+(?P<role>{ROLE_WORDS})"
             rf"(?:,\s+(?P<name>{NAME_RUN}))?"
         ),
+        place_role_name=re.compile(
+            rf"{TOK}\s+(?:(?!(?:and|or|in|at|of|on|for|from|to|with|by|who|said|says)\b)"
+            rf"[a-z][\w\-]*\s+){{1,3}}(?P<name>{NAME_RUN})"
+        ),
+        appositive=re.compile(rf"\s*(?P<name>{NAME_RUN}),\s.*,\s*$"),
     )
 
 
@@ -78,6 +87,8 @@ def clean_run(tokens: list[str]) -> tuple[list[str], list[str]]:
     for i, tok in enumerate(tokens):
         if tok.lower() in TITLES or tok.lower().rstrip(".") in TITLES:
             last_title = i
+    if last_title == len(tokens) - 1 and last_title > 0 and tokens[-2].lower() in FIRST_NAMES:
+        last_title = -1  # Stephen King, Jane Guard: the last word is a surname
     return tokens[: last_title + 1], tokens[last_title + 1 :]
 
 
@@ -108,6 +119,9 @@ class NameIndex:
         self._names: dict[str, tuple[list[tuple[int, int]], list[str]]] = {}
         self._roles: dict[str, tuple[list[tuple[int, int]], list[str]]] = {}
         self._links_scanned = False
+        self._mentions: list[tuple[tuple[int, int], str]] = []  # people, in reading order
+        self._votes: dict[str, list[int]] = {}  # full name -> [she, he] pronouns after it
+        self._title_gender: dict[str, str] = {}
         for p, text in enumerate(paragraphs):
             self._scan(p, text)
 
@@ -144,6 +158,59 @@ class NameIndex:
             pre = lead.rsplit(None, 1)[-1].lower() if lead else ""
             if pre in TITLES:  # spokesman Zhao Lijian
                 self._add(self._roles, pre, pos, full)
+            self._note_person(p, text, m.end(), name, titles, pos)
+
+    def _note_person(
+        self, p: int, text: str, end: int, name: list[str], titles: list[str], pos: tuple[int, int]
+    ) -> None:
+        """Remember a mention of a person (for pronouns) and the pronoun that follows it."""
+        if not is_person_like(name):
+            return
+        words = significant(name)
+        if len(words) >= 2:
+            person = " ".join(name)
+        else:
+            known = self._latest(self._names, words[0], pos) if words else None
+            if known is None:
+                return
+            person = known
+        self._mentions.append((pos, person))
+        title = titles[0].lower().rstrip(".") if titles else ""
+        if title in _TITLE_GENDER:
+            self._title_gender.setdefault(person, _TITLE_GENDER[title])
+        m = _PRONOUN_AFTER_RE.search(text, end, min(len(text), end + 120))
+        if m:
+            votes = self._votes.setdefault(person, [0, 0])
+            votes[0 if m.group().lower() in ("she", "her", "hers") else 1] += 1
+
+    def gender(self, person: str) -> str | None:
+        """``"f"``, ``"m"`` or ``None`` (unknown) for a full name seen in the article."""
+        if person in self._title_gender:
+            return self._title_gender[person]
+        first = person.split()[0].lower()
+        if first in FIRST_NAMES:
+            return FIRST_NAMES[first]
+        she, he = self._votes.get(person, (0, 0))
+        if she > he:
+            return "f"
+        if he > she:
+            return "m"
+        return None
+
+    def recent_person(self, pos: tuple[int, int], gender: str | None) -> str | None:
+        """The person mentioned last before ``pos`` whose gender fits (unknown fits)."""
+        i = bisect.bisect_left(self._mentions, (pos, ""))
+        for k in range(i - 1, max(-1, i - 60), -1):
+            person = self._mentions[k][1]
+            if gender is None or self.gender(person) in (None, gender):
+                return person
+        return None
+
+    def fits(self, person: str, gender: str | None) -> bool:
+        """Whether ``person`` can be the ``he`` or ``she`` of ``gender`` (and is a person)."""
+        if not is_person_like(person.split()):
+            return False
+        return gender is None or self.gender(person) in (None, gender)
 
     def _scan_links(self) -> None:
         """Appositive role links (``the minister, Karl Weber,``); only needed for roles."""
@@ -186,6 +253,25 @@ class NameIndex:
         if word.lower() in STOP_LEAD or word.lower() in PRONOUNS:
             return False
         return word in self._names  # part of a full name seen in the article
+
+
+_TITLE_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "dame": "f"}
+_PRONOUN_AFTER_RE = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.IGNORECASE)
+
+
+def is_person_like(name: list[str]) -> bool:
+    """Whether capitalized words can be a person's name: no organisation or place word, no
+    sentence opener first, no all-capital word (READ MORE, AFN, U.S.)."""
+    words = significant(name)
+    if not words or words[0].lower() in STOP_LEAD:
+        return False
+    for word in name:
+        bare = word.lower().strip(".’'")
+        if bare in ORG_WORDS or bare in PRONOUNS:
+            return False
+        if len(word) > 1 and word.isupper() and not (len(word) == 2 and word[1] == "."):
+            return False
+    return True
 
 
 def significant(name: list[str]) -> list[str]:

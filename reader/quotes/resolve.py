@@ -1,24 +1,72 @@
 """``find_quotations``: quotations with their speakers resolved over the whole article.
 
-Roles and pronouns become the named person they refer to, short names the fullest form
-used earlier, and a speaker carries over to the quotations that follow it.
+A quotation's own attribution (``said X``, ``X told …, “``) comes first. A short name becomes
+the fullest form used earlier (Zhao → Zhao Lijian), a role the person an appositive or title
+tied it to, ``he``/``she`` the nearest fitting person (the subject of a speech verb nearby,
+the speaker being carried, the last person named). A quotation with no attribution takes the
+speaker carried over from the quotations and paragraphs before it, as news writing does.
+Unresolved pronouns give no speaker rather than a guess.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from reader.quotes.attribution import (
     DASH_RE,
     attribution_after,
     attribution_before,
     context_subject,
+    person_about,
+    speech_subject,
 )
-from reader.quotes.marks import MARK_RE, candidate_quotations, content_end, content_start
+from reader.quotes.marks import candidate_quotations, content_end, content_start
 from reader.quotes.model import Quotation
 from reader.quotes.names import NameIndex
 
-# ------------------------------------------------------------------------------- main
+_GENDER = {"he": "m", "she": "f"}
+_CARRY_PARAGRAPHS = 3  # how far back a speaker is carried over quotation-less paragraphs
+
+
+@dataclass(slots=True)
+class _Article:
+    """What resolution needs to know about the article read so far."""
+
+    paragraphs: list[str]
+    index: NameIndex
+    quoted: dict[int, tuple[int, str | None]] = field(default_factory=dict)
+    """paragraph -> (end of its last quotation, that quotation's speaker)."""
+    current: str | None = None  # the speaker being carried
+    current_para: int = -1
+    last_any: str | None = None  # last speaker of any kind (for "it said")
+
+    def carried(self, p0: int, gender: str | None = None) -> str | None:
+        """The speaker carried into paragraph ``p0`` from the paragraphs before it."""
+        for k in range(p0 - 1, max(-1, p0 - 1 - _CARRY_PARAGRAPHS), -1):
+            text = self.paragraphs[k]
+            last = self.quoted.get(k)
+            lo = last[0] if last else 0
+            subject = speech_subject(text, lo, len(text), self.index)
+            if subject is not None:
+                kind, value = subject
+                if kind == "name":
+                    return self.fitting(self.index.full_name(value, (k, lo)), gender)
+                if kind == "pronoun" and value in _GENDER:
+                    return self.fitting(self.current, gender or _GENDER[value])
+                if kind == "role":
+                    named = self.index.role_name(value, (k, len(text)))
+                    return self.fitting(named, gender) if named else None
+            if last is not None:
+                return self.fitting(last[1], gender)
+        if self.current_para >= p0 - 1 - _CARRY_PARAGRAPHS:
+            return self.fitting(self.current, gender)
+        return None
+
+    def fitting(self, person: str | None, gender: str | None) -> str | None:
+        if person is None or gender is None:
+            return person
+        return person if self.index.fits(person, gender) else None
 
 
 def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
@@ -33,9 +81,8 @@ def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
     if not kept:
         return []
     index = NameIndex(paragraphs)
+    art = _Article(paragraphs, index)
     result: list[Quotation] = []
-    last_named: str | None = None
-    last_any: str | None = None
     prev_para = -1
     prev_end = 0
     prev_speaker: str | None = None
@@ -43,59 +90,87 @@ def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
         p0 = spans[0][0]
         pl, sl, el = spans[-1]
         first_text = paragraphs[p0]
-        last_text = paragraphs[pl]
         floor = prev_end if prev_para == p0 else 0
-        same_para_speaker = prev_speaker if prev_para == p0 else None
+        same_para = prev_speaker if prev_para == p0 else None
         pos = (p0, open_at)
-        subject = None
-        if close_at is not None:
-            subject = attribution_after(last_text, close_at, last_text[sl:el], index)
-            nxt = paragraphs[pl + 1] if pl + 1 < len(paragraphs) else ""
-            if subject is None and close_at + 1 >= content_end(last_text):
-                subject = attribution_after(" " + nxt, 0, "", index) if DASH_RE.match(nxt) else None
-        if subject is None:
-            subject = attribution_before(first_text, open_at, floor, index)
         at_start = open_at <= content_start(first_text)
-        if subject is None and at_start and p0 > 0:
-            prev_text = paragraphs[p0 - 1].rstrip()
-            if prev_text.endswith(":"):
-                subject = attribution_before(prev_text, len(prev_text), 0, index)
+        subject = _local_subject(paragraphs, index, spans, open_at, close_at, floor)
         speaker: str | None = None
-        if subject is not None:
-            kind, value = subject
-            if kind == "name":
-                speaker = value
-            elif kind == "pronoun":
-                speaker = context_subject(first_text, floor, open_at, index, any_name=True)
-                speaker = speaker or same_para_speaker
-                if (
-                    speaker is None
-                    and at_start
-                    and p0 > 0
-                    and not MARK_RE.search(paragraphs[p0 - 1])
-                ):
-                    prev_text = paragraphs[p0 - 1]
-                    speaker = context_subject(prev_text, 0, len(prev_text), index, True)
-                speaker = speaker or (last_any if value == "it" else last_named)
-            else:
-                speaker = index.role_name(value, pos) or value
-                if speaker == value:
-                    last_any = speaker
-        else:
-            speaker = same_para_speaker or context_subject(
-                first_text, floor, open_at, index, any_name=False
-            )
-        if speaker is not None and (subject is None or subject[0] != "role" or speaker != value):
+        named = False  # whether the speaker is a person's name (not a role left as is)
+        if subject is None:
+            speaker = same_para or context_subject(first_text, floor, open_at, index, False)
+            if speaker is None and not at_start and prev_para != p0:
+                speaker = person_about(first_text, 0, open_at, index, None, pos)
+            if speaker is None:
+                speaker = art.carried(p0)
+            named = speaker is not None
+        elif subject[0] == "name":
+            speaker, named = subject[1], True
+        elif subject[0] == "pronoun" and subject[1] in _GENDER:
+            gender = _GENDER[subject[1]]
+            speaker = person_about(first_text, floor, open_at, index, gender, pos)
+            speaker = speaker or art.fitting(same_para, gender)
+            if speaker is None and at_start and p0 > 0 and p0 - 1 not in art.quoted:
+                prev = paragraphs[p0 - 1]  # “…,” she said, after a paragraph about her
+                if speech_subject(prev, 0, len(prev), index) is None:
+                    speaker = person_about(prev, 0, len(prev), index, gender, (p0 - 1, 0))
+            if speaker is None and (at_start or floor == 0):
+                speaker = art.carried(p0, gender)
+            speaker = speaker or index.recent_person(pos, gender)
+            named = speaker is not None
+        elif subject[0] == "pronoun":  # it, they: an organisation or a group
+            speaker = context_subject(first_text, floor, open_at, index, any_name=True)
+            speaker = speaker or same_para or art.last_any
+            named = speaker is not None and speaker != art.last_any
+        else:  # a role: "the minister", "the 39-year-old founder"
+            speaker = index.role_name(subject[1], pos)
+            if speaker is None and not _is_group(subject[1]):
+                speaker = person_about(first_text, floor, open_at, index, None, pos)
+            named = speaker is not None
+            speaker = speaker or subject[1]
+        if speaker is not None and named:
             speaker = index.full_name(speaker, pos)
-            last_named = speaker
+            art.current, art.current_para = speaker, pl
         if speaker is not None:
-            last_any = speaker
+            art.last_any = speaker
         mention = subject[1] if subject is not None else None
         for p, s, e in spans:
             result.append(Quotation(paragraphs[p][s:e], speaker, p, s, e, mention))
-        prev_para, prev_end, prev_speaker = (
-            pl,
-            (close_at + 1 if close_at is not None else el),
-            speaker,
-        )
+        prev_end = close_at + 1 if close_at is not None else el
+        prev_para, prev_speaker = pl, speaker
+        art.quoted[pl] = (prev_end, speaker)
     return result
+
+
+def _is_group(role: str) -> bool:
+    """A role naming an organisation or a group rather than one person."""
+    words = role.lower().split()
+    return not words or words[-1].endswith("s") and not words[-1].endswith("ss")
+
+
+def _local_subject(
+    paragraphs: list[str],
+    index: NameIndex,
+    spans: list[tuple[int, int, int]],
+    open_at: int,
+    close_at: int | None,
+    floor: int,
+) -> tuple[str, str] | None:
+    """The quotation's own attribution: after it, before it, or a paragraph ending in ':'."""
+    p0 = spans[0][0]
+    pl, sl, el = spans[-1]
+    first_text = paragraphs[p0]
+    last_text = paragraphs[pl]
+    subject = None
+    if close_at is not None:
+        subject = attribution_after(last_text, close_at, last_text[sl:el], index)
+        nxt = paragraphs[pl + 1] if pl + 1 < len(paragraphs) else ""
+        if subject is None and close_at + 1 >= content_end(last_text) and DASH_RE.match(nxt):
+            subject = attribution_after(" " + nxt, 0, "", index)
+    if subject is None:
+        subject = attribution_before(first_text, open_at, floor, index)
+    if subject is None and open_at <= content_start(first_text) and p0 > 0:
+        prev_text = paragraphs[p0 - 1].rstrip()
+        if prev_text.endswith(":"):
+            subject = attribution_before(prev_text, len(prev_text), 0, index)
+    return subject
