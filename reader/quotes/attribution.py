@@ -30,9 +30,9 @@ from reader.quotes.names import (
     trailing_run,
 )
 
-_AFTER_INVERTED_RE = re.compile(rf"[\s,\u2014\u2013-]*(?:(?:{INV_VERBS})|according\s+to)\s+")
+_AFTER_INVERTED_RE = re.compile(rf"[\s,\u2014\u2013’'-]*(?:(?:{INV_VERBS})|according\s+to)\s+")
 _AFTER_SUBJECT_RE = re.compile(
-    rf"[\s,\u2014\u2013-]*(?P<subj>[^!?;:\n\"“”«»„]{{1,160}}?)\s+(?P<verb>{VERBS})\b"
+    rf"[\s,\u2014\u2013’'-]*(?P<subj>[^!?;:\n\"“”«»„]{{1,160}}?)\s+(?P<verb>{VERBS})\b"
 )
 _STATEMENT_READ_RE = re.compile(
     r"[\s,\u2014\u2013-]*(?P<who>[^.!?;:\n\"“”«»„]{1,60}?)(?:’s|'s)?\s+"

@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reader.quotes.lexicon import INV_VERBS, VERB_RE, VERBS
+
 _OPEN_ONLY = "“„‟«"
 _CLOSE_ONLY = "”»"
-MARK_RE = re.compile(r"[\"“”„‟«»]")
+MARK_RE = re.compile(r"[\"“”„‟«»]|’’|''")
 _OPEN_BEFORE = set(" \t\n\r\f\v([{\u2014\u2013-/\u00a0") | set('"“”„‟«»')
 _CLOSE_AFTER = set(" \t\n\r\f\v.,;:!?)]}\u2014\u2013-/\u2026\u00a0") | set("\"“”„‟«»’'")
 
+_RESTART = {". ", "! ", "? "}
 _WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _SENTENCE_END = ".,!?…"
 
@@ -38,11 +41,18 @@ def _pair_marks(text: str) -> tuple[list[tuple[int, int]], int | None]:
     n = len(text)
     for m in MARK_RE.finditer(text):
         i = m.start()
-        ch = text[i]
+        ch = m.group()
+        if len(ch) == 2:  # ’’ or '': two single marks typed for a closing double one
+            if open_at is not None and open_ch in _OPEN_ONLY:
+                pairs.append((open_at, i))
+                open_at = None
+            continue
         if ch in _OPEN_ONLY:
             if ch == "“" and open_at is not None and open_ch == "„":
                 pairs.append((open_at, i))  # German „…“
                 open_at = None
+            elif open_at is not None and text[i - 2 : i] in _RESTART:
+                pass  # “A sentence. “Another”: one quotation whose close mark was forgotten
             else:
                 open_at, open_ch = i, ch
             continue
@@ -50,6 +60,8 @@ def _pair_marks(text: str) -> tuple[list[tuple[int, int]], int | None]:
             if open_at is not None:
                 pairs.append((open_at, i))
                 open_at = None
+            elif (i == 0 or text[i - 1] in "([ ") and i + 1 < n and not text[i + 1].isspace():
+                open_at, open_ch = i, ch  # (”This guy …”): a closing mark used to open
             continue
         # straight quote: decide by context
         before = text[i - 1] if i > 0 else " "
@@ -93,6 +105,25 @@ def _word_count_ok(words: int, raw_tail: str) -> bool:
     return words >= 4 or (words >= 3 and raw_tail in _SENTENCE_END)
 
 
+_TITLE_SMALL = frozenset(
+    re.findall(r"\w+", "a an the of and or in on at to for by with from is be vs de la le du et y")
+)
+
+
+def is_title(words: list[str]) -> bool:
+    """Whether quoted words are a title or a slogan in capitals, not speech: every word
+    capitalized but small ones (“The Kid Who Would Be King”, “Face the Nation.”)."""
+    if len(words) < 2 or not words[0][:1].isupper():
+        return False
+    capitals = 0
+    for word in words:
+        if word[:1].isupper():
+            capitals += 1
+        elif word.lower() not in _TITLE_SMALL:
+            return False
+    return capitals >= 2
+
+
 def content_start(text: str) -> int:
     """Offset of the first non-space character (len(text) if none)."""
     m = _NON_SPACE_RE.search(text)
@@ -108,6 +139,46 @@ def content_end(text: str) -> int:
 
 
 _NON_SPACE_RE = re.compile(r"\S")
+
+
+_SENTENCE_EDGE_RE = re.compile(r"[.!?]\s")
+_NAMING_RE = re.compile(
+    r"\b(?:call(?:ed|s|ing)?|describ(?:ed|es|ing)|dubbed|label(?:l)?ed|termed)\b"
+)
+_SHORT_BEFORE_RE = re.compile(
+    rf"(?:\b{VERBS}|\b(?:described|describing|calling\s+it)(?:\s+(?:as|a|an))*)[,:]?\s*$"
+)
+_SHORT_AFTER_RE = re.compile(rf"[,’']?\s*(?:(?:{INV_VERBS})\b|(?:he|she|they)\s+{VERBS}\b)")
+
+
+def _attributed_short(paragraphs: list[str], chain: list[_Segment]) -> bool:
+    """A quotation of one or two words right after a speech verb (said “no mas.”) or right
+    before its attribution (“One!” says the owner) is speech, not a scare quote."""
+    first, last = chain[0], chain[-1]
+    text = paragraphs[first.paragraph]
+    if _SHORT_BEFORE_RE.search(text, max(0, first.open_at - 40), first.open_at):
+        return True
+    after = paragraphs[last.paragraph]
+    return bool(last.closed and _SHORT_AFTER_RE.match(after, last.end + 1))
+
+
+def _spoken(paragraphs: list[str], chain: list[_Segment], words: list[str]) -> bool:
+    """Whether a fragment starting in lowercase mid-sentence is reported speech: its
+    sentence has a speech verb (``said he was “very pleased …”``), unlike ``trucks of “all
+    shapes and sizes”``. Quotations starting in a capital are always kept."""
+    first, last = chain[0], chain[-1]
+    if not words or not words[0][:1].islower():
+        return True
+    text = paragraphs[first.paragraph]
+    lo = max(0, first.open_at - 240)
+    before = text[lo : first.open_at]
+    cut = [m.end() for m in _SENTENCE_EDGE_RE.finditer(before)]
+    before = before[cut[-1] :] if cut else before
+    after = paragraphs[last.paragraph][last.end + 1 : last.end + 160]
+    m = _SENTENCE_EDGE_RE.search(after)
+    after = after[: m.start()] if m else after
+    context = before + " " + after
+    return bool(VERB_RE.search(context) or _NAMING_RE.search(context))
 
 
 def candidate_quotations(
@@ -148,17 +219,20 @@ def candidate_quotations(
     kept: list[tuple[list[tuple[int, int, int]], int, int | None]] = []
     for chain in chains:
         spans = []
-        words = 0
+        words: list[str] = []
         for seg in chain:
             text = paragraphs[seg.paragraph]
             s, e = _trim(text, seg.start, seg.end)
             if e > s:
                 spans.append((seg.paragraph, s, e))
-                words += len(_WORD_RE.findall(text, s, e))
-        if not spans:
+                words += _WORD_RE.findall(text, s, e)
+        if not spans or is_title(words):
             continue
         last_seg = chain[-1]
         tail = paragraphs[last_seg.paragraph][last_seg.start : last_seg.end].rstrip()
-        if _word_count_ok(words, tail[-1:]):
+        long_enough = _word_count_ok(len(words), tail[-1:])
+        if not long_enough and len(words) <= 3:
+            long_enough = _attributed_short(paragraphs, chain)
+        if long_enough and _spoken(paragraphs, chain, words):
             kept.append((spans, chain[0].open_at, last_seg.end if last_seg.closed else None))
     return kept
