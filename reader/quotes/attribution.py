@@ -161,7 +161,10 @@ def _subject_after_verb(text: str, pos: int) -> _Subject | None:
             _, name = clean_run(m.group("name").split())
             if name:
                 return ("name", " ".join(name))
-        return ("role", normalise_role([m.group("art"), *m.group("role").split()]))
+        words = m.group("role").split()
+        while len(words) > 1 and words[-1] in _PREPOSITIONS:
+            words.pop()  # the founder of Studiocomix Press: the role is "the founder"
+        return ("role", normalise_role([m.group("art"), *words]))
     m = rx().place_role_name.match(text, pos)  # says Cambridge cartoonist Andre Campbell
     if m:
         _, name = clean_run(m.group("name").split())
@@ -249,6 +252,16 @@ def _sentence_starts(window: str) -> list[int]:
     return starts
 
 
+def _inverted_subject_shape(rest: str) -> bool:
+    """Whether the words after a verb are its subject alone (``adds Al Basha.``, ``says the
+    owner,``) rather than the rest of a clause (``said he drove …``)."""
+    words = _SUBJECT_END_RE.split(rest, 1)[0].split()
+    if not words or len(words) > 6:
+        return False
+    return words[-1][:1].isupper() or words[0].lower() in ("the", "a", "an")
+
+
+_SUBJECT_END_RE = re.compile(r"[,.;:!?“\"(\u2014]")
 _INVERSION_CUES = set(',\u2014\u2013"”»')
 _INVERTIBLE_RE = re.compile(INV_VERBS)
 _ACRONYM_RE = re.compile(r"(?:[a-z]\.)+[a-z]")
@@ -277,10 +290,14 @@ def _verb_subject(sentence: str, index: NameIndex, to_end: bool) -> _Subject | N
         rest = sentence[last.end() :]
         return _subject_after_verb(rest, len(rest) - len(rest.lstrip()))
     before = sentence[: last.start()].rstrip()
-    if before[-1:] in _INVERSION_CUES and _INVERTIBLE_RE.fullmatch(last.group()):
-        rest = sentence[last.end() :]  # …, adds Al Basha. / …, asks editor Jen Ditch, “
+    rest = sentence[last.end() :]  # …, adds Al Basha. / …, asks editor Jen Ditch, “
+    if (
+        before[-1:] in _INVERSION_CUES
+        and _INVERTIBLE_RE.fullmatch(last.group())
+        and _inverted_subject_shape(rest)
+    ):
         subject = _subject_after_verb(rest, len(rest) - len(rest.lstrip()))
-        if subject is not None:
+        if subject is not None and subject[0] != "pronoun":
             return subject
     return _subject_before_verb(before, index)
 
@@ -315,7 +332,7 @@ def context_subject(text: str, lo: int, hi: int, index: NameIndex, any_name: boo
 
 _CONTEXT_WINDOW = 1500
 _NOT_BEFORE_PERSON = {"the", "a", "an", "in", "at", "on", "of", "from", "into", "near", "its"}
-_NOT_BEFORE_PERSON |= {"unlike", "with", "by", "to", "for", "and", "like", "than", "about"}
+_NOT_BEFORE_PERSON |= {"unlike", "with", "by", "to", "and", "like", "than"}
 
 
 def speech_subject(text: str, lo: int, hi: int, index: NameIndex) -> _Subject | None:

@@ -91,6 +91,7 @@ TITLES = {t.lower().rstrip(".") for t in data_words("titles.txt")}
 TITLES |= {t + "." for t in TITLES}
 STOP_LEAD = set(data_words("not_names.txt"))
 ORG_WORDS = set(data_words("org_words.txt"))
+PLACE_WORDS = set(data_words("place_words.txt"))
 
 
 def _first_names() -> dict[str, str]:

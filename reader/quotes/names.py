@@ -18,6 +18,7 @@ from reader.quotes.lexicon import (
     NAME_RUN,
     ORG_WORDS,
     PARTICLE_SET,
+    PLACE_WORDS,
     PRONOUNS,
     ROLE_WORDS,
     STOP_LEAD,
@@ -54,7 +55,7 @@ def rx() -> _NamePatterns:
             rf"(?:,\s+(?P<name>{NAME_RUN}))?"
         ),
         place_role_name=re.compile(
-            rf"{TOK}\s+(?:(?!(?:and|or|in|at|of|on|for|from|to|with|by|who|said|says)\b)"
+            rf"(?:{TOK}\s+){{1,3}}(?:(?!(?:and|or|in|at|of|on|for|from|to|with|by|who|said|says)\b)"
             rf"[a-z][\w\-]*\s+){{1,3}}(?P<name>{NAME_RUN})"
         ),
         appositive=re.compile(rf"\s*(?P<name>{NAME_RUN}),\s.*,\s*$"),
@@ -122,6 +123,7 @@ class NameIndex:
         self._mentions: list[tuple[tuple[int, int], str]] = []  # people, in reading order
         self._votes: dict[str, list[int]] = {}  # full name -> [she, he] pronouns after it
         self._title_gender: dict[str, str] = {}
+        self._orgs: list[tuple[tuple[int, int], str]] = []  # organisations, in reading order
         for p, text in enumerate(paragraphs):
             self._scan(p, text)
 
@@ -165,6 +167,8 @@ class NameIndex:
     ) -> None:
         """Remember a mention of a person (for pronouns) and the pronoun that follows it."""
         if not is_person_like(name):
+            if is_org_like(name):
+                self._orgs.append((pos, " ".join(name)))
             return
         words = significant(name)
         if len(words) >= 2:
@@ -198,13 +202,23 @@ class NameIndex:
         return None
 
     def recent_person(self, pos: tuple[int, int], gender: str | None) -> str | None:
-        """The person mentioned last before ``pos`` whose gender fits (unknown fits)."""
+        """The person mentioned last before ``pos`` whose gender fits: among the last few
+        mentions one known to fit comes first, then one whose gender is unknown."""
         i = bisect.bisect_left(self._mentions, (pos, ""))
-        for k in range(i - 1, max(-1, i - 60), -1):
-            person = self._mentions[k][1]
+        recent = [self._mentions[k][1] for k in range(i - 1, max(-1, i - 60), -1)]
+        if gender is not None:
+            for person in recent[:8]:
+                if self.gender(person) == gender:
+                    return person
+        for person in recent:
             if gender is None or self.gender(person) in (None, gender):
                 return person
         return None
+
+    def recent_org(self, pos: tuple[int, int]) -> str | None:
+        """The organisation named last before ``pos`` (for "it said")."""
+        i = bisect.bisect_left(self._orgs, (pos, ""))
+        return self._orgs[i - 1][1] if i > 0 else None
 
     def fits(self, person: str, gender: str | None) -> bool:
         """Whether ``person`` can be the ``he`` or ``she`` of ``gender`` (and is a person)."""
@@ -267,11 +281,21 @@ def is_person_like(name: list[str]) -> bool:
         return False
     for word in name:
         bare = word.lower().strip(".’'")
-        if bare in ORG_WORDS or bare in PRONOUNS:
+        if bare in ORG_WORDS or bare in PLACE_WORDS or bare in PRONOUNS:
             return False
-        if len(word) > 1 and word.isupper() and not (len(word) == 2 and word[1] == "."):
-            return False
+        if len(word) > 1 and word.rstrip("s").isupper() and not (len(word) == 2 and word[1] == "."):
+            return False  # READ MORE, AFN, U.S., MPs
     return True
+
+
+def is_org_like(name: list[str]) -> bool:
+    """Whether capitalized words name an organisation (BC Hydro, the U.S. State Department)."""
+    words = significant(name)
+    if not words or words[0].lower() in STOP_LEAD:
+        return False
+    return any(w.lower().strip(".’'") in ORG_WORDS for w in name) or (
+        len(words) == 1 and len(words[0]) >= 2 and words[0].isupper()
+    )
 
 
 def significant(name: list[str]) -> list[str]:

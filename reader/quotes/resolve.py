@@ -21,9 +21,10 @@ from reader.quotes.attribution import (
     person_about,
     speech_subject,
 )
+from reader.quotes.lexicon import ORG_WORDS
 from reader.quotes.marks import candidate_quotations, content_end, content_start
 from reader.quotes.model import Quotation
-from reader.quotes.names import NameIndex
+from reader.quotes.names import NameIndex, is_org_like
 
 _GENDER = {"he": "m", "she": "f"}
 _CARRY_PARAGRAPHS = 3  # how far back a speaker is carried over quotation-less paragraphs
@@ -118,14 +119,22 @@ def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
                 speaker = art.carried(p0, gender)
             speaker = speaker or index.recent_person(pos, gender)
             named = speaker is not None
-        elif subject[0] == "pronoun":  # it, they: an organisation or a group
+        elif subject[0] == "pronoun" and subject[1] == "it":  # an organisation
+            speaker = same_para if same_para and is_org_like(same_para.split()) else None
+            speaker = speaker or index.recent_org(pos)
+        elif subject[0] == "pronoun":  # they: a group, or people named together
             speaker = context_subject(first_text, floor, open_at, index, any_name=True)
             speaker = speaker or same_para or art.last_any
             named = speaker is not None and speaker != art.last_any
         else:  # a role: "the minister", "the 39-year-old founder"
             speaker = index.role_name(subject[1], pos)
-            if speaker is None and not _is_group(subject[1]):
-                speaker = person_about(first_text, floor, open_at, index, None, pos)
+            definite = subject[1].split()[0].lower() in ("the", "his", "her", "their")
+            if speaker is None and definite and not _is_group(subject[1]):
+                speaker = (
+                    person_about(first_text, floor, open_at, index, None, pos)
+                    or art.carried(p0)
+                    or index.recent_person(pos, None)
+                )
             named = speaker is not None
             speaker = speaker or subject[1]
         if speaker is not None and named:
@@ -145,7 +154,12 @@ def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
 def _is_group(role: str) -> bool:
     """A role naming an organisation or a group rather than one person."""
     words = role.lower().split()
-    return not words or words[-1].endswith("s") and not words[-1].endswith("ss")
+    if not words or words[-1] in ORG_WORDS or words[-1] in _ORG_ROLES:
+        return True
+    return words[-1].endswith("s") and not words[-1].endswith("ss")
+
+
+_ORG_ROLES = {"utility", "firm", "agency", "department", "ministry", "statement", "report"}
 
 
 def _local_subject(
