@@ -62,9 +62,11 @@ def _parse_part(tokens: list[str]) -> _Subject | None:
         return None
     i = trailing_run(tokens)
     run = tokens[i:]
-    if run and i > 0 and tokens[i - 1].lower() in _PREPOSITIONS:
-        # "Jingyi Pan of IG", "a translator in Halifax": the run is an object, not the subject
-        head = tokens[: i - 1]
+    j = i - 1 if i > 0 and tokens[i - 1].lower() in ("the", "a", "an") else i
+    if run and j > 0 and tokens[j - 1].lower() in _PREPOSITIONS:
+        # "Jingyi Pan of IG", "a translator in Halifax", "Tim Guest with the Nova Scotia
+        # Health Authority": the run is an object, not the subject
+        head = tokens[: j - 1]
         if head and trailing_run(head) < len(head):
             return _parse_part(head)
         run = []
@@ -107,6 +109,11 @@ def _subject_before_verb(region: str, index: NameIndex) -> _Subject | None:
     skipped, and a role in apposition (``Marta Kowalczyk, the chief engineer,``) gives way to
     the name before it.
     """
+    m = rx().statement_by.match(region)  # A statement e-mailed … by Reagan Ruslim, …, said
+    if m:
+        _, name = clean_run(m.group("name").split())
+        if name:
+            return ("name", " ".join(name))
     tokens = region.strip(" \t,\u2014\u2013-").split()
     while tokens and (
         tokens[-1].lower() in AUX or (tokens[-1].islower() and tokens[-1].endswith("ly"))
@@ -116,6 +123,7 @@ def _subject_before_verb(region: str, index: NameIndex) -> _Subject | None:
     parts = [p.split() for p in _CLAUSE_SPLIT_RE.split(text)[-4:]]
     parts = [p for p in parts if p]
     role: _Subject | None = None
+    parts = [p for p in parts if not _PARTY_STATE_RE.fullmatch(" ".join(p))]  # D-Mich.
     for k in range(len(parts) - 1, -1, -1):
         relative = parts[k][0].lower() in _RELATIVE
         part = parts[k][-10:]
@@ -261,6 +269,7 @@ def _inverted_subject_shape(rest: str) -> bool:
     return words[-1][:1].isupper() or words[0].lower() in ("the", "a", "an")
 
 
+_PARTY_STATE_RE = re.compile(r"[A-Z]-[A-Z][A-Za-z.]{0,5}")
 _SUBJECT_END_RE = re.compile(r"[,.;:!?“\"(\u2014]")
 _INVERSION_CUES = set(',\u2014\u2013"”»')
 _INVERTIBLE_RE = re.compile(INV_VERBS)
@@ -370,7 +379,7 @@ def person_about(
     for s, e in zip(reversed(starts), reversed(ends), strict=True):
         sentence = window[s:e]
         if sentence.split()[:1] in (["He"], ["She"]):
-            return None  # the sentence is about someone already named: carry that person
+            continue  # about someone named before: its other names are not the "he"
         subject = _verb_subject(sentence, index, to_end=False)
         if (
             subject is not None

@@ -38,6 +38,7 @@ class _NamePatterns:
     token: re.Pattern[str]
     role_at: re.Pattern[str]
     place_role_name: re.Pattern[str]
+    statement_by: re.Pattern[str]
     appositive: re.Pattern[str]
 
 
@@ -51,12 +52,16 @@ def rx() -> _NamePatterns:
         caption=re.compile(rf"\s*(?P<name>{NAME_RUN})\s*(?:,[^.!?]*)?\.?\s*$"),
         token=re.compile(TOK),
         role_at=re.compile(
-            rf"(?P<art>the|a|an|The|A|An)\s+(?P<role>{ROLE_WORDS})"
+            rf"(?P<art>the|a|an|The|A|An|my|our|one\s+of\s+the)\s+(?P<role>{ROLE_WORDS})"
             rf"(?:,\s+(?P<name>{NAME_RUN}))?"
         ),
         place_role_name=re.compile(
             rf"(?:{TOK}\s+){{1,3}}(?:(?!(?:and|or|in|at|of|on|for|from|to|with|by|who|said|says)\b)"
             rf"[a-z][\w\-]*\s+){{1,3}}(?P<name>{NAME_RUN})"
+        ),
+        statement_by=re.compile(
+            rf"\s*(?:[Ii]n\s+)?(?:[Aa]n?|[Tt]he|[Hh]is|[Hh]er|[Ii]ts)\s+(?:[\w-]+\s+){{0,3}}"
+            rf"statement\b[^.!?]{{0,80}}?\b(?:by|from)\s+(?:the\s+)?(?P<name>{NAME_RUN})"
         ),
         appositive=re.compile(rf"\s*(?P<name>{NAME_RUN}),\s.*,\s*$"),
     )

@@ -49,6 +49,8 @@ class _Article:
             last = self.quoted.get(k)
             lo = last[0] if last else 0
             subject = speech_subject(text, lo, len(text), self.index)
+            if last is not None and (subject is None or subject[0] != "name"):
+                return self.fitting(last[1], gender)  # “…,” X said (in a statement).
             if subject is not None:
                 kind, value = subject
                 if kind == "name":
@@ -58,8 +60,6 @@ class _Article:
                 if kind == "role":
                     named = self.index.role_name(value, (k, len(text)))
                     return self.fitting(named, gender) if named else None
-            if last is not None:
-                return self.fitting(last[1], gender)
         if self.current_para >= p0 - 1 - _CARRY_PARAGRAPHS:
             return self.fitting(self.current, gender)
         return None
