@@ -76,8 +76,8 @@ def _parse_part(tokens: list[str]) -> _Subject | None:
             return ("pronoun", run[0].lower())
         titles, name = clean_run(run)
         before = tokens[i - 1].lower() if i > 0 else ""
-        if len(name) == 1 and name[0].lower() in STOP_LEAD:
-            return None
+        if len(name) == 1 and name[0].lower() in STOP_LEAD and not titles:
+            return None  # "Somehow", but "Ms. May" is a name
         if name and not titles and before in ARTICLES:
             art = max(k for k, t in enumerate(tokens[:i]) if t.lower() in ARTICLES)
             return ("role", normalise_role(tokens[art:]))
@@ -125,7 +125,7 @@ def _subject_before_verb(region: str, index: NameIndex) -> _Subject | None:
     role: _Subject | None = None
     parts = [p for p in parts if not _PARTY_STATE_RE.fullmatch(" ".join(p))]  # D-Mich.
     for k in range(len(parts) - 1, -1, -1):
-        relative = parts[k][0].lower() in _RELATIVE
+        relative = parts[k][0].lower() in _RELATIVE - {"that"}  # that: mostly a conjunction
         part = parts[k][-10:]
         if relative and part[-1].lower() not in PRONOUNS:
             continue
@@ -356,8 +356,9 @@ def speech_subject(text: str, lo: int, hi: int, index: NameIndex) -> _Subject | 
     ends = [*starts[1:], len(window)]
     for s, e in list(zip(starts, ends, strict=True))[::-1][:4]:
         sentence = window[s:e]
-        if _MARK_IN_SENTENCE.search(sentence):
-            continue
+        marks = [m.start() for m in _MARK_IN_SENTENCE.finditer(sentence)]
+        if marks:  # only what follows the quotation: …,” said Nicholson in an email.
+            sentence = sentence[marks[-1] :]
         subject = _verb_subject(sentence, index, to_end=False)
         if subject is not None:
             return subject

@@ -104,6 +104,9 @@ def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
                 speaker = person_about(first_text, 0, open_at, index, None, pos)
             if speaker is None:
                 speaker = art.carried(p0)
+            if speaker is None and at_start and p0 > 0 and p0 - 1 not in art.quoted:
+                prev = paragraphs[p0 - 1]  # a quotation-only paragraph after one about X
+                speaker = person_about(prev, 0, len(prev), index, None, (p0 - 1, 0))
             named = speaker is not None
         elif subject[0] == "name":
             speaker, named = subject[1], True
