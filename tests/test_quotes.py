@@ -18,6 +18,34 @@ PSAKI = (
 )
 
 
+# A reconstruction of the hard sentences of the seed article ("China rejects US ‘pressure or
+# coercion’ over Russia", a scraped news text not kept in the repository): five quotations by
+# Zhao Lijian (named in full once, then "Zhao" and "he"), Psaki's quotation followed by a
+# clause naming Jens Stoltenberg for a different statement, and Yellen's "called for" …
+# “special relationship with Russia” before her long quotation.
+SEED = [
+    "China rejects US ‘pressure or coercion’ over Russia",
+    "Beijing on Thursday rejected what it called US pressure over its ties with Moscow, "
+    "as Western governments warned China against helping Russia evade sanctions.",
+    "Foreign ministry spokesman Zhao Lijian told a daily briefing that China “will never "
+    "accept any external pressure or coercion” over its relations with Russia.",
+    '“China is playing a constructive role in the Ukraine issue," Zhao told a press '
+    "briefing on Thursday.",
+    "“We firmly oppose groundless accusations and suspicions against China,” he said.",
+    "“The US side should not use the Ukraine issue to smear China,” Zhao added. “Sanctions "
+    "have never been an effective way to solve problems.”",
+    "White House Press Secretary Jen Psaki has repeatedly called on China’s leaders to "
+    "“assess where they want to stand as the history books are written,” while NATO "
+    "Secretary-General Jens Stoltenberg said on Wednesday that Beijing had given Moscow "
+    "political cover for the invasion.",
+    "Treasury Secretary Janet Yellen called for Beijing to use its “special relationship "
+    "with Russia” to press Moscow to end the war, in a speech on Wednesday.",
+    "Yellen told the Atlantic Council, “The world will not look favourably on any country "
+    "that undermines the sanctions. The unwillingness to adapt will leave those countries "
+    "isolated.”",
+]
+
+
 def speakers(paragraphs: list[str]) -> list[tuple[str, str | None]]:
     return [(q.text, q.speaker) for q in find_quotations(paragraphs)]
 
@@ -73,6 +101,29 @@ def test_psaki_title_stripped_and_called_on_to() -> None:
 def test_titles_stripped_finance_minister() -> None:
     q = only(["Finance Minister Karl Weber said, “The budget will be balanced by next spring.”"])
     assert q.speaker == "Karl Weber"
+
+
+def test_seed_article_every_quotation_has_its_speaker() -> None:
+    found = find_quotations(SEED)
+    assert_offsets(SEED, found)
+    assert [q.speaker for q in found] == [
+        *["Zhao Lijian"] * 5,
+        "Jen Psaki",
+        *["Janet Yellen"] * 2,
+    ]
+    assert found[5].text.startswith("assess where they want to stand")
+    assert found[6].text == "special relationship with Russia"
+    assert [q.speaker_mention for q in found[1:4]] == ["Zhao", "he", "Zhao"]
+
+
+def test_clause_after_quotation_naming_another_speaker_is_not_the_attribution() -> None:
+    q = only(
+        [
+            "Ana Rossi urged the council to “finish the tram line before the winter rains,” "
+            "while Deputy Mayor Tom Hale said on Monday that the budget was spent."
+        ]
+    )
+    assert q.speaker == "Ana Rossi"
 
 
 # ------------------------------------------------------------------ attribution forms

@@ -233,8 +233,8 @@ def attribution_after(text: str, end: int, quoted: str, index: NameIndex) -> _Su
     m = _AFTER_SUBJECT_RE.match(window)
     if m and m.group("verb").split()[0] != "according":
         region = m.group("subj")
-        if _NEW_SENTENCE_IN_REGION.search(region) or region.split()[0] in ("and", "but"):
-            return None  # “…,” and she agreed: another clause, about someone else
+        if _NEW_SENTENCE_IN_REGION.search(region) or region.split()[0] in _CLAUSE_OPENERS:
+            return None  # “…,” while X said …: another clause, about another statement
         if len(region.split()) > 10:  # Ana Rossi, a long description of her, said
             a = rx().appositive.match(region)
             if a is None:
@@ -269,6 +269,10 @@ def _inverted_subject_shape(rest: str) -> bool:
     return words[-1][:1].isupper() or words[0].lower() in ("the", "a", "an")
 
 
+_CLAUSE_OPENERS = {
+    *("and", "but", "while", "whereas", "although", "though", "as", "after", "before"),
+    *("when", "because", "since", "if", "until", "unless", "even"),
+}
 _PARTY_STATE_RE = re.compile(r"[A-Z]-[A-Z][A-Za-z.]{0,5}")
 _SUBJECT_END_RE = re.compile(r"[,.;:!?“\"(\u2014]")
 _INVERSION_CUES = set(',\u2014\u2013"”»')
