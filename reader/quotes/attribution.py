@@ -7,6 +7,7 @@ is ``(kind, text)`` with kind ``name``, ``role`` or ``pronoun``; resolution is e
 
 from __future__ import annotations
 
+import functools
 import re
 
 from reader.quotes.lexicon import (
@@ -15,8 +16,10 @@ from reader.quotes.lexicon import (
     AUX,
     BREAK_WORDS,
     INV_VERBS,
+    NAME_RUN,
     PRONOUNS,
     STOP_LEAD,
+    TITLES,
     VERB_RE,
     VERBS,
 )
@@ -179,6 +182,12 @@ def _subject_after_verb(text: str, pos: int) -> _Subject | None:
         if name:
             return ("name", " ".join(name))
     m = rx().name_at.match(text, pos)
+    if m and text[m.end() : m.end() + 2] in ("’s", "'s"):  # says Petrova’s partner, Ivan Sokolov
+        later = _APPOSED_NAME_RE().match(text, m.end() + 2)
+        if later:
+            _, name = clean_run(later.group("name").split())
+            return ("name", " ".join(name)) if name else None
+        return None
     if m:
         titles, name = clean_run(m.group().split())
         if name:
@@ -273,6 +282,14 @@ _CLAUSE_OPENERS = {
     *("and", "but", "while", "whereas", "although", "though", "as", "after", "before"),
     *("when", "because", "since", "if", "until", "unless", "even"),
 }
+
+
+@functools.cache
+def _APPOSED_NAME_RE() -> re.Pattern[str]:  # noqa: N802 (a compiled-once pattern)
+    return re.compile(rf"(?:\s+[a-z][\w\-]*){{1,4}},\s+(?P<name>{NAME_RUN})")
+
+
+_ROLE_THEN_NAME_RE = re.compile(r"\s+([a-z][\w\-]*)\s+[^\W\d_]")
 _PARTY_STATE_RE = re.compile(r"[A-Z]-[A-Z][A-Za-z.]{0,5}")
 _SUBJECT_END_RE = re.compile(r"[,.;:!?“\"(\u2014]")
 _INVERSION_CUES = set(',\u2014\u2013"”»')
@@ -395,6 +412,9 @@ def person_about(
         for m in rx().name_at.finditer(sentence):
             before = sentence[max(0, m.start() - 6) : m.start()].split()
             if before and before[-1].lower() in _NOT_BEFORE_PERSON:  # the Millbrook, in May
+                continue
+            role = _ROLE_THEN_NAME_RE.match(sentence, m.end())
+            if role and role.group(1) in TITLES:  # Falcons coach Dana Whitfield
                 continue
             _, name = clean_run(m.group().split())
             if (

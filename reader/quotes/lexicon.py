@@ -43,7 +43,7 @@ TOK = (  # one capital, then: initials (J. Smith, U.S.), Dr. Rossi, or the rest 
 _PARTICLE = r"(?:de|da|di|du|del|della|der|den|van|von|la|le|bin|ibn|al|dos|das|y)"
 PARTICLE_SET = set(_PARTICLE.strip("(?:)").split("|"))
 NAME_RUN = rf"{TOK}(?:\s+(?:{_PARTICLE}\s+)?{TOK}){{0,5}}"
-ROLE_WORDS = r"[a-z0-9][\w\-]*(?:\s+[a-z][\w\-]*){0,4}"
+ROLE_WORDS = r"[a-z0-9][\w\-]*(?:[’'][a-z]+)?(?:\s+[a-z][\w\-]*){0,4}"
 
 # ------------------------------------------------------------------------------- vocabulary
 

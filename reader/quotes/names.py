@@ -275,7 +275,7 @@ class NameIndex:
 
 
 _TITLE_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "dame": "f"}
-_PRONOUN_AFTER_RE = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.IGNORECASE)
+_PRONOUN_AFTER_RE = re.compile(r"\b(?:he|his|she|her|hers)\b", re.IGNORECASE)
 
 
 def is_person_like(name: list[str]) -> bool:

@@ -51,6 +51,10 @@ class _Article:
             subject = speech_subject(text, lo, len(text), self.index)
             if last is not None and (subject is None or subject[0] != "name"):
                 return self.fitting(last[1], gender)  # “…,” X said (in a statement).
+            if subject is None and last is None:  # Coach Dana Whitfield praised her players.
+                about = person_about(text, 0, len(text), self.index, gender, (k, 0))
+                if about is not None:
+                    return self.index.full_name(about, (k, len(text)))
             if subject is not None:
                 kind, value = subject
                 if kind == "name":
@@ -59,7 +63,10 @@ class _Article:
                     return self.fitting(self.current, gender or _GENDER[value])
                 if kind == "role":
                     named = self.index.role_name(value, (k, len(text)))
-                    return self.fitting(named, gender) if named else None
+                    if named:
+                        return self.fitting(named, gender)
+                    if not _is_group(value):
+                        return None  # "the official told reporters": someone unnamed
         if self.current_para >= p0 - 1 - _CARRY_PARAGRAPHS:
             return self.fitting(self.current, gender)
         return None
@@ -129,6 +136,10 @@ def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
             speaker = context_subject(first_text, floor, open_at, index, any_name=True)
             speaker = speaker or same_para or art.last_any
             named = speaker is not None and speaker != art.last_any
+        elif _is_document(subject[1]):  # “…,” the statement continued.
+            speaker = same_para or art.carried(p0)
+            named = speaker is not None
+            speaker = speaker or subject[1]
         else:  # a role: "the minister", "the 39-year-old founder"
             speaker = index.role_name(subject[1], pos)
             definite = subject[1].split()[0].lower() in ("the", "his", "her", "their")
@@ -162,6 +173,12 @@ def _is_group(role: str) -> bool:
     return words[-1].endswith("s") and not words[-1].endswith("ss")
 
 
+def _is_document(role: str) -> bool:
+    words = role.lower().split()
+    return len(words) == 2 and words[0] == "the" and words[1] in _DOCUMENTS
+
+
+_DOCUMENTS = {"statement", "release", "email", "e-mail", "letter", "post", "tweet", "memo"}
 _ORG_ROLES = {"utility", "firm", "agency", "department", "ministry", "statement", "report"}
 
 
