@@ -1011,7 +1011,7 @@ class ReaderApp(App[None]):
         """Show every key."""
         from reader.tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(ArticleView.BINDINGS))
+        self.push_screen(HelpScreen(ArticleView.BINDINGS, QuotePane.HELP_ROWS))
 
     def action_reload(self) -> None:
         """Re-read the library file now."""
