@@ -125,7 +125,7 @@ def name_words(name: str | None) -> frozenset[str]:
 
 
 def is_pronoun(name: str | None) -> bool:
-    return bool(name) and name.strip().lower() in _PRONOUNS
+    return name is not None and name.strip().lower() in _PRONOUNS
 
 
 def speaker_right(found: str | None, reference: str) -> bool:
@@ -236,7 +236,7 @@ def _covered(spans: Iterable[tuple[int, int]], lo: int, hi: int) -> int:
 
 def _speaker_error_kind(found: Found, ann: Annotation, article: Article) -> str:
     if not looks_like_person(ann.reference):
-        return "annotation: reference not a name"
+        return "annotation: reference is a role or group"
     if not found.speaker:
         return "speaker: none"
     if is_pronoun(found.speaker) or found.speaker[:1].islower():
@@ -337,7 +337,11 @@ def report(score: Score, worst: int = 0, verbose: bool = False) -> str:
     notes = [e for e in score.errors if e.kind.startswith("annotation")]
     if notes:
         lines.append("")
-        lines.append("imperfect annotations (counted as errors, as the rules say; not fixed):")
+        lines.append(
+            "references with no name to give (a role, a group, a lowercase organisation):"
+            " never right by the rules; some are imperfect annotations (a speaker written"
+            " as a role). Counted as errors, not fixed:"
+        )
         for e in notes:
             lines.append(f"  {e.article}  reference {e.expected!r}  found {e.found!r}")
     shown = [e for e in score.errors if not e.kind.startswith("annotation")]

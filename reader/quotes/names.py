@@ -155,7 +155,7 @@ class NameIndex:
             full = " ".join(name)
             pos = (p, m.start())
             lead = text[max(0, m.start() - 40) : m.start()].rstrip()
-            if len(significant(name)) >= 2 and not any(t.lower() in PRONOUNS for t in name):
+            if len(significant(name)) >= 2 and is_person_like(name):
                 self._add(self._names, name[0], pos, full)
                 self._add(self._names, name[-1], pos, full)
             if titles:
