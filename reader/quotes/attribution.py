@@ -332,6 +332,17 @@ def _verb_subject(sentence: str, index: NameIndex, to_end: bool) -> _Subject | N
     return _subject_before_verb(before, index)
 
 
+def _sentences_back(text: str, lo: int, hi: int, limit: int = 0) -> list[str]:
+    """The sentences of ``text[lo:hi]`` (at most its last 1,500 characters), nearest ``hi``
+    first; only the ``limit`` nearest when given."""
+    lo = max(lo, hi - _CONTEXT_WINDOW)
+    window = text[lo:hi]
+    starts = _sentence_starts(window)
+    ends = [*starts[1:], len(window)]
+    sentences = [window[s:e] for s, e in zip(starts, ends, strict=True)][::-1]
+    return sentences[:limit] if limit else sentences
+
+
 def context_subject(text: str, lo: int, hi: int, index: NameIndex, any_name: bool) -> str | None:
     """A person the text between ``lo`` and ``hi`` is about, nearest sentence first.
 
@@ -339,12 +350,7 @@ def context_subject(text: str, lo: int, hi: int, index: NameIndex, any_name: boo
     fleets …``), or, with ``any_name``, when it mentions a plausible name at all (``Tomas Berg,
     who runs a shop, was blunt.``).
     """
-    lo = max(lo, hi - _CONTEXT_WINDOW)
-    window = text[lo:hi]
-    starts = _sentence_starts(window)
-    ends = [*starts[1:], len(window)]
-    for s, e in zip(reversed(starts), reversed(ends), strict=True):
-        sentence = window[s:e]
+    for sentence in _sentences_back(text, lo, hi):
         subject = _verb_subject(sentence, index, to_end=False)
         if subject is not None and subject[0] == "name":
             return subject[1]
@@ -371,12 +377,7 @@ def speech_subject(text: str, lo: int, hi: int, index: NameIndex) -> _Subject | 
     Looks back over at most a few sentences of ``text[lo:hi]``: ``Howell says she wants …``
     gives Howell, ``He said the business …`` gives the pronoun.
     """
-    lo = max(lo, hi - _CONTEXT_WINDOW)
-    window = text[lo:hi]
-    starts = _sentence_starts(window)
-    ends = [*starts[1:], len(window)]
-    for s, e in list(zip(starts, ends, strict=True))[::-1][:4]:
-        sentence = window[s:e]
+    for sentence in _sentences_back(text, lo, hi, limit=4):
         marks = [m.start() for m in _MARK_IN_SENTENCE.finditer(sentence)]
         if marks:  # only what follows the quotation: …,” said Nicholson in an email.
             sentence = sentence[marks[-1] :]
@@ -394,12 +395,7 @@ def person_about(
 ) -> str | None:
     """The person the nearest sentence of ``text[lo:hi]`` is about: the subject of a speech
     verb, else its first name that can be a person of ``gender``."""
-    lo = max(lo, hi - _CONTEXT_WINDOW)
-    window = text[lo:hi]
-    starts = _sentence_starts(window)
-    ends = [*starts[1:], len(window)]
-    for s, e in zip(reversed(starts), reversed(ends), strict=True):
-        sentence = window[s:e]
+    for sentence in _sentences_back(text, lo, hi):
         if sentence.split()[:1] in (["He"], ["She"]):
             continue  # about someone named before: its other names are not the "he"
         subject = _verb_subject(sentence, index, to_end=False)
