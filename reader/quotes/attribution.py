@@ -242,9 +242,10 @@ def attribution_after(text: str, end: int, quoted: str, index: NameIndex) -> _Su
     m = _AFTER_SUBJECT_RE.match(window)
     if m and m.group("verb").split()[0] != "according":
         region = m.group("subj")
-        if _NEW_SENTENCE_IN_REGION.search(region) or region.split()[0] in _CLAUSE_OPENERS:
+        words = region.split()
+        if not words or _NEW_SENTENCE_IN_REGION.search(region) or words[0] in _CLAUSE_OPENERS:
             return None  # “…,” while X said …: another clause, about another statement
-        if len(region.split()) > 10:  # Ana Rossi, a long description of her, said
+        if len(words) > 10:  # Ana Rossi, a long description of her, said
             a = rx().appositive.match(region)
             if a is None:
                 return None

@@ -45,7 +45,7 @@ class _NamePatterns:
 @functools.cache
 def rx() -> _NamePatterns:
     return _NamePatterns(
-        name_at=re.compile(NAME_RUN),
+        name_at=re.compile(rf"(?<![\w’'])(?:{NAME_RUN})"),
         described_name=re.compile(
             rf"(?:(?!the\b|a\b|an\b)[a-z][\w\-]*\s+){{1,4}}(?P<name>{NAME_RUN})"
         ),
