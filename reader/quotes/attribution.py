@@ -183,7 +183,7 @@ def _subject_after_verb(text: str, pos: int) -> _Subject | None:
             return ("name", " ".join(name))
     m = rx().name_at.match(text, pos)
     if m and text[m.end() : m.end() + 2] in ("’s", "'s"):  # says Petrova’s partner, Ivan Sokolov
-        later = _APPOSED_NAME_RE().match(text, m.end() + 2)
+        later = _apposed_name_rx().match(text, m.end() + 2)
         if later:
             _, name = clean_run(later.group("name").split())
             return ("name", " ".join(name)) if name else None
@@ -286,7 +286,7 @@ _CLAUSE_OPENERS = {
 
 
 @functools.cache
-def _APPOSED_NAME_RE() -> re.Pattern[str]:  # noqa: N802 (a compiled-once pattern)
+def _apposed_name_rx() -> re.Pattern[str]:
     return re.compile(rf"(?:\s+[a-z][\w\-]*){{1,4}},\s+(?P<name>{NAME_RUN})")
 
 

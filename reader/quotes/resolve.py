@@ -76,6 +76,91 @@ class _Article:
             return person
         return person if self.index.fits(person, gender) else None
 
+    def speaker(self, spot: _Spot, subject: tuple[str, str] | None) -> tuple[str | None, bool]:
+        """The speaker of the quotation at ``spot`` whose own attribution is ``subject``, and
+        whether it is a person's name (rather than a role left as written)."""
+        if subject is None:
+            speaker = self.unattributed(spot)
+            return speaker, speaker is not None
+        kind, value = subject
+        if kind == "name":
+            return value, True
+        if kind == "pronoun" and value in _GENDER:
+            speaker = self.pronoun(spot, _GENDER[value])
+            return speaker, speaker is not None
+        text = self.paragraphs[spot.paragraph]
+        if kind == "pronoun" and value == "it":  # an organisation
+            same = spot.same_para
+            org = same if same and is_org_like(same.split()) else None
+            return org or self.index.recent_org(spot.pos), False
+        if kind == "pronoun":  # they: a group, or people named together
+            speaker = context_subject(text, spot.floor, spot.open_at, self.index, any_name=True)
+            speaker = speaker or spot.same_para or self.last_any
+            return speaker, speaker is not None and speaker != self.last_any
+        if _is_document(value):  # “…,” the statement continued.
+            speaker = spot.same_para or self.carried(spot.paragraph)
+            return speaker or value, speaker is not None
+        return self.role(spot, value)
+
+    def unattributed(self, spot: _Spot) -> str | None:
+        """A quotation with no attribution of its own: the speaker the text carries."""
+        text = self.paragraphs[spot.paragraph]
+        p0 = spot.paragraph
+        speaker = spot.same_para or context_subject(
+            text, spot.floor, spot.open_at, self.index, False
+        )
+        if speaker is None and not spot.at_start and spot.floor == 0:
+            speaker = person_about(text, 0, spot.open_at, self.index, None, spot.pos)
+        if speaker is None:
+            speaker = self.carried(p0)
+        if speaker is None and spot.at_start and p0 > 0 and p0 - 1 not in self.quoted:
+            prev = self.paragraphs[p0 - 1]  # a quotation-only paragraph after one about X
+            speaker = person_about(prev, 0, len(prev), self.index, None, (p0 - 1, 0))
+        return speaker
+
+    def pronoun(self, spot: _Spot, gender: str) -> str | None:
+        """``he`` or ``she``: the nearest person of that gender the text is about."""
+        text = self.paragraphs[spot.paragraph]
+        p0 = spot.paragraph
+        speaker = person_about(text, spot.floor, spot.open_at, self.index, gender, spot.pos)
+        speaker = speaker or self.fitting(spot.same_para, gender)
+        if speaker is None and spot.at_start and p0 > 0 and p0 - 1 not in self.quoted:
+            prev = self.paragraphs[p0 - 1]  # “…,” she said, after a paragraph about her
+            if speech_subject(prev, 0, len(prev), self.index) is None:
+                speaker = person_about(prev, 0, len(prev), self.index, gender, (p0 - 1, 0))
+        if speaker is None and (spot.at_start or spot.floor == 0):
+            speaker = self.carried(p0, gender)
+        return speaker or self.index.recent_person(spot.pos, gender)
+
+    def role(self, spot: _Spot, role: str) -> tuple[str, bool]:
+        """ "the minister": the person a title or appositive tied it to; a definite role of
+        one person ("the affable proprietor") the person the text is about; else as written."""
+        speaker = self.index.role_name(role, spot.pos)
+        definite = role.split()[0].lower() in ("the", "his", "her", "their")
+        if speaker is None and definite and not _is_group(role):
+            text = self.paragraphs[spot.paragraph]
+            speaker = (
+                person_about(text, spot.floor, spot.open_at, self.index, None, spot.pos)
+                or self.carried(spot.paragraph)
+                or self.index.recent_person(spot.pos, None)
+            )
+        return speaker or role, speaker is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Spot:
+    """Where a quotation opens, and what the paragraph so far says about it."""
+
+    paragraph: int
+    open_at: int
+    floor: int  # where the text about this quotation starts (after the previous one)
+    same_para: str | None  # the previous quotation's speaker, if in the same paragraph
+    at_start: bool  # the quotation opens its paragraph
+
+    @property
+    def pos(self) -> tuple[int, int]:
+        return (self.paragraph, self.open_at)
+
 
 def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
     """Find the direct quotations in an article and who said them.
@@ -96,63 +181,19 @@ def find_quotations(paragraphs: Sequence[str]) -> list[Quotation]:
     prev_speaker: str | None = None
     for spans, open_at, close_at in kept:
         p0 = spans[0][0]
-        pl, sl, el = spans[-1]
-        first_text = paragraphs[p0]
+        pl, _, el = spans[-1]
         floor = prev_end if prev_para == p0 else 0
-        same_para = prev_speaker if prev_para == p0 else None
-        pos = (p0, open_at)
-        at_start = open_at <= content_start(first_text)
+        spot = _Spot(
+            p0,
+            open_at,
+            floor,
+            prev_speaker if prev_para == p0 else None,
+            open_at <= content_start(paragraphs[p0]),
+        )
         subject = _local_subject(paragraphs, index, spans, open_at, close_at, floor)
-        speaker: str | None = None
-        named = False  # whether the speaker is a person's name (not a role left as is)
-        if subject is None:
-            speaker = same_para or context_subject(first_text, floor, open_at, index, False)
-            if speaker is None and not at_start and prev_para != p0:
-                speaker = person_about(first_text, 0, open_at, index, None, pos)
-            if speaker is None:
-                speaker = art.carried(p0)
-            if speaker is None and at_start and p0 > 0 and p0 - 1 not in art.quoted:
-                prev = paragraphs[p0 - 1]  # a quotation-only paragraph after one about X
-                speaker = person_about(prev, 0, len(prev), index, None, (p0 - 1, 0))
-            named = speaker is not None
-        elif subject[0] == "name":
-            speaker, named = subject[1], True
-        elif subject[0] == "pronoun" and subject[1] in _GENDER:
-            gender = _GENDER[subject[1]]
-            speaker = person_about(first_text, floor, open_at, index, gender, pos)
-            speaker = speaker or art.fitting(same_para, gender)
-            if speaker is None and at_start and p0 > 0 and p0 - 1 not in art.quoted:
-                prev = paragraphs[p0 - 1]  # “…,” she said, after a paragraph about her
-                if speech_subject(prev, 0, len(prev), index) is None:
-                    speaker = person_about(prev, 0, len(prev), index, gender, (p0 - 1, 0))
-            if speaker is None and (at_start or floor == 0):
-                speaker = art.carried(p0, gender)
-            speaker = speaker or index.recent_person(pos, gender)
-            named = speaker is not None
-        elif subject[0] == "pronoun" and subject[1] == "it":  # an organisation
-            speaker = same_para if same_para and is_org_like(same_para.split()) else None
-            speaker = speaker or index.recent_org(pos)
-        elif subject[0] == "pronoun":  # they: a group, or people named together
-            speaker = context_subject(first_text, floor, open_at, index, any_name=True)
-            speaker = speaker or same_para or art.last_any
-            named = speaker is not None and speaker != art.last_any
-        elif _is_document(subject[1]):  # “…,” the statement continued.
-            speaker = same_para or art.carried(p0)
-            named = speaker is not None
-            speaker = speaker or subject[1]
-        else:  # a role: "the minister", "the 39-year-old founder"
-            speaker = index.role_name(subject[1], pos)
-            definite = subject[1].split()[0].lower() in ("the", "his", "her", "their")
-            if speaker is None and definite and not _is_group(subject[1]):
-                speaker = (
-                    person_about(first_text, floor, open_at, index, None, pos)
-                    or art.carried(p0)
-                    or index.recent_person(pos, None)
-                )
-            named = speaker is not None
-            speaker = speaker or subject[1]
+        speaker, named = art.speaker(spot, subject)
         if speaker is not None and named:
-            speaker = index.full_name(speaker, pos)
+            speaker = index.full_name(speaker, spot.pos)
             art.current, art.current_para = speaker, pl
         if speaker is not None:
             art.last_any = speaker
