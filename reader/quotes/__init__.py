@@ -4,7 +4,8 @@
 order (used by the TUI's quote pane, ``reader quotes`` and exports); ``by_speaker`` groups
 them. Pure text processing over the paragraphs' plain texts: no I/O, no Textual, no model.
 Modules: ``marks`` (finding quotations), ``names`` (people and roles of the article),
-``attribution`` (the verb and subject next to a quotation), ``resolve`` (speakers over the
+``attribution`` (the speech verb next to a quotation), ``subjects`` (who the words
+around a verb name), ``resolve`` (speakers over the
 whole article), ``lexicon`` with the word lists in ``data/``.
 """
 
