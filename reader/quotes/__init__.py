@@ -4,9 +4,9 @@
 order (used by the TUI's quote pane, ``reader quotes`` and exports); ``by_speaker`` groups
 them. Pure text processing over the paragraphs' plain texts: no I/O, no Textual, no model.
 Modules: ``marks`` (finding quotations), ``names`` (people and roles of the article),
-``attribution`` (the speech verb next to a quotation), ``subjects`` (who the words
-around a verb name), ``resolve`` (speakers over the
-whole article), ``lexicon`` with the word lists in ``data/``.
+``attribution`` (the speech verb next to a quotation), ``subjects`` (who the words around
+a verb name), ``resolve`` (speakers over the whole article), ``lexicon`` (word lists, from
+``data/``).
 """
 
 from reader.quotes.model import Quotation
