@@ -123,3 +123,21 @@ async def test_help_lists_the_quote_pane_keys(news_path: Path) -> None:
         sections = dict(app.screen._sections)  # type: ignore[attr-defined]
         keys = [keys for keys, _ in sections["In the quote pane"]]
         assert keys == ["w", "enter", "backspace"]
+
+
+async def test_one_pane_by_speaker_then_a_quotation_shows_the_article_there(
+    news_path: Path,
+) -> None:
+    app = ReaderApp(Library(news_path))
+    async with app.run_test(size=(60, 24)) as pilot:
+        pane = await focus_quotes(pilot, app)
+        await pilot.press("w")
+        pane.highlighted = 1  # Ana Rossi
+        await pilot.press("enter")
+        pane.highlighted = 3  # her last quotation, far down the article
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        assert app.focused is view
+        assert view.scroll_y > 10
