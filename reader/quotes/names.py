@@ -149,6 +149,12 @@ class NameIndex:
     def _scan(self, p: int, text: str) -> None:
         for m in rx().name_at.finditer(text):
             run = m.group().split()
+            if (
+                m.start() == 0
+                and all(t.isupper() for t in run)
+                and _DATELINE_RE.match(text, m.end())
+            ):
+                continue  # NEW YORK — (a dateline)
             titles, name = clean_run(run)
             if not name:
                 continue
@@ -273,7 +279,12 @@ class NameIndex:
             return False
         return word in self._names  # part of a full name seen in the article
 
+    def is_known_person(self, word: str) -> bool:
+        """Whether ``word`` is part of a person's full name seen in the article."""
+        return word in self._names
 
+
+_DATELINE_RE = re.compile(r"\s*(?:[\u2014\u2013-]|\(|,)")
 _TITLE_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "dame": "f"}
 _PRONOUN_AFTER_RE = re.compile(r"\b(?:he|his|she|her|hers)\b", re.IGNORECASE)
 

@@ -92,15 +92,26 @@ class _Article:
         if kind == "pronoun" and value == "it":  # an organisation
             same = spot.same_para
             org = same if same and is_org_like(same.split()) else None
-            return org or self.index.recent_org(spot.pos), False
+            return org or self.organisation(spot) or self.index.recent_org(spot.pos), False
         if kind == "pronoun":  # they: a group, or people named together
             speaker = context_subject(text, spot.floor, spot.open_at, self.index, any_name=True)
             speaker = speaker or spot.same_para or self.last_any
             return speaker, speaker is not None and speaker != self.last_any
-        if _is_document(value):  # “…,” the statement continued.
+        if _is_document(value):  # “…,” the statement continued. / A statement said “…”
             speaker = spot.same_para or self.carried(spot.paragraph)
+            speaker = context_subject(text, spot.floor, spot.open_at, self.index, False) or speaker
             return speaker or value, speaker is not None
         return self.role(spot, value)
+
+    def organisation(self, spot: _Spot) -> str | None:
+        """For "it said": the subject of a speech verb just before, if not a person
+        (``Facebook told employees it is "working closely"``)."""
+        text = self.paragraphs[spot.paragraph]
+        subject = context_subject(text, spot.floor, spot.open_at, self.index, False)
+        words = subject.split() if subject else []
+        if len(words) == 1 and not self.index.is_known_person(words[0]):
+            return subject
+        return None
 
     def unattributed(self, spot: _Spot) -> str | None:
         """A quotation with no attribution of its own: the speaker the text carries."""
@@ -216,7 +227,7 @@ def _is_group(role: str) -> bool:
 
 def _is_document(role: str) -> bool:
     words = role.lower().split()
-    return len(words) == 2 and words[0] == "the" and words[1] in _DOCUMENTS
+    return len(words) == 2 and words[0] in ("the", "a", "an") and words[1] in _DOCUMENTS
 
 
 _DOCUMENTS = {"statement", "release", "email", "e-mail", "letter", "post", "tweet", "memo"}
