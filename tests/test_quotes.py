@@ -487,3 +487,71 @@ def test_random_text_never_raises_and_offsets_hold(paragraphs: list[str]) -> Non
         assert q.text
         assert 0 <= q.start < q.end <= len(paragraphs[q.paragraph])
     assert found == sorted(found, key=lambda q: (q.paragraph, q.start))
+
+
+# ------------------------------------------------------------------ issue 16's classes
+
+
+def test_speech_verbs_and_frames() -> None:
+    cases = {
+        "“The survey missed half the boats,” concludes Amira Haddad.": "Amira Haddad",
+        "According to Olav Brekke, “the quota is a death sentence for small boats.”": (
+            "Olav Brekke"
+        ),
+        "In a statement, Mayor Ana Rossi said: “The tram will run in May.”": "Ana Rossi",
+        "“We were told nothing at all about it,” said Tomas Berg.": "Tomas Berg",
+        "Priya Nair, who has fished here for 30 years, said: “The river is cleaner now.”": (
+            "Priya Nair"
+        ),
+        "“Nobody asked the families what they wanted,” tweeted Jonas Feld.": "Jonas Feld",
+        "Ana Rossi told reporters, “We will not wait for the province this time.”": "Ana Rossi",
+    }
+    for text, speaker in cases.items():
+        assert only([text]).speaker == speaker, text
+
+
+def test_statement_read_gives_its_owner() -> None:
+    paras = [
+        "Environment Minister Lena Vogt cancelled the hearings on Saturday.",
+        "“Albertans feel intimidated to speak their minds at these events,” her statement read.",
+    ]
+    assert only(paras).speaker == "Lena Vogt"
+
+
+def test_no_junk_speakers() -> None:
+    paras = [
+        "Abir Haddad came to Mississauga in 2016 with her three daughters.",
+        "Somehow, the family will find a way, adds Haddad. “We can borrow the money,” she says.",
+        "READ MORE: Council approves new bike lanes",
+        "“The market is nervous about the tariffs,” Jingyi Pan of IG Markets said in a note.",
+    ]
+    assert [q.speaker for q in find_quotations(paras)] == ["Abir Haddad", "Jingyi Pan"]
+
+
+def test_the_possessor_is_not_the_speaker() -> None:
+    paras = [
+        "“Walls make people feel safe, and then they build right behind them,” says "
+        "Petrova’s partner, Ivan Sokolov."
+    ]
+    assert only(paras).speaker == "Ivan Sokolov"
+
+
+def test_pronoun_takes_the_person_of_its_gender_and_role_its_person() -> None:
+    paras = [
+        "Walter Brooks, 82, started the chess club after his wife died.",
+        "The club’s youngest member, Aiko Tanaka, beat him in her first game.",
+        "“She did not even look worried,” he recalled.",
+        "The regional transport minister, Ulrike Sommer, promised money for repairs.",
+        "“People depend on this line to get to work,” the minister said.",
+    ]
+    assert [q.speaker for q in find_quotations(paras)] == ["Walter Brooks", "Ulrike Sommer"]
+
+
+def test_titles_signs_and_scare_quotes_are_not_quotations() -> None:
+    paras = [
+        "The opening film, “Salt on the Wind,” was shot in a single night.",
+        "Other films include “Where the River Bends” and “My Uncle’s Last Tractor.”",
+        "The critics once called the symphony “unplayable.”",
+        "Trucks of “all shapes and sizes” lined the road to the border.",
+    ]
+    assert find_quotations(paras) == []
