@@ -160,27 +160,27 @@ class NameIndex:
                 continue
             full = " ".join(name)
             pos = (p, m.start())
-            lead = text[max(0, m.start() - 40) : m.start()].rstrip()
-            if len(significant(name)) >= 2 and is_person_like(name):
+            person_like = is_person_like(name)
+            if person_like and len(significant(name)) >= 2:
                 self._add(self._names, name[0], pos, full)
                 self._add(self._names, name[-1], pos, full)
             if titles:
                 phrase = " ".join(titles).lower()
                 for key in {phrase, titles[-1].lower().rstrip(".")}:
                     self._add(self._roles, key, pos, full)
+            lead = text[max(0, m.start() - 40) : m.start()].rstrip()
             pre = lead.rsplit(None, 1)[-1].lower() if lead else ""
             if pre in TITLES:  # spokesman Zhao Lijian
                 self._add(self._roles, pre, pos, full)
-            self._note_person(p, text, m.end(), name, titles, pos)
+            if person_like:
+                self._note_person(text, m.end(), name, titles, pos)
+            elif is_org_like(name):
+                self._orgs.append((pos, full))
 
     def _note_person(
-        self, p: int, text: str, end: int, name: list[str], titles: list[str], pos: tuple[int, int]
+        self, text: str, end: int, name: list[str], titles: list[str], pos: tuple[int, int]
     ) -> None:
         """Remember a mention of a person (for pronouns) and the pronoun that follows it."""
-        if not is_person_like(name):
-            if is_org_like(name):
-                self._orgs.append((pos, " ".join(name)))
-            return
         words = significant(name)
         if len(words) >= 2:
             person = " ".join(name)
@@ -315,6 +315,7 @@ def is_org_like(name: list[str]) -> bool:
 
 
 def significant(name: list[str]) -> list[str]:
+    """The name words that are not particles (de, van, al, …)."""
     return [t for t in name if t.lower() not in PARTICLE_SET]
 
 
