@@ -90,6 +90,7 @@ INV_VERBS = _alternation(_INVERTIBLE)
 TITLES = {t.lower().rstrip(".") for t in data_words("titles.txt")}
 TITLES |= {t + "." for t in TITLES}
 STOP_LEAD = set(data_words("not_names.txt"))
+STOP_LEAD |= {verb for verb in _VERB_WORDS if " " not in verb}  # Says Karen Smith: “…”
 ORG_WORDS = set(data_words("org_words.txt"))
 PLACE_WORDS = set(data_words("place_words.txt"))
 
