@@ -233,7 +233,7 @@ class NameIndex:
 
     def fits(self, person: str, gender: str | None) -> bool:
         """Whether ``person`` can be the ``he`` or ``she`` of ``gender`` (and is a person)."""
-        if not is_person_like(person.split()):
+        if " and " in person or not is_person_like(person.split()):  # not two people
             return False
         return gender is None or self.gender(person) in (None, gender)
 

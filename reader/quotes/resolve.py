@@ -95,7 +95,10 @@ class _Article:
             return org or self.organisation(spot) or self.index.recent_org(spot.pos), False
         if kind == "pronoun":  # they: a group, or people named together
             speaker = context_subject(text, spot.floor, spot.open_at, self.index, any_name=True)
-            speaker = speaker or spot.same_para or self.last_any
+            speaker = speaker or spot.same_para
+            if speaker is None and (spot.at_start or spot.floor == 0):
+                speaker = self.carried(spot.paragraph)
+            speaker = speaker or self.last_any
             return speaker, speaker is not None and speaker != self.last_any
         if _is_document(value):  # “…,” the statement continued. / A statement said “…”
             speaker = spot.same_para or self.carried(spot.paragraph)

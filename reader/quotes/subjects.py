@@ -50,6 +50,11 @@ def _parse_part(tokens: list[str]) -> Subject | None:
         if name and not titles and before in ARTICLES:
             art = max(k for k, t in enumerate(tokens[:i]) if t.lower() in ARTICLES)
             return ("role", normalise_role(tokens[art:]))
+        if name and before == "and" and i >= 2:  # Tore Sohlberg and Lehla Abreder said
+            k = trailing_run(tokens[: i - 1])
+            _, first = clean_run(tokens[k : i - 1])
+            if len(first) >= 2:
+                return ("name", f"{' '.join(first)} and {' '.join(name)}")
         if name:
             return ("name", " ".join(name))
         start = i - 1 if before in ARTICLES else i

@@ -555,3 +555,16 @@ def test_titles_signs_and_scare_quotes_are_not_quotations() -> None:
         "Trucks of “all shapes and sizes” lined the road to the border.",
     ]
     assert find_quotations(paras) == []
+
+
+def test_two_people_said_and_then_they_said() -> None:
+    paras = [
+        "In a statement, the bakery’s owners Tore Lund and Maja Berg said they respected the vote.",
+        "“Our priority is a workplace where everyone is treated with respect,” they said.",
+        "Union president Karl Weber welcomed the result.",
+        "“This is what the workers asked for from the very start,” he said.",
+    ]
+    assert [q.speaker for q in find_quotations(paras)] == [
+        "Tore Lund and Maja Berg",
+        "Karl Weber",
+    ]
