@@ -237,6 +237,8 @@ def person_about(
         if sentence.split()[:1] in (["He"], ["She"]):
             continue  # about someone named before: its other names are not the "he"
         subject = _verb_subject(sentence, index, to_end=False)
+        if subject is not None and subject[0] == "pronoun":
+            continue  # "Schumer, he said,": the names are what "he" talks about
         if (
             subject is not None
             and subject[0] == "name"

@@ -568,3 +568,12 @@ def test_two_people_said_and_then_they_said() -> None:
         "Tore Lund and Maja Berg",
         "Karl Weber",
     ]
+
+
+def test_he_said_about_a_named_topic_is_the_previous_speaker() -> None:
+    paras = [
+        "Senate leader Erik Karlsson kept his party together through the vote.",
+        "“It is the same old story,” said Sen. Tom Adler, D-Ore. Karlsson, he said, "
+        "“knows every member of this committee by name.”",
+    ]
+    assert [q.speaker for q in find_quotations(paras)] == ["Tom Adler", "Tom Adler"]
