@@ -921,7 +921,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _notice_strip(self, width: int) -> Strip:
         base = self._base_style()
-        text = Text(self._notice, style=self._style("notice"), end="")
+        text = Text(self._notice, style=base + self._style("notice"), end="")
         margin = self._margin()
         return Strip([Segment(" " * margin, base), *text.render(self.app.console)])
 
@@ -1003,8 +1003,8 @@ class ArticleView(ScrollView, can_focus=True):
             if b > s0 and a < e0:
                 runs.append((max(a, s0) - s0, min(b, e0) - s0, _bg(self._style("selection"))))
         if not runs:
-            if piece:  # plain body text is left unstyled: Textual draws it in the base style
-                segments.append(Segment(piece, None if style is base else style))
+            if piece:  # in the base style: a segment without one reaches the terminal in
+                segments.append(Segment(piece, style))  # its default colours (SGR 39/49)
             return _cells(piece)
         cuts = sorted({0, len(piece), *(a for a, _, _ in runs), *(b for _, b, _ in runs)})
         for a, b in zip(cuts, cuts[1:], strict=False):

@@ -1,0 +1,48 @@
+"""Pilot tests of what the reader shows being true (issue 18): body colours that follow
+the theme as the terminal receives them, empty results, a fresh header after a change,
+what ``o`` says, and other first-minutes promises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from terminal_cells import cells_of, screen_cells
+
+from reader.tui.app import ReaderApp
+
+SIZE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "config"
+    folder.mkdir()
+    monkeypatch.setenv("READER_CONFIG_DIR", str(folder))
+    return folder
+
+
+def _app(lib_path: Path) -> ReaderApp:
+    from reader.store import Library
+
+    return ReaderApp(Library(lib_path))
+
+
+@pytest.mark.parametrize("theme", ["paper", "night", "contrast"])
+async def test_body_text_is_drawn_in_the_theme_colours_not_the_terminals(
+    lib_path: Path, theme: str
+) -> None:
+    app = _app(lib_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        cells = screen_cells(app)
+        body = cells_of(cells, "Opening paragraph of story 3.")
+        meta = cells_of(cells, "example.org · 2025-06-01 · 1 min read")
+    # every body cell has the colours the theme gives, the same background as the title
+    assert all(cell.fg is not None and cell.bg is not None for cell in body), body[:3]
+    assert {cell.bg for cell in body} == {meta[0].bg}
+    assert len({cell.fg for cell in body}) == 1
+    # and nowhere on the screen is a character left in the terminal's own colours
+    defaults = [c for row in cells for c in row if c.bg is None or (c.fg is None and c.char != " ")]
+    assert defaults == []
