@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from terminal_cells import cells_of, screen_cells
+from terminal_cells import cells_of, row_text, screen_cells
 
 from reader.tui.app import ReaderApp
 
@@ -46,3 +46,39 @@ async def test_body_text_is_drawn_in_the_theme_colours_not_the_terminals(
     # and nowhere on the screen is a character left in the terminal's own colours
     defaults = [c for row in cells for c in row if c.bg is None or (c.fg is None and c.char != " ")]
     assert defaults == []
+
+
+def _screen_text(app: ReaderApp) -> str:
+    return "\n".join(row_text(screen_cells(app), y) for y in range(app.size.height))
+
+
+async def test_a_filter_matching_nothing_says_so_and_clears_the_article(lib_path: Path) -> None:
+    app = _app(lib_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.article_view.article is not None
+        await pilot.press("slash", *"zzzz")
+        await pilot.pause()
+        assert app.list_pane.empty_text == "No articles match zzzz"
+        assert app.article_view.article is None
+        assert app.article_view.line_count == 0
+        assert app.quote_pane.option_count == 0
+        assert "No articles match zzzz" in _screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "No articles match zzzz" in _screen_text(app)
+        await pilot.press("escape")  # the filter is cleared: the articles come back
+        await pilot.pause()
+        assert app.list_pane.empty_text == ""
+        assert app.article_view.article is not None
+
+
+async def test_a_tag_filter_matching_nothing_says_so(lib_path: Path) -> None:
+    app = _app(lib_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app._set_query("tag:city tag:weird")
+        await pilot.pause()
+        assert app.list_pane.empty_text == "No articles match tag:city tag:weird"
+        assert app.article_view.article is None
+        assert app.quote_pane.option_count == 0

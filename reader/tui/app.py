@@ -548,13 +548,20 @@ class ReaderApp(App[None]):
 
     def _show_rows(self, keep: str | None = None, *, typing: bool = False) -> None:
         """Refill the list from the view, keeping the cursor on ``keep`` (or where it was).
-        While a filter is being typed the article stays shown, even if no row matches."""
+        No rows: the list says why, and the article and quote panes are cleared."""
         pane = self.list_pane
         keep = keep or pane.current_id or (self._shown.id if self._shown else None)
-        pane.show_articles(self.view.rows, keep)
+        pane.show_articles(self.view.rows, keep, empty=self._empty_list_text())
         self._update_titles(typing=typing)
-        if not self.view.rows and not typing:
+        if not self.view.rows and self._shown is not None:
             self._show_article(None)
+
+    def _empty_list_text(self) -> str:
+        """What the list says when it shows no article."""
+        if self.view.total == 0:
+            return "No articles yet: add some with `reader add FILE-OR-URL`."
+        described = self.view.describe() or self.view.query_text
+        return f"No articles match {described}" if described else "No articles match"
 
     def _article_changed(self, article: Article) -> None:
         """Redraw after a change to one article that the library already saved."""
