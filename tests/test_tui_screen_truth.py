@@ -82,3 +82,16 @@ async def test_a_tag_filter_matching_nothing_says_so(lib_path: Path) -> None:
         assert app.list_pane.empty_text == "No articles match tag:city tag:weird"
         assert app.article_view.article is None
         assert app.quote_pane.option_count == 0
+
+
+async def test_the_article_header_shows_new_tags_at_once(lib_path: Path) -> None:
+    app = _app(lib_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "#harbour" not in _screen_text(app)
+        await pilot.press("t", *"harbour", "enter")
+        await pilot.pause()
+        meta = [line.text for line in app.article_view._doc.lines if line.role == "meta"]
+        assert "#harbour" in " ".join(meta)
+        screen = _screen_text(app)
+        assert screen.count("#harbour") == 2  # the list row and the article's header

@@ -572,6 +572,7 @@ class ReaderApp(App[None]):
             self._show_rows(keep=article.id)
         if self._shown is not None and self._shown.id == article.id:
             self._shown = article
+            self.article_view.update_article(article)  # its header shows the tags
 
     def _preview(self, article: Article) -> None:
         """Show the article under the list cursor (``ListPane.on_cursor``, set once the

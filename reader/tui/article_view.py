@@ -541,6 +541,19 @@ class ArticleView(ScrollView, can_focus=True):
         self.loading = False
         self._apply(_Document([], [], self._effective_measure(), []))
 
+    def update_article(self, article: Article) -> None:
+        """Take a change to the shown article's fields (tags, title…): its header is laid
+        out again when what it shows changed, keeping the place."""
+        shown = self._article
+        if shown is None or shown.id != article.id:
+            return
+        self._article = article
+        header = (clean_line(article.title) or "(untitled)", _meta_line(article))
+        key = self._doc_key
+        if key is not None and key[4:] != header:  # (the article may be changed in place)
+            self._doc_key = (*key[:4], *header)
+            self._relayout(force=True)
+
     def set_highlights(self, highlights: Sequence[Highlight]) -> None:
         """Mark ``highlights`` (found with ``resolve_anchor``) without moving the view.
         The same highlights again change nothing (no rows are drawn again)."""
@@ -722,10 +735,11 @@ class ArticleView(ScrollView, can_focus=True):
             return self._measure
         return max(20, min(self._measure, width - 2))
 
-    def _relayout(self) -> None:
-        """Lay the same blocks out again (measure or width changed), keeping the place."""
+    def _relayout(self, *, force: bool = False) -> None:
+        """Lay the same blocks out again (measure or width changed, or ``force``: the
+        header did), keeping the place."""
         measure = self._effective_measure()
-        if measure == self._doc.measure:
+        if measure == self._doc.measure and not force:
             self._invalidate()
             return
         anchor = self._top_anchor()
