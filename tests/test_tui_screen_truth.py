@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from terminal_cells import cells_of, row_text, screen_cells
+from test_tui_support import recording
 
 from reader.tui.app import ReaderApp
+from reader.tui.dialogs import ConfirmDialog
 
 SIZE = (120, 40)
 
@@ -95,3 +97,21 @@ async def test_the_article_header_shows_new_tags_at_once(lib_path: Path) -> None
         assert "#harbour" in " ".join(meta)
         screen = _screen_text(app)
         assert screen.count("#harbour") == 2  # the list row and the article's header
+
+
+async def test_o_without_a_browser_says_so_and_offers_to_copy_the_address(
+    lib_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: False)  # no browser here
+    app = _app(lib_path)
+    messages = recording(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j", "o")  # the tram article: https://example.org/tram
+        await pilot.pause()
+        assert "Opened in the browser" not in messages
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "No web browser could be opened" in _screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard == "https://example.org/tram"
+        assert messages[-1] == "Copied web address: https://example.org/tram"

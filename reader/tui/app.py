@@ -92,6 +92,16 @@ def binding_ids() -> set[str]:
     return ids
 
 
+def open_in_browser(url: str) -> bool:
+    """Open ``url`` in the user's web browser; False when none could be started."""
+    import webbrowser  # loaded on first use: start-up stays quick
+
+    try:
+        return bool(webbrowser.open(url))
+    except (webbrowser.Error, OSError):
+        return False
+
+
 def unfetched_notice(article: Article) -> str:
     """What the article pane shows for an article saved by its address only."""
     return (
@@ -819,10 +829,26 @@ class ReaderApp(App[None]):
         elif not is_web_url(article.url):
             self.notify("Not a web address: only http and https open", severity="warning")
         else:
-            import webbrowser  # loaded on first use: start-up stays quick
+            url = clean_line(article.url)
+            if open_in_browser(url):
+                self.notify("Opened in the browser", timeout=2)
+                return
 
-            webbrowser.open(article.url.strip())
-            self.notify("Opened in the browser", timeout=2)
+            def done(copy: bool | None) -> None:
+                if copy:
+                    self.copy_to_clipboard(url)
+                    self.notify(f"Copied web address: {url}", timeout=3, markup=False)
+
+            from reader.tui.dialogs import ConfirmDialog
+
+            self.push_screen(
+                ConfirmDialog(
+                    "No web browser could be opened from here. Copy the address instead?",
+                    url,
+                    title="Open in the browser",
+                ),
+                done,
+            )
 
     # -- highlights ---------------------------------------------------------------------------
     def action_start_selection(self) -> None:
