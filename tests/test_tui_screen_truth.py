@@ -10,8 +10,11 @@ import pytest
 from terminal_cells import cells_of, row_text, screen_cells
 from test_tui_support import recording
 
+from reader.document import trim_unpaired_quotes
+from reader.models import ParsedArticle
+from reader.store import Library
 from reader.tui.app import ReaderApp
-from reader.tui.dialogs import ConfirmDialog
+from reader.tui.dialogs import ConfirmDialog, in_quotes
 
 SIZE = (120, 40)
 
@@ -25,8 +28,6 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _app(lib_path: Path) -> ReaderApp:
-    from reader.store import Library
-
     return ReaderApp(Library(lib_path))
 
 
@@ -115,3 +116,42 @@ async def test_o_without_a_browser_says_so_and_offers_to_copy_the_address(
         await pilot.pause()
         assert app.clipboard == "https://example.org/tram"
         assert messages[-1] == "Copied web address: https://example.org/tram"
+
+
+@pytest.mark.parametrize(
+    ("selected", "kept"),
+    [
+        ("“We oppose the plan.", "We oppose the plan."),
+        ("It is wrong.”", "It is wrong."),
+        ("He said “no.”", "He said “no.”"),
+        ("“All of it.”", "“All of it.”"),
+        ('"Open.', "Open."),
+    ],
+)
+def test_a_passage_loses_only_its_unpaired_quotation_marks(selected: str, kept: str) -> None:
+    start, end = trim_unpaired_quotes(selected, 0, len(selected))
+    assert selected[start:end] == kept
+    assert not in_quotes(selected).startswith("““")
+    assert in_quotes(selected).count("“") == kept.count("“") + (not kept.startswith("“"))
+
+
+async def test_highlighting_a_sentence_that_opens_a_quotation_shows_one_mark(
+    tmp_path: Path,
+) -> None:
+    library = Library(tmp_path / "lib.json")
+    library.add_parsed(
+        ParsedArticle(
+            title="Council vote",
+            markdown="“We oppose the plan. It is wrong,” said Ana Rossi, the mayor.\n\nMore.\n",
+        )
+    )
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "v", "h")
+        await pilot.pause()
+        screen = _screen_text(app)
+        assert "“We oppose the plan.”" in screen
+        assert "““" not in screen
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [h.text for h in library.highlights()] == ["We oppose the plan."]

@@ -1028,7 +1028,7 @@ class ReaderApp(App[None]):
 
     def action_copy(self) -> None:
         """Copy the quote-pane entry, else the selection, else the article's web address."""
-        from reader.tui.dialogs import short_quote
+        from reader.tui.dialogs import in_quotes
 
         entry = self._quote_entry()
         selection = self.article_view.selection
@@ -1042,7 +1042,7 @@ class ReaderApp(App[None]):
             self.notify("Nothing to copy", timeout=2)
             return
         self.copy_to_clipboard(text)
-        self.notify(f"Copied {what}: “{short_quote(text, 60)}”", timeout=3, markup=False)
+        self.notify(f"Copied {what}: {in_quotes(text, 60)}", timeout=3, markup=False)
 
     def action_help(self) -> None:
         """Show every key."""

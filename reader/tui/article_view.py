@@ -43,7 +43,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from reader.article_head import head_blocks, head_is_whole
-from reader.document import Block, parse_document, sentence_spans
+from reader.document import Block, parse_document, sentence_spans, trim_unpaired_quotes
 from reader.highlight_match import resolve_anchor
 from reader.models import Article, Highlight
 from reader.sanitize import clean_line, clean_text
@@ -842,6 +842,9 @@ class ArticleView(ScrollView, can_focus=True):
         return (line.block, column_to_offset(self._doc.blocks[line.block].text, line, column))
 
     def _set_selection(self, selection: tuple[int, int, int] | None) -> None:
+        if selection is not None:
+            b, s, e = selection
+            selection = (b, *trim_unpaired_quotes(self._doc.blocks[b].text, s, e))
         self._selection = selection
         self._invalidate()
         if selection is not None:
@@ -1183,6 +1186,7 @@ class ArticleView(ScrollView, can_focus=True):
         start, end = _snap_words(text, min(anchor, offset), max(anchor, offset))
         if end <= start:
             return
+        start, end = trim_unpaired_quotes(text, start, end)
         self._selecting = False
         if self._selection != (block, start, end):
             self._selection = (block, start, end)
