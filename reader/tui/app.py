@@ -732,6 +732,23 @@ class ReaderApp(App[None]):
         current = pane.highlighted if pane.highlighted is not None else 0
         pane.highlighted = max(0, min(pane.option_count - 1, current + step))
 
+    def action_top(self) -> None:
+        """To the top of the focused pane: the first article, quotation or line."""
+        self._to_end(last=False)
+
+    def action_bottom(self) -> None:
+        """To the bottom of the focused pane: the last article, quotation or line."""
+        self._to_end(last=True)
+
+    def _to_end(self, *, last: bool) -> None:
+        focused = self.focused
+        if focused is self.article_view:
+            (self.article_view.action_bottom if last else self.article_view.action_top)()
+        elif focused is self.quote_pane:
+            (self.quote_pane.action_last if last else self.quote_pane.action_first)()
+        elif focused is self.list_pane or focused is None:
+            (self.list_pane.action_last if last else self.list_pane.action_first)()
+
     def action_next_article(self) -> None:
         """Show the next article in the list."""
         self._move(1)

@@ -212,8 +212,6 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("K", "shrink_selection", "Shrink", show=False, id="shrink_selection"),
         Binding("space,pagedown", "page_down", "Page down", show=False, id="page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
-        Binding("g,home", "top", "Top", show=False, id="top"),
-        Binding("G,end", "bottom", "Bottom", show=False, id="bottom"),
         Binding("plus,equals_sign", "wider", "Wider", show=False, id="wider"),
         Binding("minus", "narrower", "Narrower", show=False, id="narrower"),
         Binding(
@@ -241,8 +239,7 @@ class ArticleView(ScrollView, can_focus=True):
         ),
     ]
     """Keys: j/k/arrows scroll a row (grow/shrink the selection while selecting), J/K
-    grow/shrink the selection, space/pagedown and pageup page, g/G go to the top/end,
-    +/- change the measure, v starts a selection, escape cancels it, [ and ] jump between
+    grow/shrink the selection, space/pagedown and pageup page, +/- change the measure, v starts a selection, escape cancels it, [ and ] jump between
     highlights."""
 
     COMPONENT_CLASSES = {
@@ -1118,9 +1115,11 @@ class ArticleView(ScrollView, can_focus=True):
         )
 
     def action_top(self) -> None:
+        """To the top (``g`` / ``home``: the app's ``top`` command)."""
         self.scroll_to(y=0, animate=False)
 
     def action_bottom(self) -> None:
+        """To the end (``G`` / ``end``: the app's ``bottom`` command)."""
         self.scroll_to(y=self.max_scroll_y, animate=False)
 
     def action_wider(self) -> None:

@@ -102,13 +102,12 @@ class ListPane(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", show=False),
         Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("enter", "select", "Select", show=False),
     ]
-    """Arrows and vim keys move the cursor; ``enter`` selects (the app opens the article)."""
+    """Arrows and vim keys move the cursor; ``enter`` selects (the app opens the article).
+    ``g``/``home`` and ``G``/``end`` are the app's ``top``/``bottom`` commands."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"list-pane--row", "list-pane--cursor"}
     """``list-pane--row``: every row; ``list-pane--cursor``: the row under the cursor."""

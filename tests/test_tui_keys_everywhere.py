@@ -1,0 +1,58 @@
+"""Pilot tests of keys that work the same in every pane (issue 18): g/G (and home/end) go
+to the top and the bottom of the list, the article and the quote pane."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.store import Library
+from reader.tui.app import ReaderApp
+from reader.tui.commands import COMMANDS
+
+SIZE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "config"
+    folder.mkdir()
+    monkeypatch.setenv("READER_CONFIG_DIR", str(folder))
+    return folder
+
+
+def test_g_and_G_are_one_command_each() -> None:
+    keys = {c.action: c.keys for c in COMMANDS}
+    assert keys["top"] == "g,home"
+    assert keys["bottom"] == "G,end"
+
+
+@pytest.mark.parametrize(("bottom", "top"), [("G", "g"), ("end", "home")])
+async def test_g_and_G_go_to_the_ends_of_every_pane(lib_path: Path, bottom: str, top: str) -> None:
+    app = ReaderApp(Library(lib_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pane = app.list_pane
+        await pilot.press(bottom)
+        assert pane.highlighted == pane.option_count - 1
+        await pilot.press(top)
+        assert pane.highlighted == 0
+        await pilot.press(bottom, "enter")  # the longest article, in the article pane
+        await pilot.pause()
+        view = app.article_view
+        assert view.has_focus and view.max_scroll_y > 0
+        await pilot.press(bottom)
+        await pilot.pause()
+        assert view.scroll_y == view.max_scroll_y
+        await pilot.press(top)
+        await pilot.pause()
+        assert view.scroll_y == 0
+        await pilot.press("tab")  # the quote pane: a heading and a quotation
+        quotes = app.quote_pane
+        assert quotes.has_focus and quotes.option_count >= 2
+        await pilot.press(bottom)
+        assert quotes.highlighted == quotes.option_count - 1
+        await pilot.press(top)  # the first entry (a heading is skipped)
+        entries = [quotes.entry(i) for i in range(quotes.option_count)]
+        assert quotes.highlighted == [e.kind != "heading" for e in entries].index(True)
