@@ -1,11 +1,13 @@
 """Pilot tests of keys that work the same in every pane (issue 18): g/G (and home/end) go
-to the top and the bottom of the list, the article and the quote pane."""
+to the top and the bottom of the list, the article and the quote pane; the footer keeps
+Help and Quit on screen at every width and offers Open only where enter opens."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from terminal_cells import row_text, screen_cells
 
 from reader.store import Library
 from reader.tui.app import ReaderApp
@@ -56,3 +58,32 @@ async def test_g_and_G_go_to_the_ends_of_every_pane(lib_path: Path, bottom: str,
         await pilot.press(top)  # the first entry (a heading is skipped)
         entries = [quotes.entry(i) for i in range(quotes.option_count)]
         assert quotes.highlighted == [e.kind != "heading" for e in entries].index(True)
+
+
+def _footer_text(app: ReaderApp) -> str:
+    return row_text(screen_cells(app), app.size.height - 1)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24), (60, 20), (44, 20)])
+async def test_the_footer_always_shows_help_and_quit(lib_path: Path, size: tuple[int, int]) -> None:
+    app = ReaderApp(Library(lib_path))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for keys in ((), ("enter",), ("v",)):  # the list, the article, a selection
+            await pilot.press(*keys)
+            await pilot.pause()
+            footer = _footer_text(app)
+            assert "? Help" in footer and "q Quit" in footer, footer
+        assert "Bookmark" in _footer_text(app) or size[0] < 80
+
+
+async def test_the_footer_offers_open_only_where_enter_opens(lib_path: Path) -> None:
+    app = ReaderApp(Library(lib_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("tab")  # the article pane, from the list
+        await pilot.pause()
+        assert app.article_view.has_focus
+        assert "Open" not in _footer_text(app)
+        await pilot.press("enter")  # and enter there does nothing
+        assert app.article_view.has_focus

@@ -50,7 +50,7 @@ from textual.reactive import Reactive
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Input, OptionList
 
 from reader.article_order import SORT_LABELS, start_sort
 from reader.config import Config, load_config
@@ -63,6 +63,7 @@ from reader.store import Library
 from reader.tui.article_view import ArticleView
 from reader.tui.commands import COMMANDS, ReaderCommands, app_bindings
 from reader.tui.filter_bar import FilterBar
+from reader.tui.footer import ReaderFooter
 from reader.tui.header import ReaderHeader
 from reader.tui.idle_gc import IdleCollector
 from reader.tui.list_pane import ArticleOption, ListPane
@@ -197,7 +198,7 @@ class ReaderApp(App[None]):
             yield ArticleView(id="article")
             yield QuotePane(id="quotes")
         yield FilterBar(id="filter")
-        yield Footer()
+        yield ReaderFooter()
 
     def on_mount(self) -> None:
         """Config, themes, the list (on the last article shown), and focus on the list."""
@@ -799,6 +800,8 @@ class ReaderApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``/`` is a priority key (it must move the focus before the keys typed after it
         are handed out); it still types a ``/`` into an input or a dialog."""
+        if action == "open_article":  # the article is open already: enter does nothing
+            return self.focused is not self.article_view
         busy = isinstance(self.focused, Input) or len(self.screen_stack) > 1
         return not (action == "filter" and busy)
 
