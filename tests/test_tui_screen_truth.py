@@ -15,6 +15,7 @@ from reader.models import ParsedArticle
 from reader.store import Library
 from reader.tui.app import ReaderApp
 from reader.tui.dialogs import ConfirmDialog, in_quotes
+from reader.tui.header import fit_header
 
 SIZE = (120, 40)
 
@@ -155,3 +156,40 @@ async def test_highlighting_a_sentence_that_opens_a_quotation_shows_one_mark(
         await pilot.press("enter")
         await pilot.pause()
         assert [h.text for h in library.highlights()] == ["We oppose the plan."]
+
+
+def test_the_header_gives_way_by_priority() -> None:
+    parts = ["4 articles", "filter: tag:city", "sort: newest added", "theme: paper", "lib.json"]
+    title = "Central bank holds rates at 4.25% but signals cuts could come by summer"
+    wide = fit_header(title, parts, 200, extras=2)
+    assert wide == f"{title} · " + " · ".join(parts)
+    # theme and library only beside the whole title; count, filter, sort before its end
+    assert fit_header(title, parts, 145, extras=2).endswith("sort: newest added · theme: paper")
+    narrow = fit_header(title, parts, 77, extras=2)
+    assert narrow.startswith("Central bank holds rates at") and "…" in narrow
+    assert narrow.endswith(" · 4 articles · filter: tag:city")
+    assert fit_header("Short", parts, 40, extras=2) == "Short · 4 articles · filter: tag:city"
+    assert len(fit_header(title, parts, 20, extras=2)) <= 20
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        (
+            (120, 40),
+            "Aardvark lighthouse relit after forty years · 4 articles · sort: newest added"
+            " · theme: night · lib.json",
+        ),
+        ((80, 24), "Aardvark lighthouse relit after forty years · 4 articles · sort: newest added"),
+    ],
+)
+async def test_the_header_uses_the_width_there_is(
+    lib_path: Path, size: tuple[int, int], expected: str
+) -> None:
+    app = _app(lib_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert expected in row_text(screen_cells(app), 0)
+        app.theme = "paper"
+        await pilot.pause()
+        assert ("theme: paper" in row_text(screen_cells(app), 0)) == (size[0] >= 120)

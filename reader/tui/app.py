@@ -28,7 +28,8 @@ Highlights: ``v`` selects (article pane), ``h`` keeps the selection or the quota
 the quote-pane cursor (asking for a note), ``N``/``d`` edit the note / delete (quote pane),
 ``[``/``]`` jump, ``e`` exports through ``reader.highlights.write_export``, ``y`` copies.
 
-The header shows the shown article's title (cleaned with ``clean_line``). Textual 8 has no
+The header shows the shown article's title (cleaned with ``clean_line``), then the count,
+filter, sort, theme and library, laid out by priority (``header.fit_header``). Textual 8 has no
 API for the terminal window title, so the window title is left alone.
 """
 
@@ -80,7 +81,7 @@ if TYPE_CHECKING:
 
 WIDE = 100  # at least this many columns: all three panes
 NARROW = 70  # fewer columns than this: one pane at a time
-TITLE_CHARS = 60  # the article's title in the header is cut to this
+TITLE_CHARS = 60  # the article's title in the terminal's window title is cut to this
 QUOTATIONS_KEPT = 64  # articles whose quotations are remembered
 FIRST_FRAME_FLUSH_SECONDS = 0.03  # the first frame goes out before the library opens
 EXPORT_NOTICE_AT = 1000  # exporting more highlights than this says so when it starts
@@ -189,7 +190,7 @@ class ReaderApp(App[None]):
 
     def compose(self) -> ComposeResult:
         """Header, the three panes, the filter bar and the footer."""
-        yield ReaderHeader(icon="≡")
+        yield ReaderHeader(icon="≡", parts=self._header_parts, extras=2)  # theme, library
         # The classes ``_apply_layout`` sets, set before the first styling pass (setting
         # them after mounting restyles every pane once more before the first frame).
         width = self.size.width
@@ -427,6 +428,8 @@ class ReaderApp(App[None]):
         return problems
 
     def _remember_theme(self, theme: Theme) -> None:
+        if self.is_running:
+            self._update_titles()  # the header names the theme
         if self._loading_theme or self.library.get_setting("theme") == theme.name:
             return
         self.library.set_setting("theme", theme.name)
@@ -515,14 +518,14 @@ class ReaderApp(App[None]):
 
     # -- the list ----------------------------------------------------------------------------
     def _update_window_title(self) -> None:
-        """The header's title: the article shown (cleaned, cut), then the library."""
+        """The header's title: the article shown (cleaned; the header cuts it to fit)."""
         if self._shown is None:
-            self.title = f"reader · {self.library_label}"
+            self.title = "reader"
             return
         name = clean_line(self._shown.title) or "(untitled)"
+        self.title = name
         if len(name) > TITLE_CHARS:
             name = name[: TITLE_CHARS - 1] + "…"
-        self.title = f"{name} · {self.library_label}"
         self._set_terminal_title(f"{name} — reader")
 
     def _set_terminal_title(self, text: str) -> None:
@@ -538,16 +541,25 @@ class ReaderApp(App[None]):
             with contextlib.suppress(Exception):  # a title is never worth a crash
                 driver.write(f"\x1b]2;{safe}\x07")
 
+    def _header_parts(self) -> list[str]:
+        """What the header shows after the title, highest priority first (see
+        ``header.fit_header``): count, filter, sort, theme, library."""
+        shown, total = len(self.view.rows), self.view.total
+        described = self.view.describe() or self.view.query_text
+        return [
+            f"{shown} of {total} articles" if described else f"{total} articles",
+            f"filter: {described}" if described else "",
+            f"sort: {SORT_LABELS[self.view.sort]}",
+            f"theme: {self.theme}",
+            self.library_label,
+        ]
+
     def _update_titles(self, *, typing: bool = False) -> None:
-        """Header: library, filter, count and sort. While the user types a filter the
-        header follows a moment later (a header change lays out the whole screen)."""
+        """Header: title, count, filter, sort, theme and library. While the user types a
+        filter the header follows a moment later (a header change lays out the whole
+        screen)."""
         self._update_window_title()
-        described = self.view.describe()
-        count = f"{len(self.view.rows)} of {self.view.total}"
-        sort = f"sort: {SORT_LABELS[self.view.sort]}"
-        text = " · ".join(
-            part for part in (f"filter: {described}" if described else "", count, sort) if part
-        )
+        text = " · ".join(part for part in self._header_parts() if part)
         self.list_pane.border_title = f"Articles ({len(self.view.rows)})"
         if self._title_timer is not None:
             self._title_timer.stop()
