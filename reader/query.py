@@ -22,10 +22,12 @@ Syntax (all matching is case- and accent-insensitive; the whole text is folded f
                        and ``-is:unread`` is ``is:read``.
 =====================  =============================================================
 
-Several terms are combined with AND. An unknown ``foo:bar`` (or ``is:nonsense``) is read as
-plain words. Terms still being typed (``tag:``, a lone ``-``, ``-"...``) are ignored, and so
-are negations the language cannot express (``-site:x``, ``-is:bookmarked``). ``parse_query``
-never raises.
+Several terms are combined with AND. An unknown operator (``is:nonsense``, ``has:bar``,
+``title:x``: a key of letters before the colon) matches nothing and restricts nothing: it is
+kept in ``Query.unknown`` for the caller to report ("unknown filter is:foo"); other text
+with a colon (``10:30``, ``http://…``) is plain words. Terms still being typed (``tag:``, a
+lone ``-``, ``-"...``) are ignored, and so are negations the language cannot express
+(``-site:x``, ``-is:bookmarked``). ``parse_query`` never raises.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ _HAS_VALUES = {"highlights": "highlights"}
 _FLAG_PREFIX = {"bookmarked": "is:", "unread": "is:", "read": "is:", "highlights": "has:"}
 _NEGATED_FLAG = {"read": "unread", "unread": "read"}
 _VALUE_KEYS = ("tag", "site", "author")
+KNOWN_OPERATORS = "tag: site: author: is:bookmarked is:unread is:read has:highlights"
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Query:
     flags: frozenset[str] = frozenset()  # subset of FLAGS
     sites: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()  # operators not understood, as typed (folded): "is:foo"
 
     def is_empty(self) -> bool:
         """True when the query restricts nothing (every article matches)."""
@@ -96,7 +100,14 @@ class Query:
         parts += [f'"{p}"' for p in self.phrases]
         parts += list(self.words)
         parts += [f"-{w}" for w in self.not_words]
+        parts += list(self.unknown)
         return " ".join(parts)
+
+    def problem(self) -> str | None:
+        """One line naming the operators not understood, or ``None``."""
+        if not self.unknown:
+            return None
+        return f"unknown filter {', '.join(self.unknown)} (known: {KNOWN_OPERATORS})"
 
 
 def _quote_value(value: str) -> str:
@@ -108,7 +119,17 @@ class _Builder:
 
     def __init__(self) -> None:
         self.lists: dict[str, list[str]] = {
-            k: [] for k in ("words", "phrases", "tags", "not_tags", "not_words", "sites", "authors")
+            k: []
+            for k in (
+                "words",
+                "phrases",
+                "tags",
+                "not_tags",
+                "not_words",
+                "sites",
+                "authors",
+                "unknown",
+            )
         }
         self.flags: set[str] = set()
 
@@ -197,7 +218,11 @@ def parse_query(text: str) -> Query:
                 elif flag in _NEGATED_FLAG:
                     out.flags.add(_NEGATED_FLAG[flag])
                 continue
-            run = f"{key} {value}"  # unknown flag value: plain words
+            out.add("unknown", f"{'-' if negated else ''}{key}:{_quote_value(value)}")
+            continue
+        if colon and value and key.isalpha() and len(key) > 1 and not value.startswith("//"):
+            out.add("unknown", f"{'-' if negated else ''}{key}:{value}")  # "title:x"
+            continue
         out.add_words("not_words" if negated else "words", run)
     return out.build()
 

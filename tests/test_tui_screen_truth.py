@@ -193,3 +193,20 @@ async def test_the_header_uses_the_width_there_is(
         app.theme = "paper"
         await pilot.pause()
         assert ("theme: paper" in row_text(screen_cells(app), 0)) == (size[0] >= 120)
+
+
+async def test_an_unknown_filter_operator_is_named_in_the_filter_bar(lib_path: Path) -> None:
+    app = _app(lib_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"is:foo")
+        await pilot.pause()
+        bar = app.filter_bar
+        assert str(bar.border_title).startswith("unknown filter is:foo (known: tag: ")
+        assert "unknown filter is:foo" in _screen_text(app)
+        assert app.list_pane.option_count == 4  # it restricts nothing
+        await pilot.press(*["backspace"] * 3, *"unread")  # is:unread: known
+        await pilot.pause()
+        assert app.view.query_text == "is:unread"
+        assert not bar.border_title
+        assert "unknown filter" not in _screen_text(app)

@@ -824,6 +824,7 @@ class ReaderApp(App[None]):
     def _set_query(self, text: str, *, typing: bool = False) -> None:
         self.idle_collector.note_activity()
         self.view.set_query(text)
+        self.filter_bar.show_problem(self.view.problem)
         self._show_rows(typing=typing)
 
     def on_filter_bar_query_changed(self, event: FilterBar.QueryChanged) -> None:

@@ -170,6 +170,11 @@ class LibraryView:
         self._query = parse_query(text)
         self._recompute()
 
+    @property
+    def problem(self) -> str | None:
+        """What is wrong with the query (unknown operators), in one line, or ``None``."""
+        return self._query.problem()
+
     def describe(self) -> str:
         """The active filter, normalized (``tag:x is:unread word``), or '' when none."""
         if not self.query_text:
