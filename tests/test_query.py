@@ -220,3 +220,12 @@ def test_matches_metadata_site_and_author_are_substrings():
 
 def test_matches_metadata_ignores_words():
     assert matches_metadata(parse_query('nothing "like this"'), _article())
+
+
+def test_tag_terms_with_commas_are_any_of_their_tags():
+    q = parse_query('tag:a,B tag:c -tag:d,e tag:"two words",f')
+    assert q.tags == ("c",)
+    assert q.tag_groups == (("a", "b"), ("two words", "f"))
+    assert q.not_tags == ("d", "e")
+    assert parse_query(q.describe()) == q
+    assert parse_query('tag:"x,y"').tags == ("x,y",)

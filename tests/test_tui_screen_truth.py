@@ -16,6 +16,7 @@ from reader.store import Library
 from reader.tui.app import ReaderApp
 from reader.tui.dialogs import ConfirmDialog, in_quotes
 from reader.tui.header import fit_header
+from reader.tui.tag_filter import TagFilter
 
 SIZE = (120, 40)
 
@@ -210,3 +211,49 @@ async def test_an_unknown_filter_operator_is_named_in_the_filter_bar(lib_path: P
         assert app.view.query_text == "is:unread"
         assert not bar.border_title
         assert "unknown filter" not in _screen_text(app)
+
+
+async def test_the_tag_filter_offers_any_or_all_and_says_which(lib_path: Path) -> None:
+    app = _app(lib_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # tags by name: city, economy, transport, weird
+        await pilot.press("f", "down", "space", "down", "space")
+        assert "ALL ticked tags" in _screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.view.query_text == "tag:economy tag:transport"
+        assert app.list_pane.option_count == 0
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, TagFilter) and not app.screen.any_of
+        await pilot.press("a")
+        assert "ANY ticked tag" in _screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.view.query_text == "tag:economy,transport"
+        assert app.list_pane.option_count == 2
+        assert "filter: tag:economy,transport" in row_text(screen_cells(app), 0)
+        await pilot.press("f")  # reopened: any is still in force
+        await pilot.pause()
+        assert isinstance(app.screen, TagFilter) and app.screen.any_of
+        assert "ANY ticked tag" in _screen_text(app)
+
+
+@pytest.mark.parametrize("indexed", [False, True])
+def test_tag_a_comma_b_matches_articles_with_any_of_them(lib_path: Path, indexed: bool) -> None:
+    from reader.tui.library_view import LibraryView
+
+    view = LibraryView(Library(lib_path))
+    if indexed:
+        view.build_index()
+    titles = {
+        "tag:economy,transport": 2,
+        "tag:economy tag:transport": 0,
+        "tag:city tag:economy,weird": 1,
+        "-tag:economy,transport": 2,
+        "tag:nosuch,weird": 1,
+    }
+    for query, count in titles.items():
+        view.set_query(query)
+        assert len(view.rows) == count, query

@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from reader.quotes import Quotation
     from reader.tui.export_dialog import ExportChoice
     from reader.tui.library_view import LibraryView
+    from reader.tui.tag_filter import TagChoice
 
 WIDE = 100  # at least this many columns: all three panes
 NARROW = 70  # fewer columns than this: one pane at a time
@@ -175,6 +176,7 @@ class ReaderApp(App[None]):
         self._first_frame_shown = False
         self.idle_collector = IdleCollector(self)
         self._quotes_wanted: bool | None = None  # None: fold by width
+        self._tags_any_of = False  # the tag filter's last choice: any (else all) ticked tags
         self._current_pane = "list"
         self._loading_theme = False
         self._end_seen: str | None = None  # article whose end showed before it was opened
@@ -799,15 +801,21 @@ class ReaderApp(App[None]):
     def action_tag_filter(self) -> None:
         """Choose tags to filter by."""
 
-        def done(tags: list[str] | None) -> None:
-            if tags is not None:
-                self._set_query(replace_tag_terms(self.view.query_text, tags))
+        def done(choice: TagChoice | None) -> None:
+            if choice is not None:
+                self._tags_any_of = choice.any_of
+                query = replace_tag_terms(self.view.query_text, choice.tags, any_of=choice.any_of)
+                self._set_query(query)
 
         counts = self.library.all_tags()
-        from reader.tui.library_view import replace_tag_terms, tag_terms
+        from reader.tui.library_view import replace_tag_terms, tag_terms, tags_any_of
         from reader.tui.tag_filter import TagFilter
 
-        self.push_screen(TagFilter(counts, tag_terms(self.view.query_text)), done)
+        query = self.view.query_text
+        chosen = tag_terms(query)
+        any_of = tags_any_of(query) if len(chosen) > 1 else self._tags_any_of
+        dialog = TagFilter(counts, chosen, any_of=any_of)
+        self.push_screen(dialog, done)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``/`` is a priority key (it must move the focus before the keys typed after it
