@@ -1,6 +1,7 @@
 """Pilot tests of keys that work the same in every pane (issue 18): g/G (and home/end) go
 to the top and the bottom of the list, the article and the quote pane; the footer keeps
-Help and Quit on screen at every width and offers Open only where enter opens."""
+Help and Quit on screen at every width and offers Open only where enter opens; the tag
+editor's ticks differ in shape and x or space toggles one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from terminal_cells import row_text, screen_cells
 from reader.store import Library
 from reader.tui.app import ReaderApp
 from reader.tui.commands import COMMANDS
+from reader.tui.tag_editor import TagEditor
 
 SIZE = (120, 40)
 
@@ -87,3 +89,21 @@ async def test_the_footer_offers_open_only_where_enter_opens(lib_path: Path) -> 
         assert "Open" not in _footer_text(app)
         await pilot.press("enter")  # and enter there does nothing
         assert app.article_view.has_focus
+
+
+async def test_the_tag_editor_shows_ticks_by_shape_and_x_unticks(lib_path: Path) -> None:
+    app = ReaderApp(Library(lib_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("G", "t")  # the tram article: city, transport
+        await pilot.pause()
+        assert isinstance(app.screen, TagEditor)
+        screen = "\n".join(row_text(screen_cells(app), y) for y in range(40))
+        assert "☑ city" in screen and "☑ transport" in screen
+        await pilot.press("up", "x")  # up from the input to the last tag; x unticks it
+        await pilot.pause()
+        screen = "\n".join(row_text(screen_cells(app), y) for y in range(40))
+        assert "☑ city" in screen and "☐ transport" in screen
+        await pilot.press("space", "space")  # space ticks and unticks too
+        await pilot.press("enter")  # enter in the list saves
+        await pilot.pause()
+        assert app.library.get(app.list_pane.current_id or "").tags == ["city"]

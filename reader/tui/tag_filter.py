@@ -3,7 +3,7 @@
 Owns ``TagFilter``, a modal returning a ``TagChoice`` (the ticked tags, and whether an
 article needs all of them or any of them), or None when cancelled. The app turns it into
 ``tag:`` terms of the query (``tag:a tag:b`` for all, ``tag:a,b`` for any). ``space``
-ticks, ``a`` switches between all and any (the line under the list says which is in
+or ``x`` ticks (``☑``/``☐``), ``a`` switches between all and any (the line under the list says which is in
 force), ``enter`` applies, ``escape`` cancels.
 """
 
@@ -17,9 +17,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import SelectionList, Static
+from textual.widgets import Static
 
 from reader.tui.dialogs import box_css
+from reader.tui.tick_list import TickList
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +38,11 @@ def match_line(any_of: bool) -> str:
     return "Articles with ALL ticked tags (a: any of them)"
 
 
-class TagList(SelectionList[str]):
-    """A selection list where ``enter`` applies instead of toggling."""
+class TagList(TickList):
+    """A tick list where ``enter`` applies instead of toggling."""
 
     BINDINGS = [Binding("enter", "screen.apply", "Apply", show=False)]
-    """``enter`` applies the filter; ``space`` ticks (SelectionList's own)."""
+    """``enter`` applies the filter; ``space`` or ``x`` ticks (``TickList``'s)."""
 
 
 class TagFilter(ModalScreen[TagChoice | None]):
