@@ -1,7 +1,8 @@
 """Pilot tests of keys that work the same in every pane (issue 18): g/G (and home/end) go
 to the top and the bottom of the list, the article and the quote pane; the footer keeps
 Help and Quit on screen at every width and offers Open only where enter opens; the tag
-editor's ticks differ in shape and x or space toggles one."""
+editor's ticks differ in shape and x or space toggles one; the export dialog opens where its
+hint says."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from terminal_cells import row_text, screen_cells
+from textual.widgets import Input
 
 from reader.store import Library
 from reader.tui.app import ReaderApp
 from reader.tui.commands import COMMANDS
+from reader.tui.export_dialog import HINT, ExportDialog
 from reader.tui.tag_editor import TagEditor
 
 SIZE = (120, 40)
@@ -107,3 +110,26 @@ async def test_the_tag_editor_shows_ticks_by_shape_and_x_unticks(lib_path: Path)
         await pilot.press("enter")  # enter in the list saves
         await pilot.pause()
         assert app.library.get(app.list_pane.current_id or "").tags == ["city"]
+
+
+async def test_the_export_dialog_opens_in_the_path_as_its_hint_says(
+    lib_path: Path, tmp_path: Path
+) -> None:
+    library = Library(lib_path)
+    article = library.articles()[0]
+    library.add_highlight(article.id, "the keeper climbed the stairs")
+    app = ReaderApp(library)
+    target = tmp_path / "mine.md"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        assert isinstance(app.focused, Input) and app.focused.id == "export-path"
+        assert HINT.startswith("type a path · enter export")
+        assert HINT in "\n".join(row_text(screen_cells(app), y) for y in range(40))
+        await pilot.press(*str(target), "enter")  # typing replaces the default path
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert "the keeper climbed the stairs" in target.read_text(encoding="utf-8")
