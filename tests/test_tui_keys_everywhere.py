@@ -2,7 +2,7 @@
 to the top and the bottom of the list, the article and the quote pane; the footer keeps
 Help and Quit on screen at every width and offers Open only where enter opens; the tag
 editor's ticks differ in shape and x or space toggles one; the export dialog opens where its
-hint says."""
+hint says; the help scrolls with j/k."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from terminal_cells import row_text, screen_cells
+from textual.containers import VerticalScroll
 from textual.widgets import Input
 
 from reader.store import Library
@@ -133,3 +134,30 @@ async def test_the_export_dialog_opens_in_the_path_as_its_hint_says(
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert "the keeper climbed the stairs" in target.read_text(encoding="utf-8")
+
+
+async def test_the_help_scrolls_with_j_and_k_and_wraps_under_its_descriptions(
+    lib_path: Path,
+) -> None:
+    app = ReaderApp(Library(lib_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        rows = [row_text(screen_cells(app), y) for y in range(24)]
+        first = next(i for i, row in enumerate(rows) if "G / end" in row)
+        column = rows[first].index("Go to the bottom")
+        wrapped = rows[first + 1]  # the description's second line, under its first
+        assert wrapped[:column].strip("│ ") == "" and wrapped[column:].startswith("quotation")
+        scroller = app.screen.query_one(VerticalScroll)
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert scroller.scroll_y == 3
+        await pilot.press("k")
+        await pilot.pause()
+        assert scroller.scroll_y == 2
+        await pilot.press("G")
+        await pilot.pause()
+        assert scroller.scroll_y == scroller.max_scroll_y > 3
+        await pilot.press("g")
+        await pilot.pause()
+        assert scroller.scroll_y == 0
