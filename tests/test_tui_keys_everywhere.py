@@ -2,7 +2,7 @@
 to the top and the bottom of the list, the article and the quote pane; the footer keeps
 Help and Quit on screen at every width and offers Open only where enter opens; the tag
 editor's ticks differ in shape and x or space toggles one; the export dialog opens where its
-hint says; the help scrolls with j/k."""
+hint says; the help scrolls with j/k; +/- change the text width visibly and say it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from terminal_cells import row_text, screen_cells
+from test_tui_support import recording
 from textual.containers import VerticalScroll
 from textual.widgets import Input
 
@@ -161,3 +162,30 @@ async def test_the_help_scrolls_with_j_and_k_and_wraps_under_its_descriptions(
         await pilot.press("g")
         await pilot.pause()
         assert scroller.scroll_y == 0
+
+
+async def test_plus_and_minus_change_the_text_width_visibly_and_say_so(lib_path: Path) -> None:
+    app = ReaderApp(Library(lib_path))
+    messages = recording(app)
+    async with app.run_test(size=(80, 24)) as pilot:  # two panes: the article is narrow
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.article_view
+        shown = view._doc.measure
+        assert shown < view.measure  # the 80-column measure shows at the pane's width
+        await pilot.press("minus")  # narrower at once, from the width shown
+        await pilot.pause()
+        assert view._doc.measure == shown - 4
+        assert messages[-1] == f"Text width {shown - 4}"
+        await pilot.press("plus")
+        await pilot.pause()
+        assert view._doc.measure == shown
+        await pilot.press("plus")
+        await pilot.pause()
+        assert view._doc.measure == shown
+        assert messages[-1] == f"Text width {shown} (the pane's full width)"
+        for _ in range(10):
+            await pilot.press("minus")
+        await pilot.pause()
+        assert view._doc.measure == 40
+        assert messages[-1] == "Text width 40 (the narrowest)"

@@ -1123,10 +1123,23 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to(y=self.max_scroll_y, animate=False)
 
     def action_wider(self) -> None:
-        self.set_measure(self._measure + MEASURE_STEP)
+        self.step_measure(+1)
 
     def action_narrower(self) -> None:
-        self.set_measure(self._measure - MEASURE_STEP)
+        self.step_measure(-1)
+
+    def step_measure(self, direction: int) -> str:
+        """Make the text one step wider (``direction > 0``) or narrower, from the width it
+        is shown at (a measure wider than the pane shows at the pane's width, so a step
+        from the measure itself could change nothing), and say the width shown now."""
+        before = self._effective_measure()
+        self.set_measure(before + direction * MEASURE_STEP)
+        now = self._effective_measure()
+        message = f"Text width {now}"
+        if now == before:
+            message += " (the pane's full width)" if direction > 0 else " (the narrowest)"
+        self.notify(message, timeout=2)
+        return message
 
     def action_start_selection(self) -> None:
         self.start_selection()
