@@ -257,3 +257,31 @@ def test_tag_a_comma_b_matches_articles_with_any_of_them(lib_path: Path, indexed
     for query, count in titles.items():
         view.set_query(query)
         assert len(view.rows) == count, query
+
+
+async def test_the_deck_shows_under_the_title_unless_the_body_opens_with_it(
+    tmp_path: Path,
+) -> None:
+    library = Library(tmp_path / "lib.json")
+    deck = "Officials say the harbour will reopen to ferries before the summer season."
+    library.add_parsed(
+        ParsedArticle(title="Harbour reopens", summary=deck, markdown="The first paragraph.\n")
+    )
+    library.add_parsed(
+        ParsedArticle(
+            title="Teaser", summary="The body starts so.", markdown="The body starts so.\n"
+        )
+    )
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        by_title = {a.title: a for a in app.list_pane.articles}
+        app._show_article(by_title["Harbour reopens"])
+        await pilot.pause()
+        roles = [(line.role, line.text) for line in app.article_view._doc.lines[:6]]
+        assert roles[0] == ("title", "Harbour reopens")
+        assert roles[1][0] == "deck" and roles[1][1].startswith("Officials say the harbour")
+        assert "Officials say the harbour" in _screen_text(app)
+        app._show_article(by_title["Teaser"])
+        await pilot.pause()
+        assert [line.role for line in app.article_view._doc.lines].count("deck") == 0

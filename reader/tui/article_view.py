@@ -173,6 +173,23 @@ def _meta_line(article: Article) -> str:
     return " · ".join(parts)
 
 
+def _deck(article: Article, markdown: str | None) -> str:
+    """The article's deck (its summary) to show under the title: '' when there is none or
+    when the body opens with it (a feed's teaser is often the first paragraph)."""
+    deck = clean_line(article.summary or "")
+    if not deck:
+        return ""
+    start = " ".join((markdown or "")[: len(deck) * 2 + 200].split())
+    return "" if " ".join(deck.split()[:12]) in start else deck
+
+
+def _header_meta(article: Article, markdown: str | None) -> str:
+    """``layout_article``'s ``meta``: the meta line, then the deck on a line of its own."""
+    deck = _deck(article, markdown)
+    meta = _meta_line(article)
+    return f"{meta}\n{deck}" if deck else meta
+
+
 def _first_lines(lines: Sequence[LaidLine], block_count: int) -> list[int]:
     first = [0] * block_count
     seen = [False] * block_count
@@ -245,6 +262,7 @@ class ArticleView(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "article-view--title",
         "article-view--meta",
+        "article-view--deck",
         "article-view--rule",
         "article-view--heading",
         "article-view--link",
@@ -269,6 +287,7 @@ class ArticleView(ScrollView, can_focus=True):
         scrollbar-gutter: stable;
         & > .article-view--title { color: $text; text-style: bold; }
         & > .article-view--meta { color: $text-muted; }
+        & > .article-view--deck { color: $text; text-style: italic; }
         & > .article-view--rule { color: $primary 60%; }
         & > .article-view--heading { color: $accent; text-style: bold; }
         & > .article-view--link { color: $primary; text-style: underline; }
@@ -485,7 +504,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._reached_end_sent = False
         self._pending_position = min(1.0, max(0.0, position))
         title = clean_line(article.title) or "(untitled)"
-        meta = _meta_line(article)
+        meta = _header_meta(article, markdown)
         measure = self._effective_measure()
         if self.loading:
             self.loading = False
@@ -545,7 +564,7 @@ class ArticleView(ScrollView, can_focus=True):
         if shown is None or shown.id != article.id:
             return
         self._article = article
-        header = (clean_line(article.title) or "(untitled)", _meta_line(article))
+        header = (clean_line(article.title) or "(untitled)", _header_meta(article, self._markdown))
         key = self._doc_key
         if key is not None and key[4:] != header:  # (the article may be changed in place)
             self._doc_key = (*key[:4], *header)
@@ -744,7 +763,7 @@ class ArticleView(ScrollView, can_focus=True):
         title, meta = "", ""
         if self._article is not None:
             title = clean_line(self._article.title) or "(untitled)"
-            meta = _meta_line(self._article)
+            meta = _header_meta(self._article, self._markdown)
         key = None
         cached = None
         if self._article is not None and self._markdown is not None and not doc.partial:
@@ -1222,7 +1241,7 @@ def _snap_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_HEADER_STYLES = {"title": "title", "meta": "meta", "header-rule": "rule"}
+_HEADER_STYLES = {"title": "title", "deck": "deck", "meta": "meta", "header-rule": "rule"}
 _UNDERLINE = Style(underline=True)
 _PLAIN = Style()
 _SPAN_STYLES = {
