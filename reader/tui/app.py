@@ -916,8 +916,10 @@ class ReaderApp(App[None]):
                 self.notify("That is already a highlight", timeout=3)
                 return
             anchor = (entry.paragraph, entry.start, entry.end, entry.text)
+            end_paragraph = None
         else:
             anchor = self.article_view.selection
+            end_paragraph = self.article_view.selection_end_paragraph
         if anchor is None:
             self.notify(
                 "Nothing selected: press v in the article (or drag with the mouse), then h",
@@ -938,6 +940,7 @@ class ReaderApp(App[None]):
                     paragraph=paragraph,
                     start=start,
                     end=end,
+                    end_paragraph=end_paragraph,
                 )
             except ReaderError as err:
                 self.notify(clean_line(str(err)), severity="error", markup=False)

@@ -9,9 +9,9 @@ Speed: a body longer than ``SYNC_LAYOUT_CHARS`` shows a *preview* at once (its f
 lays out the whole text; the full layout then replaces the preview in place (``Ready``).
 Laid-out documents are kept in a small LRU (``DOC_CACHE_SIZE``) keyed by article id, body
 and width, so going back to an article shows it without parsing again.
-It marks highlights, keeps a sentence-based or mouse-drag selection inside one paragraph,
-and reports the reading position (``PositionChanged``, debounced) and the end of the
-article (``ReachedEnd``).
+It marks highlights, keeps a sentence-based selection (growing across paragraphs) or a
+mouse-drag selection (inside one paragraph), and reports the reading position
+(``PositionChanged``, debounced) and the end of the article (``ReachedEnd``).
 
 Article text is untrusted: it is cleaned with ``reader.sanitize.clean_text`` and drawn from
 plain strings as Rich ``Text``/``Segment`` objects; no markup is ever parsed from it.
@@ -44,7 +44,7 @@ from textual.worker import get_current_worker
 
 from reader.article_head import head_blocks, head_is_whole
 from reader.document import Block, parse_document, sentence_spans, trim_unpaired_quotes
-from reader.highlight_match import resolve_anchor
+from reader.highlight_match import resolve_range
 from reader.models import Article, Highlight
 from reader.sanitize import clean_line, clean_text
 from reader.tui.article_layout import QUOTE_BAR, LaidLine, column_to_offset, layout_article
@@ -353,7 +353,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._marks: dict[int, list[tuple[int, int]]] = {}
         self._mark_order: list[tuple[int, int, int]] = []
         self._current_mark: int | None = None
-        self._selection: tuple[int, int, int] | None = None
+        # (first block, start offset in it, last block, end offset in that one)
+        self._selection: tuple[int, int, int, int] | None = None
         self._selecting = False
         self._drag_anchor: tuple[int, int] | None = None
         self._drag_moved = False
@@ -432,15 +433,25 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def selection(self) -> tuple[int, int, int, str] | None:
-        """``(paragraph, start, end, text)`` of the selection, or ``None``.
-
-        A selection always lies inside ONE paragraph (block); growing it stops at the
-        paragraph's last sentence and a mouse drag is clamped to the paragraph it began in.
-        """
+        """``(paragraph, start, end, text)`` of the selection, or ``None``: ``start`` is in
+        ``paragraph``, ``end`` in ``selection_end_paragraph`` (the same paragraph unless
+        the selection was grown past its end with ``j``/``J``). The text of a selection
+        across paragraphs is theirs joined by a blank line. A mouse drag stays in the
+        paragraph it began in."""
         if self._selection is None:
             return None
-        b, s, e = self._selection
-        return (b, s, e, self._doc.blocks[b].text[s:e])
+        first, s, last, e = self._selection
+        blocks = self._doc.blocks
+        if first == last:
+            return (first, s, e, blocks[first].text[s:e])
+        pieces = [blocks[first].text[s:], *(b.text for b in blocks[first + 1 : last])]
+        pieces.append(blocks[last].text[:e])
+        return (first, s, e, "\n\n".join(piece.strip() for piece in pieces))
+
+    @property
+    def selection_end_paragraph(self) -> int | None:
+        """The paragraph the selection ends in (see ``selection``), or ``None``."""
+        return self._selection[2] if self._selection is not None else None
 
     @property
     def current_highlight(self) -> tuple[int, int, int] | None:
@@ -571,7 +582,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._relayout(force=True)
 
     def set_highlights(self, highlights: Sequence[Highlight]) -> None:
-        """Mark ``highlights`` (found with ``resolve_anchor``) without moving the view.
+        """Mark ``highlights`` (found with ``resolve_range``) without moving the view.
         The same highlights again change nothing (no rows are drawn again)."""
         highlights = list(highlights)
         if highlights == self._highlights:
@@ -609,29 +620,59 @@ class ArticleView(ScrollView, can_focus=True):
             for s, e in sentence_spans(text):
                 if e > line.start:
                     self._selecting = True
-                    self._set_selection((line.block, s, e))
+                    self._set_selection((line.block, s, line.block, e))
                     return
         self.app.bell()
 
     def extend_selection(self, delta: int) -> None:
-        """Grow (``delta > 0``) or shrink (``delta < 0``) the selection by sentences,
-        within its paragraph; it never shrinks below its first sentence."""
+        """Grow (``delta > 0``) or shrink (``delta < 0``) the selection by one sentence;
+        past the end of a paragraph it goes on into the next one (and back). It never
+        shrinks below its first sentence."""
         if self._selection is None:
             self.start_selection()
             return
-        b, s, e = self._selection
-        spans = sentence_spans(self._doc.blocks[b].text)
+        first, s, last, e = self._selection
+        blocks = self._doc.blocks
+        spans = sentence_spans(blocks[last].text)
         ends = [se for _, se in spans]
         # index of the sentence the selection currently ends in
-        i = bisect.bisect_left(ends, e)
-        i = min(i, len(ends) - 1)
-        first = max(0, bisect.bisect_right([ss for ss, _ in spans], s) - 1)
-        target = max(first, min(len(spans) - 1, i + delta))
-        new_end = spans[target][1] if spans else e
-        if target == i and delta > 0 and new_end <= e:
-            self.app.bell()
+        i = min(bisect.bisect_left(ends, e), len(ends) - 1)
+        lowest = 0
+        if last == first:
+            lowest = max(0, bisect.bisect_right([ss for ss, _ in spans], s) - 1)
+        target = i + (1 if delta > 0 else -1)
+        if delta > 0 and (not spans or target >= len(spans)):
+            following = self._next_text_block(last)
+            if following is None:
+                self.app.bell()
+                return
+            next_spans = sentence_spans(blocks[following].text)
+            self._set_selection((first, s, following, next_spans[0][1]))
             return
-        self._set_selection((b, s, max(new_end, s + 1)))
+        if delta < 0 and target < lowest:
+            previous = self._previous_text_block(last, first)
+            if previous is None:
+                self.app.bell()
+                return
+            self._set_selection((first, s, previous, len(blocks[previous].text.rstrip())))
+            return
+        self._set_selection((first, s, last, max(spans[target][1], s + 1 if last == first else 1)))
+
+    def _next_text_block(self, block: int) -> int | None:
+        """The next block after ``block`` with a sentence in it (not a rule or blank)."""
+        blocks = self._doc.blocks
+        for index in range(block + 1, len(blocks)):
+            if blocks[index].kind != "rule" and sentence_spans(blocks[index].text):
+                return index
+        return None
+
+    def _previous_text_block(self, block: int, first: int) -> int | None:
+        """The block before ``block`` (not before ``first``) with a sentence in it."""
+        blocks = self._doc.blocks
+        for index in range(block - 1, first - 1, -1):
+            if blocks[index].kind != "rule" and sentence_spans(blocks[index].text):
+                return index
+        return None
 
     def cancel_selection(self) -> None:
         """Drop the selection."""
@@ -696,7 +737,7 @@ class ArticleView(ScrollView, can_focus=True):
         )
         kept_selection = True
         if self._selection is not None and not (
-            same_blocks and self._selection[0] < len(preview.blocks) - 1
+            same_blocks and self._selection[2] < len(preview.blocks) - 1
         ):
             kept_selection = False
             self._selection = None
@@ -814,12 +855,12 @@ class ArticleView(ScrollView, can_focus=True):
         order: list[tuple[int, int, int]] = []
         if paragraphs:
             for hl in self._highlights:
-                found = resolve_anchor(paragraphs, hl)
+                found = resolve_range(paragraphs, hl)
                 if found is None:
                     continue
-                p, s, e = found
-                marks.setdefault(p, []).append((s, e))
-                order.append(found)
+                for p, s, e in found:
+                    marks.setdefault(p, []).append((s, e))
+                order.append(found[0])
         order.sort()
         self._marks = marks
         self._mark_order = order
@@ -857,15 +898,16 @@ class ArticleView(ScrollView, can_focus=True):
         column = x - self._margin() - prefix_cells
         return (line.block, column_to_offset(self._doc.blocks[line.block].text, line, column))
 
-    def _set_selection(self, selection: tuple[int, int, int] | None) -> None:
-        if selection is not None:
-            b, s, e = selection
-            selection = (b, *trim_unpaired_quotes(self._doc.blocks[b].text, s, e))
+    def _set_selection(self, selection: tuple[int, int, int, int] | None) -> None:
+        if selection is not None and selection[0] == selection[2]:
+            b, s, _, e = selection
+            s, e = trim_unpaired_quotes(self._doc.blocks[b].text, s, e)
+            selection = (b, s, b, e)
         self._selection = selection
         self._invalidate()
         if selection is not None:
-            b, _s, e = selection
-            row = self._row_of(b, max(0, e - 1))
+            _b, _s, last, e = selection
+            row = self._row_of(last, max(0, e - 1))
             if row is not None:
                 self.scroll_to_region_rows(row)
         self.post_message(self.SelectionChanged(self.selection))
@@ -1031,8 +1073,10 @@ class ArticleView(ScrollView, can_focus=True):
                 if b > s0 and a < e0:
                     runs.append((max(a, s0) - s0, min(b, e0) - s0, mark))
         selection = self._selection
-        if selection is not None and selection[0] == line.block:
-            _, a, b = selection
+        if selection is not None and selection[0] <= line.block <= selection[2]:
+            first, a, last, b = selection
+            a = a if line.block == first else 0
+            b = b if line.block == last else len(block.text)
             if b > s0 and a < e0:
                 runs.append((max(a, s0) - s0, min(b, e0) - s0, _bg(self._style("selection"))))
         if not runs:
@@ -1219,8 +1263,8 @@ class ArticleView(ScrollView, can_focus=True):
             return
         start, end = trim_unpaired_quotes(text, start, end)
         self._selecting = False
-        if self._selection != (block, start, end):
-            self._selection = (block, start, end)
+        if self._selection != (block, start, block, end):
+            self._selection = (block, start, block, end)
             self._invalidate()
             self.post_message(self.SelectionChanged(self.selection))
 
