@@ -20,12 +20,7 @@ BODY = (
 )
 
 
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "config"
-    folder.mkdir()
-    monkeypatch.setenv("READER_CONFIG_DIR", str(folder))
-    return folder
+pytestmark = pytest.mark.usefixtures("no_user_config")
 
 
 async def test_j_grows_a_selection_into_the_next_paragraphs_and_h_keeps_it(

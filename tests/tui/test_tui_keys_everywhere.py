@@ -23,12 +23,7 @@ from reader.tui.dialogs.tags import TagEditor
 SIZE = (120, 40)
 
 
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "config"
-    folder.mkdir()
-    monkeypatch.setenv("READER_CONFIG_DIR", str(folder))
-    return folder
+pytestmark = pytest.mark.usefixtures("no_user_config")
 
 
 def test_g_and_G_are_one_command_each() -> None:

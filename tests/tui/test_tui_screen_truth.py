@@ -21,12 +21,7 @@ from reader.tui.widgets.header import fit_header
 SIZE = (120, 40)
 
 
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "config"
-    folder.mkdir()
-    monkeypatch.setenv("READER_CONFIG_DIR", str(folder))
-    return folder
+pytestmark = pytest.mark.usefixtures("no_user_config")
 
 
 def _app(lib_path: Path) -> ReaderApp:
