@@ -231,7 +231,12 @@ def list_articles(
 ) -> None:
     """List articles (newest first), optionally filtered."""
     from reader.search.library_search import search_library
+    from reader.search.query import parse_query
 
+    problem = parse_query(search).problem() if search else None
+    if problem:  # a mistyped operator would otherwise quietly match nothing or everything
+        click.echo(f"reader: --search: {problem}", err=True)
+        ctx.exit(2)
     library = open_library(ctx)
     terms = [f'tag:"{t}"' for t in tags]
     if bookmarked:
