@@ -79,7 +79,7 @@ def test_news_metadata(news):
     assert news.source_format == "html"
     assert news.title == "Harbour council approves pier rebuild"
     assert news.author == "Mara Quill"
-    assert news.published == "2022-04-14T13:52:00"
+    assert news.published == "2022-04-14T13:52:00+02:00"  # the page's offset is kept
     assert news.site == "The Coastal Gazette"
     assert news.url == "https://gazette.example/news/pier-rebuild"
     assert news.summary == "A twenty-year argument ends with a vote."

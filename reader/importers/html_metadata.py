@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from lxml.html import HtmlElement
 
+from reader.importers.html_byline import find_author, site_keys
+from reader.importers.html_published import find_published
 from reader.sanitize import clean_line
 
 _ARTICLE_TYPES = re.compile(
@@ -96,6 +97,14 @@ def _names(value: object) -> list[str]:
     return []
 
 
+def _persons(value: object) -> bool:
+    """True when a JSON-LD author value is one or more objects typed ``Person``."""
+    items = value if isinstance(value, list) else [value]
+    return bool(items) and all(
+        isinstance(item, dict) and str(item.get("@type", "")).lower() == "person" for item in items
+    )
+
+
 def _jsonld_objects(data: object, depth: int = 0) -> list[dict]:
     """Every dict in a JSON-LD document (top level, lists and ``@graph``), bounded."""
     if depth > 4:
@@ -133,8 +142,10 @@ def _jsonld(root: HtmlElement) -> dict[str, str]:
             found = {
                 "headline": meta_text(obj.get("headline")),
                 "name": meta_text(obj.get("name")),
-                "author": ", ".join(dict.fromkeys(_names(obj.get("author")))),
+                "author": ", ".join(dict.fromkeys(_names(obj.get("author"))))[:300],
+                "author_person": "yes" if _persons(obj.get("author")) else "",
                 "published": meta_text(obj.get("datePublished")),
+                "created": meta_text(obj.get("dateCreated")),
                 "publisher": ", ".join(_names(obj.get("publisher"))[:1]),
                 "description": meta_text(obj.get("description")),
                 "url": meta_text(obj.get("url")),
@@ -143,60 +154,17 @@ def _jsonld(root: HtmlElement) -> dict[str, str]:
     return {}
 
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
-
-
-def normalize_date(value: str | None) -> str | None:
-    """ISO 8601 ``YYYY-MM-DDTHH:MM:SS`` (or ``YYYY-MM-DD``) from a machine-readable date."""
-    value = meta_text(value)
-    if not value:
-        return None
-    match = _ISO_DATE.match(value)
-    if match:
-        y, mo, d, h, mi, s = match.groups()
-        try:
-            datetime(int(y), int(mo), int(d))
-        except ValueError:
-            return None
-        if h is None:
-            return f"{y}-{mo}-{d}"
-        return f"{y}-{mo}-{d}T{h}:{mi}:{s or '00'}"
-    compact = re.match(r"^(\d{4})(\d{2})(\d{2})$", value)
-    if compact:
-        return normalize_date("-".join(compact.groups()))
-    return None
-
-
-_BYLINE_CLASS = re.compile(r"byline|author|writer|contributor", re.I)
-_BYLINE_PREFIX = re.compile(r"^(?:by|from|written by|von|par|por)\s+", re.I)
-
-
-def _byline(root: HtmlElement) -> str | None:
-    """An author name from ``rel=author`` links or elements classed as bylines."""
-    for el in root.iter("a", "span", "div", "p", "address"):
-        if el.get("rel", "").lower() == "author":
-            name = meta_text(el.text_content())
-            if 0 < len(name) <= 100:
-                return _BYLINE_PREFIX.sub("", name)
-    for el in root.iter():
-        if not isinstance(el, HtmlElement):
-            continue
-        names = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
-        if not _BYLINE_CLASS.search(names):
-            continue
-        name = _BYLINE_PREFIX.sub("", meta_text(el.text_content()))
-        if 0 < len(name) <= 80:
-            return name
-    return None
-
-
-def _time_published(root: HtmlElement) -> str | None:
-    """The first ``<time datetime>`` that looks like a publication date."""
-    for el in root.iter("time"):
-        date = normalize_date(el.get("datetime"))
-        if date:
-            return date
-    return None
+_AUTHOR_KEYS = (
+    "dc:creator",
+    "dcterm:creator",
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "dc.creator",
+    "citation_author",
+)
 
 
 def _first(*values: str | None) -> str | None:
@@ -213,39 +181,6 @@ def extract_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     jsonld = _jsonld(root)
     title_el = root.find(".//title")
     doc_title = meta_text(title_el.text_content()) if title_el is not None else ""
-    author = _first(
-        jsonld.get("author"),
-        meta.get("author"),
-        meta.get("article:author")
-        if not meta.get("article:author", "").startswith("http")
-        else None,
-        meta.get("dc.creator"),
-        meta.get("dc:creator"),
-        meta.get("parsely-author"),
-        meta.get("sailthru.author"),
-        meta.get("byl"),
-    )
-    if author is None:
-        author = _byline(root)
-    published = None
-    for candidate in (
-        meta.get("article:published_time"),
-        jsonld.get("published"),
-        meta.get("datepublished"),
-        meta.get("og:published_time"),
-        meta.get("dc.date"),
-        meta.get("dc.date.issued"),
-        meta.get("dcterms.created"),
-        meta.get("date"),
-        meta.get("pubdate"),
-        meta.get("parsely-pub-date"),
-        meta.get("sailthru.date"),
-    ):
-        published = normalize_date(candidate)
-        if published:
-            break
-    if published is None:
-        published = _time_published(root)
     canonical = None
     for link in root.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split():
@@ -254,16 +189,23 @@ def extract_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     page_url = _first(canonical, meta.get("og:url"), url)
     if page_url and not re.match(r"^[a-z][a-z0-9+.-]*://", page_url, re.I):
         page_url = url or None
+    site = _first(meta.get("og:site_name"), jsonld.get("publisher"), meta.get("application-name"))
+    keys = site_keys(
+        (site, jsonld.get("publisher"), meta.get("application-name"), meta.get("og:site_name"))
+    )
+    authors = (
+        (jsonld.get("author"), bool(jsonld.get("author_person"))),
+        *((meta_text(meta.get(k)), False) for k in _AUTHOR_KEYS),
+    )
+    author = find_author(root, authors, keys)
     return PageMetadata(
         meta=meta,
         jsonld=jsonld,
         doc_title=doc_title,
         author=author,
-        site=_first(
-            meta.get("og:site_name"), jsonld.get("publisher"), meta.get("application-name")
-        ),
+        site=site,
         url=page_url,
-        published=published,
+        published=find_published(root, meta, jsonld, page_url),
         summary=_first(
             meta.get("og:description"),
             meta.get("description"),
