@@ -41,6 +41,19 @@ def norm_title(text: str | None) -> str:
     return _EDGE.sub("", text)
 
 
+_SUFFIX = re.compile(r"^\s*(?:[|\-\u2013\u2014\u00b7:_\uff5c(\uff08\[]|::)")
+
+
+def title_with_site_suffix(got: str | None, expected: str | None) -> bool:
+    """True when the expected title is ours plus a separator and a short tail (a site
+    name the gold set kept, as in "Headline | Site"): a convention, shown apart."""
+    mine, gold = norm_title(got), norm_title(expected)
+    if not mine or not gold.startswith(mine) or gold == mine:
+        return False
+    tail = gold[len(mine) :]
+    return bool(_SUFFIX.match(tail)) and len(tail.split()) <= 6
+
+
 def author_words(text: str | None) -> frozenset[str]:
     """The words of a byline, lower case, without "by"/"and" and punctuation."""
     words = _WORD.findall(unicodedata.normalize("NFKC", text or "").casefold())
@@ -134,6 +147,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<26} {_ratio(right, total):>6} {right:>6} {total:>5}")
     extra_dates = sum(1 for r in results if not r.expected["date"] and r.got["date"])
     print(f"(dates given where the gold set has none: {extra_dates}; not scored)")
+    suffixed = sum(
+        1
+        for r in titled
+        if not r.title_ok() and title_with_site_suffix(r.got["title"], r.expected["title"])
+    )
+    print(f"(title misses where the gold keeps a site-name tail we cut: {suffixed})")
     failed = [r for r in results if r.error]
     if failed:
         print(f"import failed on {len(failed)} pages")

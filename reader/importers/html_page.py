@@ -33,8 +33,9 @@ from reader.importers.html_clean import (
     tree_text,
     visible_text,
 )
-from reader.importers.html_metadata import choose_title, extract_metadata
+from reader.importers.html_metadata import extract_metadata
 from reader.importers.html_readability import extract_article_tree
+from reader.importers.html_title import choose_title, headline_texts
 from reader.models import ParsedArticle
 from reader.sanitize import clean_line
 
@@ -333,7 +334,7 @@ def _parse(
     md = extract_metadata(root, url)
     h1_texts = [clean_line(h.text_content()) for h in root.iter("h1")]
     headings = h1_texts + [clean_line(h.text_content()) for h in root.iter("h2")]
-    title = choose_title(md, headings[:200], h1_texts)
+    title = choose_title(md, headings[:200], h1_texts, headline_texts(root))
 
     strip_chrome(root, mode="light")
     article = _article_tree(root, md.url, title)
