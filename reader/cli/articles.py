@@ -10,6 +10,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from reader.article_order import in_order
 from reader.cli.common import (
     open_library,
     outcome_reporter,
@@ -25,6 +26,7 @@ from reader.importing import ImportOutcome, import_paths
 from reader.models import Article
 from reader.quotes import find_quotations
 from reader.sanitize import clean_line, clean_text
+from reader.timestamps import local_day, local_minute
 
 PROGRESS_MIN_FILES = 5
 
@@ -186,7 +188,7 @@ def list_articles(
     if search:
         terms.append(search)
     articles = search_library(library, " ".join(terms))
-    articles = sort_articles(articles, sort)
+    articles = in_order(articles, sort)
     if as_json:
         print_json([article_json(a) for a in articles])
         return
@@ -211,7 +213,7 @@ def article_table(articles: list[Article], width: int) -> Iterator[tuple[str, st
             ("★" if a.bookmarked else " ") + (" " if a.read else "•"),
             clean_line(a.title),
             clean_line(a.site or ""),
-            clean_line(a.published or "")[:10],
+            clean_line(local_day(a.published)),
             str(a.reading_minutes),
             clean_line(", ".join(a.tags)),
         )
@@ -238,17 +240,6 @@ def article_table(articles: list[Article], width: int) -> Iterator[tuple[str, st
         yield _GAP.join(parts).rstrip(), ("bold" if n == 0 else None)
 
 
-def sort_articles(articles: list[Article], key: str) -> list[Article]:
-    """Sort as the list pane does: added/published newest first, title A-Z, reading shortest."""
-    if key == "published":
-        return sorted(articles, key=lambda a: a.published or "", reverse=True)
-    if key == "title":
-        return sorted(articles, key=lambda a: a.title.casefold())
-    if key == "reading":
-        return sorted(articles, key=lambda a: a.reading_minutes)
-    return sorted(articles, key=lambda a: a.added, reverse=True)
-
-
 @click.command()
 @click.argument("article_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON (with its body).")
@@ -268,7 +259,7 @@ def show(ctx: click.Context, article_id: str, as_json: bool) -> None:
         for x in (
             article.author,
             article.site,
-            (article.published or "")[:16],
+            local_minute(article.published),
             f"{article.reading_minutes} min",
         )
         if x

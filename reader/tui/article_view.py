@@ -47,6 +47,7 @@ from reader.document import Block, parse_document, sentence_spans
 from reader.highlight_match import resolve_anchor
 from reader.models import Article, Highlight
 from reader.sanitize import clean_line, clean_text
+from reader.timestamps import local_day
 from reader.tui.article_layout import QUOTE_BAR, LaidLine, column_to_offset, layout_article
 from reader.tui.scroll_range import set_scroll_range
 
@@ -164,7 +165,7 @@ def _meta_line(article: Article) -> str:
         if value and clean_line(value):
             parts.append(clean_line(value))
     if article.published:
-        parts.append(clean_line(article.published)[:10])
+        parts.append(clean_line(local_day(article.published)))
     if article.reading_minutes:
         parts.append(f"{article.reading_minutes} min read")
     tags = " ".join(f"#{clean_line(t)}" for t in article.tags if clean_line(t))
