@@ -33,6 +33,7 @@ from reader.importers.html_clean import (
     tree_text,
     visible_text,
 )
+from reader.importers.html_leftovers import drop_leftovers
 from reader.importers.html_metadata import extract_metadata
 from reader.importers.html_readability import extract_article_tree
 from reader.importers.html_title import choose_title, headline_texts
@@ -63,6 +64,14 @@ class _Converter(html2text.HTML2Text):
     A citation link such as ``<a href="#note-2">[2]</a>`` otherwise becomes ``[[2]](url)``,
     which many Markdown readers do not take as a link, showing the URL as text.
     """
+
+    def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
+        # html2text puts a space between a bold run and the word after it, but not when
+        # that word is a link's: "**Revivez**[le direct](…)" ran the two together.
+        if start and tag == "a" and self.preceding_stressed and not (self.code or self.pre):
+            self.preceding_stressed = False
+            self.space = True
+        super().handle_tag(tag, attrs, start)
 
     def handle_data(self, data: str, entity_char: bool = False) -> None:
         if self.astack and self.astack[-1] is not None and not (self.code or self.pre):
@@ -265,6 +274,7 @@ def _article_tree(root: HtmlElement, url: str | None, title: str) -> HtmlElement
     fragment = lxml.html.Element("div")
     fragment.append(article)
     clean_article(fragment, title)
+    drop_leftovers(fragment)
     _lean(fragment, url)
     return fragment
 
