@@ -1,6 +1,6 @@
 """Metadata scorer: title, author and publication date of saved pages against a gold set.
 
-Runs ``reader.importers.html_page.parse_html`` on every ``<page>/source.html`` of a corpus
+Runs ``reader.ingest.importers.html_page.parse_html`` on every ``<page>/source.html`` of a corpus
 laid out as ``../shared/corpus/readability`` (each page with an ``expected-metadata.json``
 holding ``title``, ``byline`` and ``publishedTime``) and prints, with the issue 21 rules:
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.errors import ImportFailed
-from reader.importers.html_page import parse_html
+from reader.ingest.importers.html_page import parse_html
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/readability")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")

@@ -1,6 +1,6 @@
 """One sort key, one owner: the TUI's list and ``reader list --sort`` put a library with
 ties (added in the same second, published at the same instant) and undated articles in
-the same order, and dates are compared as instants (reader.article_order, issue 18/21)."""
+the same order, and dates are compared as instants (reader.search.order, issue 18/21)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reader.article_order import in_order
 from reader.cli import cli
-from reader.config import SORTS
 from reader.models import ParsedArticle
+from reader.search.order import in_order
+from reader.settings.config import SORTS
 from reader.store import Library
 from reader.store import library as library_module
 from reader.tui.app import ReaderApp
-from reader.tui.list_pane import ListPane
+from reader.tui.widgets.list_pane import ListPane
 
 SIZE = (120, 40)
 # (title, published): two undated, two published at one instant written in two offsets,

@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import synthetic  # noqa: E402
 from run import ROW_NAMES  # noqa: E402
 
-from reader.document import paragraphs  # noqa: E402
 from reader.store import Library  # noqa: E402
+from reader.text.document import paragraphs  # noqa: E402
 
 
 def test_quick_benchmark_prints_every_row(tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.importers.dates import read_date
-from reader.importers.html_byline import clean_author
-from reader.importers.html_page import parse_html
+from reader.ingest.importers.dates import read_date
+from reader.ingest.importers.html_byline import clean_author
+from reader.ingest.importers.html_page import parse_html
 
 DATA = Path(__file__).parent / "data" / "metadata"
 

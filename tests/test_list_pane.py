@@ -7,7 +7,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import OptionList
 
 from reader.models import Article
-from reader.tui.list_pane import ROW_HEIGHT, ListPane
+from reader.tui.widgets.list_pane import ROW_HEIGHT, ListPane
 
 SIZE = (60, 24)  # the pane is 22 lines high inside its border: 11 rows show
 

@@ -35,7 +35,7 @@ import orjson
 import pytest
 
 from reader.errors import ReaderError, StoreError
-from reader.export.obsidian import SECTION_END, parse_front_matter
+from reader.highlights.export.obsidian import SECTION_END, parse_front_matter
 from reader.models import ParsedArticle
 from reader.sanitize import is_web_url
 from reader.store import SCHEMA_VERSION, Library
@@ -900,7 +900,7 @@ def test_csv_export_defuses_formulas(nasty_library: Path) -> None:
 def test_yaml_front_matter_survives_quotes_colons_newlines(tmp_path: Path) -> None:
     """Promise: titles, authors and tags with quotes, colons, backslashes and (in stored
     data from older versions) newlines keep the Obsidian front matter valid."""
-    from reader.export import export_obsidian
+    from reader.highlights.export import export_obsidian
     from reader.models import Article, Highlight
 
     tricky = "a \"b\": c\n- d\\e # f 'g' \u2028 h"

@@ -12,7 +12,7 @@ import pytest
 import reader.store.storage as storage
 from reader.errors import StoreError
 from reader.models import ParsedArticle
-from reader.paths import journal_path_for
+from reader.settings.paths import journal_path_for
 from reader.store import Library
 from reader.store.backups import list_backups, restore_backup
 from reader.store.storage import (
