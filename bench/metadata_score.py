@@ -47,7 +47,7 @@ _SUFFIX = re.compile(r"^\s*(?:[|\-\u2013\u2014\u00b7:_\uff5c(\uff08\[]|::)")
 def title_with_site_suffix(got: str | None, expected: str | None) -> bool:
     """True when the expected title is ours plus a separator and a short tail (a site
     name the gold set kept, as in "Headline | Site"): a convention, shown apart."""
-    mine, gold = norm_title(got), norm_title(expected)
+    mine, gold = (" ".join(unicodedata.normalize("NFKC", t or "").split()) for t in (got, expected))
     if not mine or not gold.startswith(mine) or gold == mine:
         return False
     tail = gold[len(mine) :]
