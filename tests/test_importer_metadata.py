@@ -85,6 +85,8 @@ def test_published_dates(page: str, published: str) -> None:
         ("Ana Ruiz | Follow", "Ana Ruiz"),
         ("https://example.org/people/ana", None),
         ("s sai", None),  # a handle, not a name
+        ("Ana Ruiz, Staff Writer", "Ana Ruiz"),
+        ("Staff Writer", None),
     ],
 )
 def test_clean_author(raw: str, expected: str | None) -> None:
@@ -95,6 +97,7 @@ def test_author_equal_to_site_name_is_dropped() -> None:
     keys = {"bbcnews"}
     assert clean_author("BBC News", keys) is None
     assert clean_author("Ana Ruiz, BBC News", keys) == "Ana Ruiz"
+    assert clean_author("By Ana Ruiz, BBC News", keys) == "Ana Ruiz"
 
 
 @pytest.mark.parametrize(
@@ -109,6 +112,8 @@ def test_author_equal_to_site_name_is_dropped() -> None:
         ("1 Dec 2016 10:00 EST", "2016-12-01T10:00:00-05:00"),
         ("Thu Sep 16 2021 03:52:10 GMT+0000 (UTC)", "2021-09-16T03:52:10+00:00"),
         ("1480550400", "2016-12-01T00:00:00+00:00"),
+        ("20161201", "2016-12-01"),
+        ("20161201T101500", "2016-12-01T10:15:00"),
         ("Published on 1 May 2020", "2020-05-01"),
         ("12", None),
         ("soon", None),
@@ -117,3 +122,24 @@ def test_author_equal_to_site_name_is_dropped() -> None:
 )
 def test_read_date(value: str, expected: str | None) -> None:
     assert read_date(value) == expected
+
+
+def test_a_time_after_the_word_updated_is_not_the_publication_date() -> None:
+    html = (
+        "<html><head><title>Walkway rebuild approved</title></head><body><article>"
+        "<h1>Walkway rebuild approved</h1><p>Updated: <time datetime='2023-02-10'>Feb 10</time>"
+        " · <time datetime='2023-01-30'>Jan 30</time></p>"
+        "<p>The harbour board met on a wet Tuesday evening to settle the question.</p>"
+        "</article></body></html>"
+    )
+    assert parse_html(html).published == "2023-01-30"
+
+
+def test_a_generic_host_label_is_no_site_name() -> None:
+    html = (
+        "<html><head><meta property='og:title' content='Tide tables explained - News analysis'>"
+        "</head><body><article><p>The harbour board met on a wet Tuesday evening.</p>"
+        "</article></body></html>"
+    )
+    parsed = parse_html(html, url="https://news.quayside.example/tides")
+    assert parsed.title == "Tide tables explained - News analysis"

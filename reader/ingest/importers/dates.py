@@ -85,7 +85,16 @@ _ZONE_AFTER = re.compile(
     r"|[a-z]{2,4}\b)",
     re.IGNORECASE,
 )
-_HOURS: dict[str, float] = {"utc": 0, "gmt": 0, "z": 0, "ut": 0, "wet": 0, "bst": 1, "cet": 1, "wat": 1}
+_HOURS: dict[str, float] = {
+    "utc": 0,
+    "gmt": 0,
+    "z": 0,
+    "ut": 0,
+    "wet": 0,
+    "bst": 1,
+    "cet": 1,
+    "wat": 1,
+}
 _HOURS.update({"cest": 2, "eet": 2, "sast": 2, "eest": 3, "msk": 3, "jst": 9, "kst": 9})
 _HOURS.update({"est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6})
 _HOURS.update({"pst": -8, "pdt": -7, "akst": -9, "akdt": -8, "hst": -10})
@@ -258,6 +267,7 @@ def find_date_line(line: str) -> str | None:
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)")
 _HAS_TIME = re.compile(r"\d:\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+_COMPACT = re.compile(r"^((?:19|20)\d\d)([01]\d)([0-3]\d)(?:T?([012]\d)([0-5]\d)([0-5]\d))?$")
 _YEAR = re.compile(r"(?<!\d)(?:19|20|21)\d\d(?!\d)")
 _OLDEST, _NEWEST = 1990, 2100
 
@@ -274,6 +284,11 @@ def read_date(value: str | None) -> str | None:
     if not text:
         return None
     moment: datetime | None = None
+    compact = _COMPACT.match(text)
+    if compact:
+        text = "{}-{}-{}".format(*compact.groups()[:3]) + (
+            "T{}:{}:{}".format(*compact.groups()[3:]) if compact.group(4) else ""
+        )
     if _EPOCH.match(text):
         seconds = int(text[:10])
         moment = datetime.fromtimestamp(seconds, UTC)

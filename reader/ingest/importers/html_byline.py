@@ -38,6 +38,7 @@ _GLUED_WORD = re.compile(
     r"Read|View|Contact)\b)",
     re.I,
 )
+_ONLY_ROLE = re.compile(rf"^\s*(?:the\s+)?{_ROLE}\s*$", re.I)
 _TRAILING_ROLE = re.compile(rf"(?<=\S)[\s,\-–—]+\b{_ROLE}\b.*$", re.I)
 _FURNITURE = re.compile(
     r"\b(?:see full bio|full bio|bio|follow|email|e-mail|contact|updated|published|posted|"
@@ -88,6 +89,8 @@ def _looks_like_name(name: str) -> bool:
 
 def _one_name(part: str) -> str | None:
     part = _PREFIX.sub("", part.strip(" ,:-–—|\t"))
+    if _ONLY_ROLE.match(part):
+        return None
     part = _TRAILING_ROLE.sub("", part)
     part = part.strip(" ,:-–—|.()[]")
     return part if _looks_like_name(part) else None
@@ -126,8 +129,11 @@ def clean_author(raw: str | None, site_keys: Iterable[str] = ()) -> str | None:
     names: list[str] = []
     for chunk in _SPLIT_NAMES.split(text):
         # "Jane Doe, John Roe" is two names; "Doe, Jane" is one written surname first.
-        commas = [c for c in chunk.split(",") if c.strip()]
-        parts = commas if len(commas) > 1 and all(len(c.split()) >= 2 for c in commas) else [chunk]
+        commas = [c for c in chunk.split(",") if c.strip() and _key(c) not in sites]
+        if len(commas) > 1 and all(len(c.split()) >= 2 for c in commas):
+            parts = commas
+        else:
+            parts = [",".join(commas)] if commas else []
         for part in parts:
             name = _one_name(part)
             if name and _key(name) not in sites and name not in names:

@@ -55,6 +55,7 @@ _ASIDE_CLASS = re.compile(
     re.I,
 )
 _MODIFIED = re.compile(r"modif|updat|edited|revised|expir", re.I)
+_MODIFIED_BEFORE = re.compile(r"\b(?:updated|modified|edited|revised)\b[^\w]*(?:on|at)?\s*$", re.I)
 _PUBLISHED = re.compile(r"publish|pubdate|posted|created|issued", re.I)
 _DATE_CLASS = re.compile(r"date|time|published|dateline|timestamp|posted|byline|meta", re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})(?:/|$|[-_.])")
@@ -76,8 +77,15 @@ def in_aside(el: HtmlElement) -> bool:
 
 
 def _modified(el: HtmlElement) -> bool:
+    """True when the element is marked as a modified date, by its attributes or by the
+    words just before it ("Updated <time …>")."""
     attributes = " ".join(f"{k} {v}" for k, v in el.attrib.items() if k != "datetime")
-    return bool(_MODIFIED.search(attributes)) and not _PUBLISHED.search(attributes)
+    if _MODIFIED.search(attributes) and not _PUBLISHED.search(attributes):
+        return True
+    previous = el.getprevious()
+    parent = el.getparent()
+    before = previous.tail if previous is not None else parent.text if parent is not None else ""
+    return bool(_MODIFIED_BEFORE.search((before or "")[-40:]))
 
 
 def _value(el: HtmlElement) -> str | None:

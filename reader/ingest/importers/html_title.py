@@ -91,6 +91,34 @@ _HEADLINE_CLASS = re.compile(
 )
 
 
+# Host labels that name no site ("news" of news.example.com).
+_GENERIC_LABELS = frozenset(
+    [
+        "www",
+        "www1",
+        "www2",
+        "m",
+        "amp",
+        "edition",
+        "news",
+        "blog",
+        "blogs",
+        "en",
+        "de",
+        "fr",
+        "es",
+        "it",
+        "home",
+        "online",
+        "mobile",
+        "co",
+        "com",
+        "org",
+        "net",
+    ]
+)
+
+
 def _key(text: str) -> str:
     return "".join(re.findall(r"[^\W_]+", text.casefold()))
 
@@ -100,7 +128,7 @@ def site_keys(site: str | None, url: str | None) -> set[str]:
     ``japan.cnet.com``), for recognising a site-name part of a title."""
     keys = {_key(site)} if site else set()
     host = (urlsplit(url).hostname or "") if url else ""
-    labels = [p for p in host.split(".")[:-1] if p not in ("www", "m", "amp", "edition")]
+    labels = [p for p in host.split(".")[:-1] if p not in _GENERIC_LABELS]
     keys.update(_key(p) for p in labels if len(p) >= 3)
     keys.discard("")
     return keys
