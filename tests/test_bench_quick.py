@@ -25,6 +25,8 @@ from run import ROW_NAMES  # noqa: E402
 from reader.store import Library  # noqa: E402
 from reader.text.document import paragraphs  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the quick benchmark takes most of a minute
+
 
 def test_quick_benchmark_prints_every_row(tmp_path: Path) -> None:
     out_json = tmp_path / "bench.json"

@@ -23,7 +23,7 @@ from reader.ingest.migrate.omnivore import parse_highlights
 from reader.models import Article, Highlight, ParsedArticle
 from reader.store import Library
 
-DATA = Path(__file__).parent / "data" / "migrate"
+DATA = Path(__file__).resolve().parent.parent / "data" / "migrate"
 
 SAMPLES = {
     "pocket": DATA / "pocket.csv",

@@ -297,6 +297,7 @@ def _exit_status_within(pid: int, seconds: float) -> int | None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 @pytest.mark.parametrize("how", ["window closed", "SIGTERM"])
+@pytest.mark.slow
 def test_a_session_ended_by_its_terminal_or_a_kill_saves_what_q_saves(
     lib_path: Path, config_dir: Path, how: str
 ) -> None:
