@@ -14,7 +14,7 @@ from reader.ingest.importers.dates import read_date
 from reader.ingest.importers.html_byline import clean_author
 from reader.ingest.importers.html_page import parse_html
 
-DATA = Path(__file__).parent / "data" / "metadata"
+DATA = Path(__file__).parent.parent / "data" / "metadata"
 
 
 def parsed(name: str):
