@@ -59,7 +59,8 @@ def _unmark(text: str) -> str:
 
 
 class _Converter(html2text.HTML2Text):
-    """html2text that escapes brackets inside link text.
+    """html2text that escapes brackets inside link text, and keeps a space between a bold
+    run and a link after it.
 
     A citation link such as ``<a href="#note-2">[2]</a>`` otherwise becomes ``[[2]](url)``,
     which many Markdown readers do not take as a link, showing the URL as text.
