@@ -15,7 +15,7 @@ from reader.cli import cli
 from reader.models import Article, ParsedArticle
 from reader.store import Library
 from reader.timestamps import instant, local_day, local_minute
-from reader.tui.widgets.article.view import _meta_line
+from reader.tui.widgets.article.loading import _meta_line
 from reader.tui.widgets.list_pane import article_row
 
 LATE_IN_CHICAGO = "2024-05-01T23:30:00-05:00"  # 2024-05-02 13:30 in Tokyo

@@ -282,10 +282,10 @@ async def test_the_export_is_written_in_a_thread_while_the_reader_stays_usable(
         app.screen.query_one("#export-path", Input).focus()
         await pilot.press("enter")
         await pilot.pause()
-        shown = app.article_view.article
+        shown = app.main_screen.article_view.article
         await pilot.press("j")  # the export is still being written: keys still work
         await pilot.pause()
-        assert app.article_view.article != shown
+        assert app.main_screen.article_view.article != shown
         assert written_on == [False]
         release.set()
         await app.workers.wait_for_complete()
