@@ -143,3 +143,34 @@ def test_a_generic_host_label_is_no_site_name() -> None:
     )
     parsed = parse_html(html, url="https://news.quayside.example/tides")
     assert parsed.title == "Tide tables explained - News analysis"
+
+
+def test_jsonld_author_given_by_reference_in_a_graph() -> None:
+    graph = (
+        '{"@context":"https://schema.org","@graph":['
+        '{"@type":"Article","headline":"Walkway rebuild approved",'
+        '"author":{"@id":"https://quay.example/#/person/7"},'
+        '"publisher":{"@id":"https://quay.example/#org"},"datePublished":"2022-03-01T09:00:00+00:00"},'
+        '{"@type":"Organization","@id":"https://quay.example/#org","name":"Quayside Courier"},'
+        '{"@type":"Person","@id":"https://quay.example/#/person/7","name":"Rosalind Achebe"}]}'
+    )
+    html = (
+        f'<html><head><script type="application/ld+json">{graph}</script></head><body>'
+        "<article><h1>Walkway rebuild approved</h1><p>The harbour board met on a wet "
+        "Tuesday evening to settle the question.</p></article></body></html>"
+    )
+    parsed = parse_html(html)
+    assert parsed.author == "Rosalind Achebe"
+    assert parsed.site == "Quayside Courier"
+
+
+def test_link_to_an_author_page_is_the_last_resort_byline() -> None:
+    html = (
+        "<html><head><title>Walkway rebuild approved</title></head><body>"
+        '<nav><a href="/authors/editor-in-chief">Our editors</a></nav>'
+        "<article><h1>Walkway rebuild approved</h1>"
+        '<p><a href="/by/kwame-lindholm">Kwame Lindholm</a></p>'
+        "<p>The harbour board met on a wet Tuesday evening to settle the question.</p>"
+        "</article></body></html>"
+    )
+    assert parse_html(html).author == "Kwame Lindholm"

@@ -60,6 +60,9 @@ _NOT_BYLINE_CLASS = re.compile(
     re.I,
 )
 _MAX_NAMES = 6
+_AUTHOR_LINK = re.compile(
+    r"/(?:authors?|by|people|profiles?|staff|writers?|journalists?)/[^/?#]+/?(?:$|[?#])", re.I
+)
 _DATE_WORDS_BEFORE = re.compile(
     r"(?:\b(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"[a-z]*\.?,?\s*){0,2}$",
@@ -159,8 +162,8 @@ def _element_text(el: HtmlElement) -> str:
 
 def _byline_elements(root: HtmlElement) -> Iterable[HtmlElement]:
     """Elements a page marks as its byline, most specific first: microdata authors, then
-    ``rel=author`` links and elements classed as bylines outside related-article boxes,
-    sidebars and comments."""
+    ``rel=author`` links, elements classed as bylines and links to an author's page,
+    outside related-article boxes, sidebars, navigation and comments."""
     for el in root.iter():
         if isinstance(el, HtmlElement) and "author" in (el.get("itemprop") or "").lower():
             names = [
@@ -178,6 +181,10 @@ def _byline_elements(root: HtmlElement) -> Iterable[HtmlElement]:
         marks = f"{el.get('class', '')} {el.get('id', '')}"
         byline = _BYLINE_CLASS.search(marks) and not _NOT_BYLINE_CLASS.search(marks)
         if byline and not in_aside(el):
+            yield el
+    # Last: a link to an author page (/author/jane-doe, /by/jane-doe, /people/…).
+    for el in root.iter("a"):
+        if _AUTHOR_LINK.search(el.get("href") or "") and not in_aside(el):
             yield el
 
 

@@ -123,6 +123,18 @@ def _jsonld_objects(data: object, depth: int = 0) -> list[dict]:
     return []
 
 
+def _resolve(value: object, ids: dict[str, dict]) -> object:
+    """A JSON-LD value with references (``{"@id": "#person-1"}``, as Yoast writes authors
+    in an ``@graph``) replaced by the objects they name."""
+    if isinstance(value, list):
+        return [_resolve(item, ids) for item in value[:20]]
+    if isinstance(value, dict) and "name" not in value:
+        ref = value.get("@id")
+        if isinstance(ref, str) and ref in ids:
+            return ids[ref]
+    return value
+
+
 def _jsonld(root: HtmlElement) -> dict[str, str]:
     """Headline, name, author, datePublished, publisher and description of the article."""
     for script in root.iter("script"):
@@ -134,19 +146,22 @@ def _jsonld(root: HtmlElement) -> dict[str, str]:
             data = json.loads(raw)
         except (ValueError, RecursionError):
             continue
-        for obj in _jsonld_objects(data):
+        objects = _jsonld_objects(data)
+        ids = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+        for obj in objects:
             types = obj.get("@type")
             types = types if isinstance(types, list) else [types]
             if not any(isinstance(t, str) and _ARTICLE_TYPES.match(t) for t in types):
                 continue
+            author = _resolve(obj.get("author"), ids)
             found = {
                 "headline": meta_text(obj.get("headline")),
                 "name": meta_text(obj.get("name")),
-                "author": ", ".join(dict.fromkeys(_names(obj.get("author"))))[:300],
-                "author_person": "yes" if _persons(obj.get("author")) else "",
+                "author": ", ".join(dict.fromkeys(_names(author)))[:300],
+                "author_person": "yes" if _persons(author) else "",
                 "published": meta_text(obj.get("datePublished")),
                 "created": meta_text(obj.get("dateCreated")),
-                "publisher": ", ".join(_names(obj.get("publisher"))[:1]),
+                "publisher": ", ".join(_names(_resolve(obj.get("publisher"), ids))[:1]),
                 "description": meta_text(obj.get("description")),
                 "url": meta_text(obj.get("url")),
             }
