@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from reader.ingest.importers.dates import parse_date
@@ -60,6 +61,7 @@ _NOT_BYLINE_CLASS = re.compile(
     re.I,
 )
 _MAX_NAMES = 6
+_REL_TAGS = frozenset({"a", "span", "div", "p", "address", "li"})
 _AUTHOR_LINK = re.compile(
     r"/(?:authors?|by|people|profiles?|staff|writers?|journalists?)/[^/?#]+/?(?:$|[?#])", re.I
 )
@@ -164,21 +166,21 @@ def _byline_elements(root: HtmlElement) -> Iterable[HtmlElement]:
     """Elements a page marks as its byline, most specific first: microdata authors, then
     ``rel=author`` links, elements classed as bylines and links to an author's page,
     outside related-article boxes, sidebars, navigation and comments."""
-    for el in root.iter():
-        if isinstance(el, HtmlElement) and "author" in (el.get("itemprop") or "").lower():
+    elements = list(root.iter(etree.Element))
+    for el in elements:
+        if "author" in (el.get("itemprop") or "").lower():
             names = [
-                n
-                for n in el.iter()
-                if isinstance(n, HtmlElement) and (n.get("itemprop") or "").lower() == "name"
+                n for n in el.iter(etree.Element) if (n.get("itemprop") or "").lower() == "name"
             ]
             yield from names or [el]
-    for el in root.iter("a", "span", "div", "p", "address", "li"):
-        if "author" in (el.get("rel") or "").lower().split() and not in_aside(el):
+    for el in elements:
+        rel = el.get("rel")
+        if rel and "author" in rel.lower().split() and el.tag in _REL_TAGS and not in_aside(el):
             yield el
-    for el in root.iter():
-        if not isinstance(el, HtmlElement) or el.tag in ("html", "body", "meta", "script"):
+    for el in elements:
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if len(marks) < 5 or el.tag in ("html", "body", "meta", "script"):
             continue
-        marks = f"{el.get('class', '')} {el.get('id', '')}"
         byline = _BYLINE_CLASS.search(marks) and not _NOT_BYLINE_CLASS.search(marks)
         if byline and not in_aside(el):
             yield el

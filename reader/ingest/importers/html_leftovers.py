@@ -9,7 +9,9 @@ own, so a caption does not run into the image or the text after it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 _CREDIT_CLASS = re.compile(r"(?:^|[\s_-])(?:credits?|copyright|photographer)(?:$|[\s_-])", re.I)
@@ -43,9 +45,24 @@ def _is_credit(el: HtmlElement) -> bool:
     return bool(_CREDIT_TEXT.match(text)) and _in_figure(el)
 
 
+def _candidates(fragment: HtmlElement) -> Iterator[HtmlElement]:
+    """Headings, and what may be a credit: figures and captions with what they hold, and
+    elements classed as credits (cheap substring tests before any regex)."""
+    for el in fragment.iter(etree.Element):
+        if el.tag in _HEADINGS:
+            yield el
+            continue
+        marks = f"{el.get('class') or ''} {el.get('itemprop') or ''}".lower()
+        caption = el.tag in ("figure", "figcaption") or "caption" in marks
+        if caption or "credit" in marks or "copyright" in marks or "photographer" in marks:
+            yield el
+        if caption:
+            yield from el.iterdescendants(etree.Element)
+
+
 def drop_leftovers(fragment: HtmlElement) -> None:
     """Drop credits and empty headings from ``fragment`` and make captions paragraphs."""
-    for el in list(fragment.iter()):
+    for el in list(_candidates(fragment)):
         if not isinstance(el, HtmlElement) or el is fragment or el.getparent() is None:
             continue
         if el.tag in _HEADINGS:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from reader.ingest.importers.dates import find_date_line, read_date
@@ -102,7 +103,7 @@ def _value(el: HtmlElement) -> str | None:
 
 def _markup_dates(root: HtmlElement) -> Iterable[str | None]:
     """Dates the article's markup gives, most specific first."""
-    elements = [el for el in root.iter() if isinstance(el, HtmlElement)]
+    elements = list(root.iter(etree.Element))
     for el in elements:
         if (el.get("itemprop") or "").lower() == "datepublished" and not in_aside(el):
             yield _value(el)
@@ -117,7 +118,7 @@ def _markup_dates(root: HtmlElement) -> Iterable[str | None]:
     for el in published + [el for el in times if not _modified(el)]:
         yield _value(el)
     for el in elements:
-        if el.tag in ("html", "body", "script", "style", "time"):
+        if len(el.attrib) == 0 or el.tag in ("html", "body", "script", "style", "time"):
             continue
         if _DATE_CLASS.search(_names(el)) and not _modified(el) and not in_aside(el):
             text = " ".join(el.text_content().split())

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from reader.ingest.importers.html_metadata import PageMetadata, meta_text
@@ -172,13 +173,18 @@ def headline_texts(root: HtmlElement) -> list[str]:
     """The headlines the page shows: ``<h1>`` and elements marked as the headline
     (``itemprop=headline``, classes such as ``entry-title``), outside sidebars."""
     found: list[str] = []
-    for el in root.iter():
-        if not isinstance(el, HtmlElement) or el.tag in ("meta", "title", "script", "style"):
-            continue
-        marked = (el.get("itemprop") or "").lower() == "headline" or bool(
-            _HEADLINE_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}")
-        )
-        if (el.tag == "h1" or marked) and not in_aside(el):
+    for el in root.iter(etree.Element):
+        if el.tag == "h1":
+            marked = True
+        else:
+            marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+            lower = marks.lower()
+            marked = (el.get("itemprop") or "").lower() == "headline" or (
+                ("title" in lower or "headline" in lower)
+                and bool(_HEADLINE_CLASS.search(marks))
+                and el.tag not in ("meta", "title", "script", "style")
+            )
+        if marked and not in_aside(el):
             text = clean_line(el.text_content())
             if text and len(text) <= 300 and text not in found:
                 found.append(text)
