@@ -37,6 +37,7 @@ from reader.ingest.importers.html_leftovers import drop_leftovers
 from reader.ingest.importers.html_metadata import extract_metadata
 from reader.ingest.importers.html_readability import extract_article_tree
 from reader.ingest.importers.html_title import choose_title, headline_texts
+from reader.limits import check_markup
 from reader.models import ParsedArticle
 from reader.sanitize import clean_line
 
@@ -322,9 +323,11 @@ def parse_html(
 ) -> ParsedArticle:
     """Extract the article of a saved HTML page as Markdown plus its metadata.
 
-    Raises ``ImportFailed`` when no article text can be found; never another exception.
+    Raises ``ImportFailed`` when no article text can be found or the page is over the
+    limits (``limits.check_markup``); never another exception.
     """
     source = source_path or url or "<html>"
+    check_markup(data, source)
     try:
         return _parse(data, url=url, source_path=source_path, source=source)
     except ImportFailed:
