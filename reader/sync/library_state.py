@@ -1,0 +1,47 @@
+"""A library's shared state (``shared_file.State``) read from, and written to, the store.
+
+``state_of`` reads the articles (with their change stamps), highlights and feeds, cleaned
+by the same loader as a file from another machine, so both sides of a merge are alike.
+``store_state`` replaces those tables in one atomic rewrite of the library file; the
+settings (theme, sort, last article) are the machine's own and stay as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reader.store import Library
+from reader.sync.shared_file import TABLES, State, clean_article, clean_feed, clean_highlight
+
+
+def state_of(library: Library) -> State:
+    """The shared state of ``library`` (read fresh)."""
+    tables = library.copy_tables([*TABLES, "stamps"])
+    stamps = tables["stamps"]
+    articles = {}
+    for aid, doc in tables["articles"].items():
+        articles[aid] = clean_article(aid, {**doc, "changed": stamps.get(aid) or {}})
+    return {
+        "articles": articles,
+        "highlights": {k: clean_highlight(k, v) for k, v in tables["highlights"].items()},
+        "feeds": {k: clean_feed(k, v) for k, v in tables["feeds"].items()},
+    }
+
+
+def store_state(library: Library, state: State) -> None:
+    """Make ``state`` the library's articles, highlights and feeds (bodies: the caller's)."""
+    articles: dict[str, dict[str, Any]] = {}
+    stamps: dict[str, dict[str, Any]] = {}
+    for aid, doc in state["articles"].items():
+        record = {k: v for k, v in doc.items() if k != "changed"}
+        articles[aid] = record
+        if doc.get("changed"):
+            stamps[aid] = dict(doc["changed"])
+    library.replace_tables(
+        {
+            "articles": articles,
+            "stamps": stamps,
+            "highlights": state["highlights"],
+            "feeds": state["feeds"],
+        }
+    )
