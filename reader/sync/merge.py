@@ -108,13 +108,6 @@ def _merge_sets(base: list[Any] | None, ours: list[Any], theirs: list[Any]) -> l
     return merged
 
 
-def _same_record(a: Doc, b: Doc) -> bool:
-    """Whether two versions of an article are the same, derived fields aside."""
-    return {k: v for k, v in a.items() if k != "highlight_count"} == {
-        k: v for k, v in b.items() if k != "highlight_count"
-    }
-
-
 def _merge_article(base: Doc | None, ours: Doc, theirs: Doc) -> tuple[Doc, str]:
     """The merged article, and the side whose body it takes."""
     has_base = base is not None
@@ -252,17 +245,15 @@ def merge_states(base: State, ours: State, theirs: State) -> Merge:
             side = OURS if o is not None else THEIRS
             present = o if o is not None else t
             assert present is not None
-            if b is not None and not _same_record(present, b):
+            if b is not None:  # deleted on the other side
                 new_highlights = any(
                     h.get("article_id") == aid and hid not in base["highlights"]
                     for hid, h in sides[side]["highlights"].items()
                 )
                 if not new_highlights:
-                    continue  # deleted there, changed here: deleted
+                    continue  # untouched or changed here: deleted
                 revived[aid] = side
                 result.kept.append(str(present.get("title") or aid))
-            elif b is not None:
-                continue  # deleted there, untouched here
             articles[aid] = {**present, "highlight_count": 0}
         result.bodies[aid] = (
             side,

@@ -21,6 +21,17 @@ LOCAL_TIMEOUT = 600.0
 REMOTE = "origin"
 
 
+# What git says when the remote's branch is no longer the commit we merged: refused as
+# not a fast-forward, or moved by another push while ours was being received.
+_MOVED = (
+    "[rejected]",
+    "non-fast-forward",
+    "fetch first",
+    "cannot lock ref",
+    "failed to update ref",
+)
+
+
 class SyncError(ReaderError):
     """A sync that could not be done, said in one line."""
 
@@ -259,6 +270,6 @@ class Repo:
             self.run("update-ref", f"refs/remotes/{REMOTE}/{branch}", "HEAD")
             return
         message = done.stderr.decode("utf-8", "replace")
-        if any(w in message for w in ("[rejected]", "non-fast-forward", "fetch first")):
+        if any(w in message for w in _MOVED):
             raise PushRejected(f"the remote {self.remote_url()} moved meanwhile")
         raise SyncError(f"cannot push to the remote {self.remote_url()}: {_last_line(done.stderr)}")
