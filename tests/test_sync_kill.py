@@ -18,6 +18,7 @@ from sync_support import add, converge, replicas, run_sync
 from reader.store import Library
 
 ROUNDS = 8
+SEEDS = 30
 
 
 def start_sync(path: Path) -> subprocess.Popen[bytes]:
@@ -60,7 +61,7 @@ def kill_rounds(tmp_path: Path, rounds: int, seed: int) -> None:
     rng = random.Random(seed)
     _, (a, b) = replicas(tmp_path, 2)
     with Library(a) as lib:
-        for n in range(30):
+        for n in range(SEEDS):
             add(lib, f"Seed {n}", f"https://example.org/seed/{n}")
     converge([a, b])
     started = time.monotonic()
@@ -79,11 +80,12 @@ def kill_rounds(tmp_path: Path, rounds: int, seed: int) -> None:
         with Library(a) as lib:  # this machine changes things: reported done
             aid = add(lib, f"From A {round_}", f"https://example.org/a/{round_}")
             lib.add_tags(aid, [f"a{round_}"])
-            seed = lib.find_duplicate(f"https://example.org/seed/{round_}", None)
+            seed_url = f"https://example.org/seed/{round_ % SEEDS}"
+            seed = lib.find_duplicate(seed_url, None)
             assert seed is not None
             lib.add_tags(seed.id, [f"seed-a{round_}"])
         done_here[f"https://example.org/a/{round_}"] = {f"a{round_}"}
-        done_here[f"https://example.org/seed/{round_}"] = {f"seed-a{round_}"}
+        done_here.setdefault(seed_url, set()).add(f"seed-a{round_}")
         process = start_sync(a)
         time.sleep(rng.uniform(0, full * 1.2))
         if process.poll() is None:
@@ -102,3 +104,41 @@ def kill_rounds(tmp_path: Path, rounds: int, seed: int) -> None:
     assert killed >= rounds // 2
     converge([a, b])
     assert tags_of(a) == tags_of(b)
+
+
+KILL_AT_MERGE = """#!/bin/sh
+# reference-transaction hook: kill -9 reader (git's parent) as HEAD moves to a merge, once
+[ "$1" = committed ] || exit 0
+[ -e "{flag}" ] && exit 0
+while read old new ref; do
+    case "$ref" in
+    refs/heads/*)
+        if [ "$(git cat-file -p "$new" | grep -c '^parent ')" = 2 ]; then
+            touch "{flag}"
+            kill -9 "$(cut -d' ' -f4 /proc/$PPID/stat)"
+        fi ;;
+    esac
+done
+exit 0
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_killed_as_head_moves_to_the_merge_the_library_already_holds_it(tmp_path: Path) -> None:
+    _, (a, b) = replicas(tmp_path, 2)
+    with Library(b) as lib:
+        add(lib, "From B", "https://example.org/b")
+    run_sync(b)
+    with Library(a) as lib:
+        add(lib, "From A", "https://example.org/a")
+    flag = tmp_path / "killed"
+    hook = a.parent / ".git" / "hooks" / "reference-transaction"
+    hook.write_text(KILL_AT_MERGE.format(flag=flag))
+    hook.chmod(0o755)
+    process = start_sync(a)
+    assert process.wait() == -signal.SIGKILL and flag.exists()
+    wait_for_children(process)
+    assert set(tags_of(a)) == {"https://example.org/a", "https://example.org/b"}
+    run_sync(a)
+    run_sync(b)
+    assert set(tags_of(b)) == {"https://example.org/a", "https://example.org/b"}

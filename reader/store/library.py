@@ -961,13 +961,15 @@ class Library:
 
     def replace_tables(self, tables: dict[str, dict[str, dict[str, Any]]]) -> None:
         """Replace the tables named in ``tables`` whole (one atomic rewrite of the library
-        file); the other tables are kept. Bodies are the caller's: write those first."""
+        file, done before this returns, even inside ``batch``); the other tables are kept.
+        Bodies are the caller's: write those first."""
         with self._write():
             data = self._storage.read() or {}
             for name, docs in tables.items():
                 data[name] = {str(k): dict(v) for k, v in docs.items()}
             self._storage.require_full_write()
             self._storage.write(data)
+            self._storage.flush()  # durable before this returns, even inside a batch
             self._storage.reload_count += 1  # every cached article is rebuilt
             self._sync_cache()
 

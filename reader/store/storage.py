@@ -637,6 +637,12 @@ class AtomicJSONStorage(Storage):
         self._dirty = False
         self.full_writes += 1
 
+    def flush(self) -> None:
+        """Write the pending changes now, even inside a ``deferred`` block (a caller that
+        must know them durable before it goes on, e.g. a sync before it moves git's HEAD)."""
+        if self._dirty:
+            self._flush()
+
     def compact(self) -> bool:
         """Fold the journal into the main file (call under the write lock, after a
         verifying refresh). True when there was something to fold."""

@@ -90,7 +90,7 @@ def init(library: Library, remote: str) -> SyncReport:
     union of this library and the one the remote holds, if any)."""
     files = LibraryFolder(library.path)
     repo = Repo(files.folder)
-    if repo.exists() and not _made_by_us(files):
+    if repo.exists() and not is_sync_folder(files):
         raise SyncError(
             f"{files.folder} is already a git repository not made by reader sync; "
             "keep the library in a folder of its own"
@@ -109,7 +109,7 @@ def init(library: Library, remote: str) -> SyncReport:
     return sync(library)
 
 
-def _made_by_us(files: LibraryFolder) -> bool:
+def is_sync_folder(files: LibraryFolder) -> bool:
     try:
         return f"merge={DRIVER}" in (files.folder / ".gitattributes").read_text("utf-8")
     except (OSError, UnicodeDecodeError):
@@ -118,7 +118,7 @@ def _made_by_us(files: LibraryFolder) -> bool:
 
 def _open_repo(files: LibraryFolder) -> Repo:
     repo = Repo(files.folder)
-    if not repo.exists() or not _made_by_us(files) or repo.remote_url() is None:
+    if not repo.exists() or not is_sync_folder(files) or repo.remote_url() is None:
         raise SyncError(
             f"{files.folder} is not set up for sync; run `reader sync init REMOTE` first"
         )

@@ -69,6 +69,7 @@ from reader.tui.list_pane import ArticleOption, ListPane
 from reader.tui.main_screen import MainScreen
 from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
 from reader.tui.quote_pane import QuoteEntry, QuotePane
+from reader.tui.sync_runner import SyncRunner
 from reader.tui.themes import DEFAULT_THEME, load_themes
 
 if TYPE_CHECKING:
@@ -141,6 +142,7 @@ class ReaderApp(App[None]):
         )
         self.library_label = library_label or library.path.name
         self.config = config if config is not None else load_config()
+        self.syncer = SyncRunner(self, library.path, on_done=self._reload)
         sort = start_sort(self.library.get_setting("sort"), self.config.sort)
         if self._pending is not None and self._pending.snapshot.sort == sort:
             self.view: LibraryView = SnapshotView(self._pending.snapshot, self._finish_loading)  # type: ignore[assignment]
@@ -292,6 +294,8 @@ class ReaderApp(App[None]):
                 return
         self._index_in_background()
         self.quote_pane.warm_up()  # compile the quotation patterns
+        if self.config.sync_auto:
+            self.syncer.start(automatic=True)
 
     def _finish_loading(self) -> tuple[Library, LibraryView]:
         """Open the library the first screen was drawn from a snapshot of, and put the real
@@ -1020,6 +1024,11 @@ class ReaderApp(App[None]):
         """Re-read the library file now."""
         changed = self._reload()
         self.notify(f"Reloaded: {self.view.total} articles" if changed else "Up to date")
+
+    def action_sync(self) -> None:
+        """Sync the library with the other machines, in the background."""
+        self._save_unsaved_position()
+        self.syncer.start()
 
     def _reload(self) -> bool:
         if not self.view.refresh():
