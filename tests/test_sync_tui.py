@@ -10,12 +10,12 @@ import pytest
 from sync_support import add, replicas, run_sync
 from test_tui_support import recording
 
-from reader.config import Config
+from reader.settings.config import Config
 from reader.store import Library
 from reader.tui.app import ReaderApp
 from reader.tui.commands import COMMANDS
-from reader.tui.list_pane import ListPane
 from reader.tui.sync_runner import sync_at_quit
+from reader.tui.widgets.list_pane import ListPane
 
 SIZE = (120, 40)
 

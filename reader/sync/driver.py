@@ -13,7 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.errors import StoreError
-from reader.store.storage import atomic_write_bytes, read_file_bytes
+from reader.store.atomic_files import atomic_write_bytes
+from reader.store.storage import read_file_bytes
 from reader.sync.merge import merge_states
 from reader.sync.shared_file import dump_state, load_state
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.store import Library
-from reader.store.storage import atomic_write_bytes
+from reader.store.atomic_files import atomic_write_bytes
 from reader.sync.describe import count_changes, describe
 from reader.sync.library_state import state_of, store_state
 from reader.sync.merge import OURS, Merge, merge_states

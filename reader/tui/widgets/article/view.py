@@ -1,0 +1,169 @@
+"""The centre pane: one article as a virtual, line-rendered, scrollable view.
+
+Owns ``ArticleView``: the widget, its keys and its theme-driven styles. Its jobs are in its
+bases, one module each: ``loading`` (parse, lay out, preview and worker, the document
+cache), ``position`` (reading position, the end), ``selection`` (selection, highlight
+jumps, the mouse), ``strips`` (drawing the visible rows); ``layout`` wraps the blocks into
+rows. It reports ``Ready``, ``PositionChanged``, ``ReachedEnd`` and ``SelectionChanged``.
+
+Article text is untrusted: it is cleaned with ``reader.sanitize.clean_text`` and drawn from
+plain strings as Rich ``Text``/``Segment`` objects; no markup is ever parsed from it.
+
+Colours come from the theme through component classes (see ``DEFAULT_CSS``), so the shell
+only has to pick a Textual theme.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+
+from reader.tui.widgets.article.layout import MEASURE_STEP
+from reader.tui.widgets.article.loading import ArticleLoading
+
+
+class ArticleView(ArticleLoading, can_focus=True):
+    """A scrollable, virtual view of one article with highlights and a selection."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "line_down", "Down", show=False, id="line_down"),
+        Binding("k,up", "line_up", "Up", show=False, id="line_up"),
+        Binding("J", "grow_selection", "Extend", show=False, id="grow_selection"),
+        Binding("K", "shrink_selection", "Shrink", show=False, id="shrink_selection"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, id="page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
+        Binding("g,home", "top", "Top", show=False, id="top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="bottom"),
+        Binding("plus,equals_sign", "wider", "Wider", show=False, id="wider"),
+        Binding("minus", "narrower", "Narrower", show=False, id="narrower"),
+        Binding(
+            "v",
+            "start_selection",
+            "Select",
+            show=False,
+            id="start_selection",
+            tooltip="Select the sentence at the top; j/k or J/K grow and shrink it, h keeps it",
+        ),
+        Binding("escape", "cancel_selection", "Cancel selection", show=True, id="cancel_selection"),
+        Binding(
+            "left_square_bracket",
+            "prev_highlight",
+            "Prev highlight",
+            show=False,
+            id="prev_highlight",
+        ),
+        Binding(
+            "right_square_bracket",
+            "next_highlight",
+            "Next highlight",
+            show=False,
+            id="next_highlight",
+        ),
+    ]
+    """Keys: j/k/arrows scroll a row (grow/shrink the selection while selecting), J/K
+    grow/shrink the selection, space/pagedown and pageup page, g/G go to the top/end,
+    +/- change the measure, v starts a selection, escape cancels it, [ and ] jump between
+    highlights."""
+
+    COMPONENT_CLASSES = {
+        "article-view--title",
+        "article-view--meta",
+        "article-view--rule",
+        "article-view--heading",
+        "article-view--link",
+        "article-view--url",
+        "article-view--code",
+        "article-view--inline-code",
+        "article-view--quote",
+        "article-view--quote-bar",
+        "article-view--marker",
+        "article-view--notice",
+        "article-view--highlight",
+        "article-view--selection",
+    }
+    """Theme-driven styles of the article's parts."""
+
+    DEFAULT_CSS = """
+    ArticleView {
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        color: $foreground;
+        scrollbar-gutter: stable;
+        & > .article-view--title { color: $text; text-style: bold; }
+        & > .article-view--meta { color: $text-muted; }
+        & > .article-view--rule { color: $primary 60%; }
+        & > .article-view--heading { color: $accent; text-style: bold; }
+        & > .article-view--link { color: $primary; text-style: underline; }
+        & > .article-view--url { color: $text-muted; }
+        & > .article-view--code { background: $panel; color: $text; }
+        & > .article-view--inline-code { background: $panel; color: $text; }
+        & > .article-view--quote { color: $text-muted; text-style: italic; }
+        & > .article-view--quote-bar { color: $primary; }
+        & > .article-view--marker { color: $accent; }
+        & > .article-view--notice { color: $warning; text-style: bold; }
+        & > .article-view--highlight { background: $warning 35%; }
+        & > .article-view--selection { background: $primary 55%; }
+    }
+    """
+
+    # -- actions ---------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_selection":
+            return self._selection is not None or self._selecting
+        if action in ("grow_selection", "shrink_selection"):
+            return self._selecting
+        return True
+
+    def action_line_down(self) -> None:
+        if self._selecting:
+            self.extend_selection(+1)
+        else:
+            self.scroll_to(y=self.scroll_y + 1, animate=False)
+
+    def action_line_up(self) -> None:
+        if self._selecting:
+            self.extend_selection(-1)
+        else:
+            self.scroll_to(y=self.scroll_y - 1, animate=False)
+
+    def action_grow_selection(self) -> None:
+        self.extend_selection(+1)
+
+    def action_shrink_selection(self) -> None:
+        self.extend_selection(-1)
+
+    def action_page_down(self) -> None:
+        self.scroll_to(
+            y=self.scroll_y + max(1, self.scrollable_content_region.height - 2), animate=False
+        )
+
+    def action_page_up(self) -> None:
+        self.scroll_to(
+            y=self.scroll_y - max(1, self.scrollable_content_region.height - 2), animate=False
+        )
+
+    def action_top(self) -> None:
+        self.scroll_to(y=0, animate=False)
+
+    def action_bottom(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False)
+
+    def action_wider(self) -> None:
+        self.set_measure(self._measure + MEASURE_STEP)
+
+    def action_narrower(self) -> None:
+        self.set_measure(self._measure - MEASURE_STEP)
+
+    def action_start_selection(self) -> None:
+        self.start_selection()
+
+    def action_cancel_selection(self) -> None:
+        self.cancel_selection()
+
+    def action_next_highlight(self) -> None:
+        self.next_highlight()
+
+    def action_prev_highlight(self) -> None:
+        self.prev_highlight()
