@@ -8,7 +8,7 @@ from pathlib import Path
 from reader.models import ParsedArticle
 from reader.store import Library
 from reader.sync.service import SyncReport, init, sync
-from reader.sync.shared_file import shared_path_for
+from reader.sync.shared_file import join_shards, shared_folder_for
 
 
 def bare_repo(tmp_path: Path, name: str = "remote.git") -> Path:
@@ -50,4 +50,6 @@ def converge(paths: list[Path]) -> None:
 
 
 def shared_bytes(path: Path) -> bytes:
-    return shared_path_for(path).read_bytes()
+    """The shared files of the library at ``path``, as one file."""
+    folder = shared_folder_for(path)
+    return join_shards({f.name: f.read_bytes() for f in folder.iterdir()})

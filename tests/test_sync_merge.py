@@ -186,3 +186,17 @@ def test_the_merge_driver_writes_the_merge_over_ours(tmp_path: Path) -> None:
     paths[2].write_bytes(b"{broken\n")
     result = CliRunner().invoke(cli, ["merge-library", *map(str, paths)])
     assert result.exit_code == 1 and "is not a library record" in result.stderr
+
+
+def test_merging_only_the_changed_records_gives_the_whole_merge() -> None:
+    from reader.sync.incremental import merge_changed
+
+    base, ours, theirs = sample_states()
+    unchanged = {f"b{n:07d}": article(f"Same {n}", url=f"https://x.org/same/{n}") for n in range(5)}
+    for made in (base, ours, theirs):
+        made["articles"].update(load_state("u", dump_state(state(articles=unchanged)))["articles"])
+    for b, o, t in ((base, ours, theirs), (base, theirs, ours), (empty_state(), ours, theirs)):
+        whole = merge_states(b, o, t)
+        part = merge_changed("theirs", dump_state(b), o, dump_state(t))
+        assert part.state == whole.state and part.kept == whole.kept
+        assert part.bodies.items() <= whole.bodies.items()

@@ -16,7 +16,7 @@ from reader.cli import cli
 from reader.models import ParsedArticle
 from reader.store import Library
 from reader.sync.library_state import state_of
-from reader.sync.shared_file import dump_state, shared_path_for
+from reader.sync.shared_file import dump_shards, shared_folder_for
 
 
 def git(path: Path, *args: str) -> str:
@@ -46,10 +46,11 @@ def test_a_second_machine_joining_gets_the_union(tmp_path: Path) -> None:
             assert lib.body(only_a) and lib.body(only_b)
     assert shared_bytes(a) == shared_bytes(b)
     ignored = (a.parent / ".gitignore").read_text()
-    assert "/*" in ignored and "!/library.shared.jsonl" in ignored
+    assert "/*" in ignored and "!/library.shared/" in ignored
     tracked = git(a, "ls-files").split()
     assert "library.json" not in tracked and "library.json.lock" not in tracked
-    assert "library.shared.jsonl" in tracked and f"library.bodies/{only_b}.md" in tracked
+    assert f"library.shared/{only_b[0]}.jsonl" in tracked
+    assert f"library.bodies/{only_b}.md" in tracked
     assert "merge=reader-library" in (a.parent / ".gitattributes").read_text()
     assert "merge-library %O %A %B" in git(a, "config", "merge.reader-library.driver")
 
@@ -308,10 +309,11 @@ def test_a_git_pull_by_hand_merges_with_the_driver_and_sync_loads_it(tmp_path: P
         lib.add_tags(aid, ["again-a"])
     # A commits by hand, then pulls by hand: both sides changed the shared file.
     with Library(a) as lib:
-        shared_path_for(a).write_bytes(dump_state(state_of(lib)))
+        for name, data in dump_shards(state_of(lib)).items():
+            (shared_folder_for(a) / name).write_bytes(data)
     git(a, "commit", "-q", "-am", "by hand")
     git(a, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
-    text = shared_path_for(a).read_text()
+    text = shared_bytes(a).decode()
     assert "<<<<<<<" not in text and "again-a" in text and "from-b" in text
     run_sync(a)
     with Library(a) as lib:
@@ -363,7 +365,7 @@ def test_a_damaged_shared_file_from_the_remote_merges_nothing(tmp_path: Path) ->
         add(lib, "Kept", "https://example.org/k")
     converge([a, b])
     # another machine pushes a shared file with a line that is no record
-    with shared_path_for(a).open("ab") as handle:
+    with (shared_folder_for(a) / "0.jsonl").open("ab") as handle:
         handle.write(b"{not json\n")
     git(a, "commit", "-q", "-am", "damaged elsewhere")
     git(a, "push", "-q", "origin", "main")
@@ -373,3 +375,15 @@ def test_a_damaged_shared_file_from_the_remote_merges_nothing(tmp_path: Path) ->
     assert code == 1 and "is not a library record" in err and len(err.strip().splitlines()) == 1
     with Library(b) as lib:
         assert lib.articles()[0].bookmarked and len(lib) == 1
+
+
+def test_a_one_article_change_is_one_line_of_one_shared_file(tmp_path: Path) -> None:
+    _, (a,) = replicas(tmp_path, 1)
+    with Library(a) as lib:
+        ids = [add(lib, f"Article {n}", f"https://example.org/{n}") for n in range(40)]
+    run_sync(a)
+    with Library(a) as lib:
+        lib.set_bookmarked(ids[7], True)
+    run_sync(a)
+    changed = git(a, "show", "--numstat", "--format=", "HEAD").splitlines()
+    assert changed == [f"1\t1\tlibrary.shared/{ids[7][0]}.jsonl"]

@@ -971,6 +971,12 @@ class Library:
         data = self._storage.read() or {}
         return {name: {k: dict(v) for k, v in data.get(name, {}).items()} for name in names}
 
+    def looks_suspicious(self) -> bool:
+        """Whether the files last read may hold control, bidi or zero-width characters
+        (edited or made elsewhere): what is read from the tables must be cleaned."""
+        self.refresh()
+        return self._storage.suspicious
+
     def replace_tables(self, tables: dict[str, dict[str, dict[str, Any]]]) -> None:
         """Replace the tables named in ``tables`` whole (one atomic rewrite of the library
         file, done before this returns, even inside ``batch``); the other tables are kept.

@@ -11,20 +11,35 @@ from __future__ import annotations
 from typing import Any
 
 from reader.store import Library
-from reader.sync.shared_file import TABLES, State, clean_article, clean_feed, clean_highlight
+from reader.store.library import STAMPED_FIELDS
+from reader.sync.shared_file import State, clean_feed, clean_highlight
 
 
 def state_of(library: Library) -> State:
-    """The shared state of ``library`` (read fresh)."""
-    tables = library.copy_tables([*TABLES, "stamps"])
+    """The shared state of ``library`` (read fresh). The articles are the store's own,
+    already checked and cleaned when it loaded them; highlights and feeds are cleaned as
+    a foreign file's would be when the library's files hold anything to clean."""
+    articles = library.article_map()
+    tables = library.copy_tables(["highlights", "feeds", "stamps"])
+    suspicious = library.looks_suspicious()
     stamps = tables["stamps"]
-    articles = {}
-    for aid, doc in tables["articles"].items():
-        articles[aid] = clean_article(aid, {**doc, "changed": stamps.get(aid) or {}})
+    shared: dict[str, dict[str, Any]] = {}
+    for aid, article in articles.items():
+        record = article.to_dict()
+        del record["id"]
+        changed = stamps.get(aid)
+        record["changed"] = (
+            {k: v for k, v in sorted(changed.items()) if k in STAMPED_FIELDS and isinstance(v, str)}
+            if isinstance(changed, dict)
+            else {}
+        )
+        shared[aid] = record
     return {
-        "articles": articles,
-        "highlights": {k: clean_highlight(k, v) for k, v in tables["highlights"].items()},
-        "feeds": {k: clean_feed(k, v) for k, v in tables["feeds"].items()},
+        "articles": shared,
+        "highlights": {
+            k: clean_highlight(k, v, suspicious) for k, v in tables["highlights"].items()
+        },
+        "feeds": {k: clean_feed(k, v, suspicious) for k, v in tables["feeds"].items()},
     }
 
 

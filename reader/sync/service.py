@@ -18,12 +18,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.store import Library
-from reader.store.atomic_files import atomic_write_bytes
+from reader.store.atomic_files import AtomicWrites, atomic_write_bytes
 from reader.sync.describe import count_changes, describe
+from reader.sync.incremental import merge_changed
 from reader.sync.library_state import state_of, store_state
-from reader.sync.merge import OURS, Merge, merge_states
+from reader.sync.merge import OURS, Merge
 from reader.sync.repo import PushRejected, Repo, SyncError
-from reader.sync.shared_file import State, dump_state, empty_state, load_state, shared_path_for
+from reader.sync.shared_file import (
+    State,
+    changed_records,
+    dump_shards,
+    empty_state,
+    join_shards,
+    load_state,
+    shared_folder_for,
+)
 
 MAX_ATTEMPTS = 5
 MARKER = "reader-synced"
@@ -57,8 +66,8 @@ class LibraryFolder:
     def __init__(self, library_path: Path) -> None:
         self.library_path = library_path
         self.folder = library_path.parent
-        self.shared_path = shared_path_for(library_path)
-        self.shared_name = self.shared_path.name
+        self.shared_folder = shared_folder_for(library_path)
+        self.shared_name = self.shared_folder.name
         self.bodies_name = library_path.stem + ".bodies"
 
     def gitignore(self) -> bytes:
@@ -69,13 +78,14 @@ class LibraryFolder:
             "/*\n"
             "!/.gitignore\n"
             "!/.gitattributes\n"
-            f"!/{self.shared_name}\n"
+            f"!/{self.shared_name}/\n"
+            f"/{self.shared_name}/.*\n"
             f"!/{self.bodies_name}/\n"
             f"/{self.bodies_name}/.*\n"
         ).encode()
 
     def gitattributes(self) -> bytes:
-        return f"/{self.shared_name} merge={DRIVER} -text\n".encode()
+        return f"/{self.shared_name}/*.jsonl merge={DRIVER} -text\n".encode()
 
 
 def _driver_command() -> str:
@@ -166,12 +176,12 @@ class _Step:
         marker = _read_marker(repo)
         if head is not None and marker != head:
             before = state
-            state = self._merge(self._state_at(marker), state, head)
+            state = self._merge(marker, state, head)
             self.report.received += count_changes(before, state)
             _write_marker(repo, head)
         if head is None and remote is not None:  # a new machine joining: start from theirs
             before = state
-            state = self._merge(empty_state(), state, remote)
+            state = self._merge(None, state, remote)
             self.report.received += count_changes(before, state)
             self.report.sent += count_changes(self._state_at(remote), state)
             repo.stage_all()
@@ -180,11 +190,11 @@ class _Step:
             repo.move_head(new, None)
             _write_marker(repo, new)
             return
-        head_state = self._state_at(head)
-        self._write_shared(state)
+        data = self._write_shared(state)
         repo.stage_all()
         if repo.staged_changes(head):
-            counts = count_changes(head_state, state)
+            old = _shared_bytes_at(repo, self.files, head)
+            counts = count_changes(*changed_records(old, data))
             self.report.sent += counts
             message = describe(counts) if head is not None else "reader library"
             commit = repo.commit(message, [head] if head else [])
@@ -196,7 +206,7 @@ class _Step:
             return
         base = repo.merge_base(head, remote)
         before = state
-        merged_state = self._merge(self._state_at(base), state, remote)
+        merged_state = self._merge(base, state, remote)
         counts = count_changes(before, merged_state)
         self.report.received += counts
         repo.stage_all()
@@ -210,11 +220,15 @@ class _Step:
     def _state_at(self, commit: str | None) -> State:
         return _state_at(self.repo, self.files, commit)
 
-    def _merge(self, base: State, ours: State, theirs_commit: str) -> State:
-        """Merge the state of ``theirs_commit`` into the library (bodies, then the library
-        file, then the shared file); the merged state."""
-        theirs = self._state_at(theirs_commit)
-        merge = merge_states(base, ours, theirs)
+    def _merge(self, base_commit: str | None, ours: State, theirs_commit: str) -> State:
+        """Merge the state of ``theirs_commit`` into the library against ``base_commit``
+        (bodies, then the library file, then the shared files); the merged state."""
+        merge = merge_changed(
+            f"{self.files.shared_name} at {theirs_commit[:10]}",
+            _shared_bytes_at(self.repo, self.files, base_commit),
+            ours,
+            _shared_bytes_at(self.repo, self.files, theirs_commit),
+        )
         self._write_bodies(merge, theirs_commit)
         store_state(self.library, merge.state)
         for aid in ours["articles"].keys() - merge.state["articles"].keys():
@@ -249,13 +263,28 @@ class _Step:
         if files or blobs:
             bodies.sync()  # durable before the library names them
 
-    def _write_shared(self, state: State) -> None:
-        data = dump_state(state)
-        path = self.files.shared_path
-        with contextlib.suppress(OSError):
-            if path.read_bytes() == data:
-                return
-        atomic_write_bytes(path, data, mode=0o644)
+    def _write_shared(self, state: State) -> bytes:
+        """Write the shard files of ``state`` that changed; all of them as one file."""
+        shards = dump_shards(state)
+        folder = self.files.shared_folder
+        folder.mkdir(parents=True, exist_ok=True)
+        with AtomicWrites() as writes:
+            for name, data in shards.items():
+                path = folder / name
+                with contextlib.suppress(OSError):
+                    if path.read_bytes() == data:
+                        continue
+                writes.add(path, data, mode=0o644)
+        return join_shards(shards)
+
+
+def _shared_bytes_at(repo: Repo, files: LibraryFolder, commit: str | None) -> bytes:
+    """The shard files in ``commit``, as one file (b"" for None)."""
+    if commit is None:
+        return b""
+    names = repo.tree_files(commit, files.shared_name)
+    blobs = repo.blobs(sorted(set(names.values())))
+    return join_shards({name: blobs.get(sha, b"") for name, sha in names.items()})
 
 
 def _state_at(repo: Repo, files: LibraryFolder, commit: str | None) -> State:
@@ -263,7 +292,7 @@ def _state_at(repo: Repo, files: LibraryFolder, commit: str | None) -> State:
     if commit is None:
         return empty_state()
     name = f"{files.shared_name} at {commit[:10]}"
-    return load_state(name, repo.blob(commit, files.shared_name))
+    return load_state(name, _shared_bytes_at(repo, files, commit))
 
 
 def _read_marker(repo: Repo) -> str | None:

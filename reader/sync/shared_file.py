@@ -1,10 +1,15 @@
-"""The shared file: the part of a library that is synced, as git stores it.
+"""The shared files: the part of a library that is synced, as git stores it.
 
-``<stem>.shared.jsonl`` beside the library file: a header line, then one line per record,
-``{"t": table, "id": id, "doc": {...}}``, sorted by table and id, each with sorted keys, so
-the same state always gives the same bytes and a one-article change is a one-line diff.
-Tables: ``articles`` (each with ``changed``, the stamps of ``STAMPED_FIELDS``),
-``highlights`` and ``feeds``. Settings (theme, sort, ...) are machine-local: not here.
+``<stem>.shared/`` beside the library file holds 16 shard files, ``0.jsonl`` to
+``f.jsonl`` (by the first hex digit of the article id; an article's highlights go with it)
+and ``feeds.jsonl``. Each is a header line, then one line per record,
+``{"t": table, "id": id, "doc": {...}}`` (in that order, the document's keys sorted), by
+table and id:
+the same state always gives the same bytes, a one-article change is a one-line diff in a
+file of a sixteenth of the library (so git hashes, packs and sends little). Tables:
+``articles`` (each with ``changed``, the stamps of ``STAMPED_FIELDS``), ``highlights`` and
+``feeds``. Settings (theme, sort, ...) are machine-local: not here. ``dump_state`` is the
+same records as one file (what the merge driver writes for one shard).
 
 A ``State`` read from bytes (a file another machine wrote) passes through the store's own
 record loader (``article_from_record``, coercing wrong types) and ``reader.sanitize``: no
@@ -13,73 +18,148 @@ control character, bidi mark or wrong type gets into the library through a sync.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from reader.errors import StoreError
-from reader.models import Highlight
 from reader.sanitize import clean_line, clean_text
 from reader.store.library import STAMPED_FIELDS, shown_article
+from reader.store.storage import looks_suspicious
 
 State = dict[str, dict[str, dict[str, Any]]]
 TABLES = ("articles", "highlights", "feeds")
 HEADER = b'{"reader-shared":1}\n'
-SHARED_SUFFIX = ".shared.jsonl"
+SHARED_SUFFIX = ".shared"
+_HEX = "0123456789abcdef"
+SHARD_NAMES = (*(f"{digit}.jsonl" for digit in _HEX), "feeds.jsonl")
 
 
-def shared_path_for(library_path: Path) -> Path:
-    """The shared file of the library file ``library_path``."""
+def shared_folder_for(library_path: Path) -> Path:
+    """The folder of shared files of the library file ``library_path``."""
     return library_path.with_name(library_path.stem + SHARED_SUFFIX)
+
+
+def _shard(article_id: str) -> str:
+    first = article_id[:1]
+    return f"{first if first in _HEX else '0'}.jsonl"
 
 
 def empty_state() -> State:
     return {name: {} for name in TABLES}
 
 
-def dump_state(state: State) -> bytes:
-    """The canonical bytes of ``state`` (equal states give equal bytes)."""
-    lines = [HEADER]
+def _lines(state: State) -> list[tuple[str, bytes]]:
+    """(shard file, line) of every record, in the canonical order."""
+    lines = []
     for table in TABLES:
         docs = state.get(table, {})
         for doc_id in sorted(docs):
-            record = {"t": table, "id": doc_id, "doc": docs[doc_id]}
-            lines.append(orjson.dumps(record, option=orjson.OPT_SORT_KEYS) + b"\n")
-    return b"".join(lines)
+            doc = docs[doc_id]
+            if table == "articles":
+                shard = _shard(doc_id)
+            elif table == "highlights":
+                shard = _shard(str(doc.get("article_id") or ""))
+            else:
+                shard = "feeds.jsonl"
+            head = b'{"t":"%s","id":"%s","doc":' % (table.encode(), doc_id.encode())
+            lines.append((shard, head + orjson.dumps(doc, option=orjson.OPT_SORT_KEYS) + b"}\n"))
+    return lines
+
+
+def dump_state(state: State) -> bytes:
+    """The canonical bytes of ``state`` as one file (equal states give equal bytes)."""
+    return HEADER + b"".join(line for _, line in _lines(state))
+
+
+def dump_shards(state: State) -> dict[str, bytes]:
+    """The canonical bytes of each shard file of ``state`` (``SHARD_NAMES``)."""
+    parts: dict[str, list[bytes]] = {name: [HEADER] for name in SHARD_NAMES}
+    for shard, line in _lines(state):
+        parts[shard].append(line)
+    return {name: b"".join(lines) for name, lines in parts.items()}
+
+
+def join_shards(shards: dict[str, bytes]) -> bytes:
+    """Shard files as the bytes of one file ``load_state`` reads (sorted by name)."""
+    return b"".join(shards[name] for name in sorted(shards))
 
 
 def load_state(name: str, raw: bytes) -> State:
     """The state in the bytes of a shared file (``name`` is named in errors); empty bytes
-    are an empty state (no merge base). Every record is cleaned as the store cleans a
-    foreign file; a line that is not a record raises a one-line ``StoreError``."""
+    are an empty state (no merge base). Every record is checked and coerced as the store
+    loads a foreign file (``article_from_record``), its text cleaned by ``reader.sanitize``
+    when the bytes hold anything to clean (``looks_suspicious``, the store's own test); a
+    line that is not a record raises a one-line ``StoreError``."""
     state = empty_state()
     if not raw.strip():
         return state
+    suspicious = looks_suspicious(raw)
     for number, line in enumerate(raw.splitlines(), 1):
-        if not line.strip() or (number == 1 and line.startswith(b'{"reader-shared"')):
+        if not line.strip() or line.startswith(b'{"reader-shared"'):
             continue
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            record = None
-        if (
-            not isinstance(record, dict)
-            or record.get("t") not in TABLES
-            or not isinstance(record.get("id"), str)
-            or not record["id"].isalnum()
-            or not isinstance(record.get("doc"), dict)
-        ):
-            raise StoreError(f"{name}: line {number} is not a library record; nothing was merged")
-        table, doc_id, doc = record["t"], record["id"].lower(), record["doc"]
-        state[table][doc_id] = _CLEANERS[table](doc_id, doc)
+        table, doc_id, doc = _record(name, number, line)
+        state[table][doc_id] = _CLEANERS[table](doc_id, doc, suspicious)
     return state
 
 
-def clean_article(doc_id: str, doc: dict[str, Any]) -> dict[str, Any]:
+def _record(name: str, number: int, line: bytes) -> tuple[str, str, dict[str, Any]]:
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        record = None
+    if (
+        not isinstance(record, dict)
+        or record.get("t") not in TABLES
+        or not isinstance(record.get("id"), str)
+        or not record["id"].isalnum()
+        or not isinstance(record.get("doc"), dict)
+    ):
+        raise StoreError(f"{name}: line {number} is not a library record; nothing was merged")
+    return record["t"], record["id"].lower(), record["doc"]
+
+
+_KEY = re.compile(rb'\{"t":"(\w+)","id":"(\w+)","doc":')
+
+
+def keyed_lines(name: str, raw: bytes) -> dict[tuple[str, str], bytes]:
+    """Each record's line by (table, id), without parsing the records (``load_state``
+    parses the ones that are used); a line that does not start like a record raises the
+    one-line ``StoreError``."""
+    found: dict[tuple[str, str], bytes] = {}
+    for number, line in enumerate(raw.splitlines(), 1):
+        if not line.strip() or line.startswith(b'{"reader-shared"'):
+            continue
+        match = _KEY.match(line)
+        if match is None:
+            raise StoreError(f"{name}: line {number} is not a library record; nothing was merged")
+        found[(match.group(1).decode(), match.group(2).decode().lower())] = line
+    return found
+
+
+def state_of_lines(name: str, lines: list[bytes]) -> State:
+    """The state of some records' lines (as ``keyed_lines`` gives them)."""
+    return load_state(name, HEADER + b"\n".join(lines))
+
+
+def changed_records(old: bytes, new: bytes) -> tuple[State, State]:
+    """The records that differ between two shared files, as (old, new) partial states:
+    enough to count the changes (``describe.count_changes``) without reading every record
+    of a large library (the files are canonical: an unchanged record is an equal line)."""
+    old_lines, new_lines = set(old.splitlines()), set(new.splitlines())
+    return (
+        load_state("old", HEADER + b"\n".join(sorted(old_lines - new_lines))),
+        load_state("new", HEADER + b"\n".join(sorted(new_lines - old_lines))),
+    )
+
+
+def clean_article(doc_id: str, doc: dict[str, Any], suspicious: bool = True) -> dict[str, Any]:
     """An article record as the store loads it from a foreign file, with its stamps."""
     fields = {k: v for k, v in doc.items() if k != "changed"}
-    article = shown_article(doc_id, fields, suspicious=True).to_dict()
+    article = shown_article(doc_id, fields, suspicious=suspicious).to_dict()
     del article["id"]
     changed = doc.get("changed")
     if isinstance(changed, dict):
@@ -97,29 +177,33 @@ def _int_or_none(value: Any) -> int | None:
     return None
 
 
-def clean_highlight(doc_id: str, doc: dict[str, Any]) -> dict[str, Any]:
-    text = doc.get("text")
-    note = doc.get("note")
-    color = doc.get("color")
-    highlight = Highlight(
-        id=doc_id,
-        article_id=str(doc.get("article_id") or "").lower(),
-        text=clean_text(text).strip() if isinstance(text, str) else "",
-        note=(clean_text(note).strip() or None) if isinstance(note, str) else None,
-        color=(clean_line(color) or None) if isinstance(color, str) else None,
-        created=doc["created"] if isinstance(doc.get("created"), str) else "",
-        paragraph=_int_or_none(doc.get("paragraph")),
-        start=_int_or_none(doc.get("start")),
-        end=_int_or_none(doc.get("end")),
-    )
-    record = highlight.to_dict()
-    del record["id"]
+def _text(value: Any, clean: Callable[[str], str], suspicious: bool) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return clean(value) if suspicious else value
+
+
+def clean_highlight(doc_id: str, doc: dict[str, Any], suspicious: bool = True) -> dict[str, Any]:
+    text = _text(doc.get("text"), clean_text, suspicious)
+    note = _text(doc.get("note"), clean_text, suspicious)
+    color = _text(doc.get("color"), clean_line, suspicious)
+    article_id = doc.get("article_id")
+    record: dict[str, Any] = {
+        "article_id": article_id.lower() if isinstance(article_id, str) else "",
+        "text": text.strip() if text else "",
+        "note": (note.strip() or None) if note else None,
+        "color": color or None,
+        "created": doc["created"] if isinstance(doc.get("created"), str) else "",
+        "paragraph": _int_or_none(doc.get("paragraph")),
+        "start": _int_or_none(doc.get("start")),
+        "end": _int_or_none(doc.get("end")),
+    }
     if isinstance(doc.get("note_at"), str):
         record["note_at"] = doc["note_at"]
     return record
 
 
-def clean_feed(doc_id: str, doc: dict[str, Any]) -> dict[str, Any]:
+def clean_feed(doc_id: str, doc: dict[str, Any], suspicious: bool = True) -> dict[str, Any]:
     seen = doc.get("seen")
     seen_list = (
         [clean_line(s) for s in seen if isinstance(s, str)] if isinstance(seen, list) else []
