@@ -32,12 +32,15 @@ def _related(keys: set[Key], sides: list[dict[Key, bytes]], states: list[State])
     return {k for k in related if any(k in side for side in sides)}
 
 
-def merge_changed(name: str, base_raw: bytes, ours: State, theirs_raw: bytes) -> Merge:
+def merge_changed(
+    name: str, base_raw: bytes, ours: State, theirs_raw: bytes, ours_raw: bytes | None = None
+) -> Merge:
     """Merge the shared files ``base_raw`` and ``theirs_raw`` (``name`` in errors) with the
-    state ``ours``: the whole merged state, as ``merge_states`` would give it."""
+    state ``ours`` (whose shared files are ``ours_raw``, when the caller has them): the
+    whole merged state, as ``merge_states`` would give it."""
     base_lines = keyed_lines(f"{name} (base)", base_raw)
     theirs_lines = keyed_lines(name, theirs_raw)
-    ours_lines = keyed_lines("this library", dump_state(ours))
+    ours_lines = keyed_lines("this library", ours_raw or dump_state(ours))
     sides = [base_lines, ours_lines, theirs_lines]
     every = base_lines.keys() | ours_lines.keys() | theirs_lines.keys()
     changed = {

@@ -206,7 +206,7 @@ class _Step:
             return
         base = repo.merge_base(head, remote)
         before = state
-        merged_state = self._merge(base, state, remote)
+        merged_state = self._merge(base, state, remote, data)
         counts = count_changes(before, merged_state)
         self.report.received += counts
         repo.stage_all()
@@ -220,7 +220,13 @@ class _Step:
     def _state_at(self, commit: str | None) -> State:
         return _state_at(self.repo, self.files, commit)
 
-    def _merge(self, base_commit: str | None, ours: State, theirs_commit: str) -> State:
+    def _merge(
+        self,
+        base_commit: str | None,
+        ours: State,
+        theirs_commit: str,
+        ours_raw: bytes | None = None,
+    ) -> State:
         """Merge the state of ``theirs_commit`` into the library against ``base_commit``
         (bodies, then the library file, then the shared files); the merged state."""
         merge = merge_changed(
@@ -228,6 +234,7 @@ class _Step:
             _shared_bytes_at(self.repo, self.files, base_commit),
             ours,
             _shared_bytes_at(self.repo, self.files, theirs_commit),
+            ours_raw,
         )
         self._write_bodies(merge, theirs_commit)
         store_state(self.library, merge.state)
