@@ -111,7 +111,11 @@ def main() -> None:
         rows.append(("sync, one article changed here", statistics.median(send), True))
         rows.append(("sync, receiving that change", statistics.median(receive), True))
         rows.append(("sync, both changed (merge)", statistics.median(both), True))
-        git_bytes = sum(f.stat().st_size for f in (here.parent / ".git").rglob("*") if f.is_file())
+        counted = subprocess.run(
+            ["git", "-C", str(here.parent), "count-objects", "-v"], capture_output=True, text=True
+        ).stdout
+        sizes = dict(line.split(": ") for line in counted.splitlines() if ": " in line)
+        git_bytes = (int(sizes.get("size", 0)) + int(sizes.get("size-pack", 0))) * 1024
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print(

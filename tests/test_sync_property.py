@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sync_support import add, converge, replicas, run_sync, shared_bytes
@@ -191,6 +192,7 @@ def view(path: Path) -> tuple[dict, dict, dict]:
     return articles, highlights, bodies
 
 
+@pytest.mark.slow
 @settings(
     max_examples=10,
     deadline=None,

@@ -270,7 +270,8 @@ def merge_states(base: State, ours: State, theirs: State) -> Merge:
             present = o if o is not None else t
             assert present is not None
             side = OURS if o is not None else THEIRS
-            if b is not None and present == b and revived.get(present.get("article_id")) != side:
+            article_id = str(present.get("article_id") or "")
+            if b is not None and present == b and revived.get(article_id) != side:
                 continue  # deleted there, untouched here
             merged = dict(present)
         if merged.get("article_id") in articles:

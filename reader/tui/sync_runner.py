@@ -41,7 +41,7 @@ def is_set_up(path: Path) -> bool:
 class SyncRunner:
     """Runs the app's syncs, one at a time."""
 
-    def __init__(self, app: App[None], path: Path, on_done: Callable[[], None]) -> None:
+    def __init__(self, app: App[None], path: Path, on_done: Callable[[], object]) -> None:
         self.app = app
         self.path = path
         self.on_done = on_done  # called on the app's thread after a sync that worked
