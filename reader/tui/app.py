@@ -37,26 +37,22 @@ from reader.search.order import start_sort
 from reader.settings.config import Config, load_config
 from reader.startup.snapshot import write_start_snapshot
 from reader.store import Library
-from reader.tui.commands import COMMANDS, ReaderCommands
+from reader.tui.commands import ReaderCommands
 from reader.tui.idle_gc import IdleCollector
 from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
 from reader.tui.screens.main import MainScreen
+<<<<<<< HEAD
 from reader.tui.sync_runner import SyncRunner
+=======
+from reader.tui.settings_check import binding_ids, settings_problems
+>>>>>>> main
 from reader.tui.terminal_title import TerminalTitle
-from reader.tui.themes import DEFAULT_THEME, load_themes
-from reader.tui.widgets.article.view import ArticleView
+from reader.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
 
 if TYPE_CHECKING:
     from reader.tui.library_view import LibraryView
 
 FIRST_FRAME_FLUSH_SECONDS = 0.03  # the first frame goes out before the library opens
-
-
-def binding_ids() -> set[str]:
-    """Every binding id a ``[keys]`` entry may name."""
-    ids = {c.action for c in COMMANDS if c.action not in ("focus_next", "focus_previous")}
-    ids |= {b.id for b in ArticleView.BINDINGS if isinstance(b, Binding) and b.id}
-    return ids
 
 
 class ReaderApp(App[None]):
@@ -117,7 +113,7 @@ class ReaderApp(App[None]):
         """The article shown at the last quit (a setting of the library), if any."""
         self.main_screen = MainScreen(id="_default")
         # Before the first stylesheet parse: a theme set after mounting parses it again.
-        self._theme_problems = self._load_themes()
+        self._themes_loaded = self._load_themes()
 
     # -- building ------------------------------------------------------------------------
     def get_default_screen(self) -> MainScreen:
@@ -125,12 +121,11 @@ class ReaderApp(App[None]):
         return self.main_screen
 
     def on_mount(self) -> None:
-        """Config and theme problems, the keymap, the terminal's title, signals."""
-        for problem in self.config.problems:
-            self.notify(clean_line(problem), severity="warning", timeout=10, markup=False)
-        self._apply_keymap()
-        for problem in self._theme_problems:
+        """Settings problems (as ``reader config show`` reports them), the keymap, the
+        terminal's title, signals."""
+        for problem in settings_problems(self.config, self._themes_loaded):
             self.notify(problem, severity="warning", timeout=10, markup=False)
+        self._apply_keymap()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.terminal_title.save()
         self.idle_collector.start()
@@ -161,18 +156,10 @@ class ReaderApp(App[None]):
         os._exit(0)
 
     def _apply_keymap(self) -> None:
+        """The ``[keys]`` of config.toml that name an action (the others are reported at
+        start by ``settings_problems``)."""
         known = binding_ids()
-        keymap: dict[str, str] = {}
-        for action, keys in self.config.keys.items():
-            if action in known:
-                keymap[action] = keys
-            else:
-                self.notify(
-                    clean_line(f"config: keys.{action}: no such action; see the help (?)"),
-                    severity="warning",
-                    timeout=10,
-                    markup=False,
-                )
+        keymap = {action: keys for action, keys in self.config.keys.items() if action in known}
         if keymap:
             self.set_keymap(keymap)
 
@@ -274,24 +261,19 @@ class ReaderApp(App[None]):
             pass  # a read-only or vanished library: nothing to remember
 
     # -- themes --------------------------------------------------------------------------
-    def _load_themes(self) -> list[str]:
-        """Register the theme files and set the remembered (or configured) theme; the
-        problems found, one line each, to show once the app is up."""
+    def _load_themes(self) -> ThemeLoad:
+        """Register the theme files and set the remembered (or configured) theme; what was
+        loaded (its problems are reported once the app is up, by ``settings_problems``)."""
         loaded = load_themes()
         for theme in loaded.themes:
             self.register_theme(theme)
-        problems = list(loaded.problems)
         wanted = self.library.get_setting("theme") or self.config.theme or DEFAULT_THEME
-        if wanted == self.config.theme and wanted not in self.available_themes:
-            problems.append(
-                clean_line(f"config: theme {wanted!r}: no such theme; using the default")
-            )
         if wanted not in self.available_themes:
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
         self._loading_theme = True
         self.theme = wanted
         self._loading_theme = False
-        return problems
+        return loaded
 
     def _remember_theme(self, theme: Theme) -> None:
         if self._loading_theme or self.library.get_setting("theme") == theme.name:

@@ -199,9 +199,12 @@ class ArticleDisplay(PaneLayout):
 
     def on_quote_pane_jump(self, event: QuotePane.Jump) -> None:
         """Scroll the article to the chosen highlight or quotation."""
-        self.article_view.scroll_to_paragraph(event.paragraph, event.start)
-        if self.size.width < NARROW:
+        if self.size.width < NARROW:  # one pane at a time: show the article, then scroll it
             self._focus_pane("article")
+            jump = self.article_view.scroll_to_paragraph
+            self.call_after_refresh(jump, event.paragraph, event.start)
+            return
+        self.article_view.scroll_to_paragraph(event.paragraph, event.start)
 
     def on_article_view_selection_changed(self, event: ArticleView.SelectionChanged) -> None:
         """The footer shows "cancel selection" only while there is one."""

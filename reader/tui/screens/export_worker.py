@@ -55,6 +55,9 @@ class ExportActions(HighlightActions):
             self._export_failed(err)
             return
         count = sum(len(highlights) for _, highlights in items)
+        if not count:
+            self.notify("No highlights match: nothing exported", timeout=6, markup=False)
+            return
         if count > EXPORT_NOTICE_AT:
             self.notify(f"Exporting {count} highlight(s)…", timeout=3, markup=False)
         self.app.run_worker(

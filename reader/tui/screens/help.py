@@ -48,7 +48,10 @@ def _bindings_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     return rows
 
 
-def help_sections(article_bindings: Iterable[BindingType] = ()) -> list[tuple[str, list]]:
+def help_sections(
+    article_bindings: Iterable[BindingType] = (),
+    quote_rows: Iterable[tuple[str, str]] = (),
+) -> list[tuple[str, list]]:
     """The help text as (section title, [(keys, description)]) pairs."""
     app_rows = [(c.shown_keys, c.description) for c in COMMANDS]
     sections: list[tuple[str, list]] = [
@@ -58,6 +61,8 @@ def help_sections(article_bindings: Iterable[BindingType] = ()) -> list[tuple[st
     article_rows = _bindings_rows(article_bindings)
     if article_rows:
         sections.append(("In the article", article_rows))
+    if quote_rows:
+        sections.append(("In the quote pane", list(quote_rows)))
     return sections
 
 
@@ -78,9 +83,13 @@ class HelpScreen(ModalScreen[None]):
     """
     )
 
-    def __init__(self, article_bindings: Iterable[BindingType] = ()) -> None:
+    def __init__(
+        self,
+        article_bindings: Iterable[BindingType] = (),
+        quote_rows: Iterable[tuple[str, str]] = (),
+    ) -> None:
         super().__init__()
-        self._sections = help_sections(article_bindings)
+        self._sections = help_sections(article_bindings, quote_rows)
 
     def compose(self) -> ComposeResult:
         """One Static per section; text is assembled, never markup."""

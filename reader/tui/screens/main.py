@@ -201,7 +201,7 @@ class MainScreen(ExportActions):
         """Show every key."""
         from reader.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(ArticleView.BINDINGS))
+        self.app.push_screen(HelpScreen(ArticleView.BINDINGS, QuotePane.HELP_ROWS))
 
     # -- the filter --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
