@@ -41,11 +41,8 @@ from reader.tui.commands import ReaderCommands
 from reader.tui.idle_gc import IdleCollector
 from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
 from reader.tui.screens.main import MainScreen
-<<<<<<< HEAD
-from reader.tui.sync_runner import SyncRunner
-=======
 from reader.tui.settings_check import binding_ids, settings_problems
->>>>>>> main
+from reader.tui.sync_runner import SyncRunner
 from reader.tui.terminal_title import TerminalTitle
 from reader.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
 
