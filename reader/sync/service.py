@@ -88,7 +88,7 @@ class LibraryFolder:
         return f"/{self.shared_name}/*.jsonl merge={DRIVER} -text\n".encode()
 
 
-def _driver_command() -> str:
+def merge_tool_command() -> str:
     import shlex
     import sys
 
@@ -114,7 +114,7 @@ def init(library: Library, remote: str) -> SyncReport:
     atomic_write_bytes(files.folder / ".gitignore", files.gitignore(), mode=0o644)
     atomic_write_bytes(files.folder / ".gitattributes", files.gitattributes(), mode=0o644)
     repo.config(f"merge.{DRIVER}.name", "reader's merge of a library")
-    repo.config(f"merge.{DRIVER}.driver", _driver_command())
+    repo.config(f"merge.{DRIVER}.driver", merge_tool_command())
     repo.set_remote(remote)
     return sync(library)
 
