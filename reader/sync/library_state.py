@@ -16,12 +16,10 @@ from reader.sync.shared_file import State, clean_feed, clean_highlight
 
 
 def state_of(library: Library) -> State:
-    """The shared state of ``library`` (read fresh). The articles are the store's own,
-    already checked and cleaned when it loaded them; highlights and feeds are cleaned as
-    a foreign file's would be when the library's files hold anything to clean."""
+    """The shared state of ``library`` (read fresh): its records as the store loaded them
+    (cleaned then, if its files held anything unsafe), each checked for its types."""
     articles = library.article_map()
     tables = library.copy_tables(["highlights", "feeds", "stamps"])
-    suspicious = library.looks_suspicious()
     stamps = tables["stamps"]
     shared: dict[str, dict[str, Any]] = {}
     for aid, article in articles.items():
@@ -37,9 +35,9 @@ def state_of(library: Library) -> State:
     return {
         "articles": shared,
         "highlights": {
-            k: clean_highlight(k, v, suspicious) for k, v in tables["highlights"].items()
+            k: clean_highlight(k, v, suspicious=False) for k, v in tables["highlights"].items()
         },
-        "feeds": {k: clean_feed(k, v, suspicious) for k, v in tables["feeds"].items()},
+        "feeds": {k: clean_feed(k, v, suspicious=False) for k, v in tables["feeds"].items()},
     }
 
 

@@ -19,16 +19,14 @@ control character, bidi mark or wrong type gets into the library through a sync.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from reader.errors import StoreError
-from reader.sanitize import clean_line, clean_text
-from reader.store.library import STAMPED_FIELDS, shown_article
-from reader.store.storage import looks_suspicious
+from reader.sanitize import bytes_may_be_unsafe, clean_line, clean_tree
+from reader.store.library import STAMPED_FIELDS, highlight_from_record, shown_article
 
 State = dict[str, dict[str, dict[str, Any]]]
 TABLES = ("articles", "highlights", "feeds")
@@ -91,13 +89,15 @@ def join_shards(shards: dict[str, bytes]) -> bytes:
 def load_state(name: str, raw: bytes) -> State:
     """The state in the bytes of a shared file (``name`` is named in errors); empty bytes
     are an empty state (no merge base). Every record is checked and coerced as the store
-    loads a foreign file (``article_from_record``), its text cleaned by ``reader.sanitize``
-    when the bytes hold anything to clean (``looks_suspicious``, the store's own test); a
-    line that is not a record raises a one-line ``StoreError``."""
+    loads a stored file: when the bytes may hold an unsafe character
+    (``sanitize.bytes_may_be_unsafe``) every string is cleaned (``sanitize.clean_tree``),
+    then each record is checked field by field (``article_from_record``,
+    ``highlight_from_record``); a line that is not a record raises a one-line
+    ``StoreError``."""
     state = empty_state()
     if not raw.strip():
         return state
-    suspicious = looks_suspicious(raw)
+    suspicious = bytes_may_be_unsafe(raw)
     for number, line in enumerate(raw.splitlines(), 1):
         if not line.strip() or line.startswith(b'{"reader-shared"'):
             continue
@@ -157,7 +157,9 @@ def changed_records(old: bytes, new: bytes) -> tuple[State, State]:
 
 
 def clean_article(doc_id: str, doc: dict[str, Any], suspicious: bool = True) -> dict[str, Any]:
-    """An article record as the store loads it from a foreign file, with its stamps."""
+    """An article record as the store loads it from a stored file, with its stamps."""
+    if suspicious:
+        doc = clean_tree(dict(doc))
     fields = {k: v for k, v in doc.items() if k != "changed"}
     article = shown_article(doc_id, fields, suspicious=suspicious).to_dict()
     del article["id"]
@@ -171,32 +173,21 @@ def clean_article(doc_id: str, doc: dict[str, Any], suspicious: bool = True) -> 
     return article
 
 
-def _int_or_none(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << 53:
-        return value
-    return None
-
-
-def _text(value: Any, clean: Callable[[str], str], suspicious: bool) -> str | None:
-    if not isinstance(value, str):
-        return None
-    return clean(value) if suspicious else value
-
-
 def clean_highlight(doc_id: str, doc: dict[str, Any], suspicious: bool = True) -> dict[str, Any]:
-    text = _text(doc.get("text"), clean_text, suspicious)
-    note = _text(doc.get("note"), clean_text, suspicious)
-    color = _text(doc.get("color"), clean_line, suspicious)
-    article_id = doc.get("article_id")
+    """A highlight record as the store loads it from a stored file, with its ``note_at``."""
+    if suspicious:
+        doc = clean_tree(dict(doc))
+    highlight = highlight_from_record(doc_id, doc)
+    color = clean_line(highlight.color) if suspicious and highlight.color else highlight.color
     record: dict[str, Any] = {
-        "article_id": article_id.lower() if isinstance(article_id, str) else "",
-        "text": text.strip() if text else "",
-        "note": (note.strip() or None) if note else None,
+        "article_id": highlight.article_id.lower(),
+        "text": highlight.text.strip(),
+        "note": (highlight.note.strip() or None) if highlight.note else None,
         "color": color or None,
-        "created": doc["created"] if isinstance(doc.get("created"), str) else "",
-        "paragraph": _int_or_none(doc.get("paragraph")),
-        "start": _int_or_none(doc.get("start")),
-        "end": _int_or_none(doc.get("end")),
+        "created": highlight.created,
+        "paragraph": highlight.paragraph,
+        "start": highlight.start,
+        "end": highlight.end,
     }
     if isinstance(doc.get("note_at"), str):
         record["note_at"] = doc["note_at"]
@@ -204,6 +195,9 @@ def clean_highlight(doc_id: str, doc: dict[str, Any], suspicious: bool = True) -
 
 
 def clean_feed(doc_id: str, doc: dict[str, Any], suspicious: bool = True) -> dict[str, Any]:
+    """A feed record: its subscription and the links it has seen, each of its type."""
+    if suspicious:
+        doc = clean_tree(dict(doc))
     seen = doc.get("seen")
     seen_list = (
         [clean_line(s) for s in seen if isinstance(s, str)] if isinstance(seen, list) else []

@@ -510,8 +510,12 @@ _ABBREVIATIONS = frozenset(
 )
 # A sentence ends at . ! ? … (runs of them), then optional closing quotes/brackets, then
 # whitespace. CJK full stops end a sentence without needing a space.
-_END = re.compile(r"""([.!?…]+)(["'”’»)\]]*)(?=\s)|([。！？]+)(["'”’」』）]*)""")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
+# Linear on any text: a run of terminators is tried once, from its start (the lookbehind),
+# and never split (possessive), so a 64 KB line of dots costs one pass.
+_END = re.compile(
+    r"""(?<![.!?…])([.!?…]++)(["'”’»)\]]*+)(?=\s)|(?<![。！？])([。！？]++)(["'”’」』）]*+)"""
+)
+_LONGEST_WORD = 64  # an abbreviation or initial is short: look no further back
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -549,6 +553,16 @@ def _skip_space(text: str, pos: int) -> int:
     return pos
 
 
+def _word_before(text: str, end: int) -> str:
+    """The run of word characters and dots ending at ``end`` (at most ``_LONGEST_WORD``
+    characters are looked at: a longer run is no abbreviation)."""
+    start = end
+    floor = max(0, end - _LONGEST_WORD)
+    while start > floor and (text[start - 1].isalnum() or text[start - 1] in "._"):
+        start -= 1
+    return text[start:end]
+
+
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
     """Whether a Latin-style terminator match really ends a sentence."""
     punct = match.group(1)
@@ -557,12 +571,32 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if next_char and next_char.islower():
         return False  # "… and so", "e.g. the", "Yahoo! is"
     if punct == ".":
-        before = _WORD_BEFORE.search(text, 0, match.start(1))
-        if before is not None:
-            word = before.group(1)
+        word = _word_before(text, match.start(1))
+        if word:
             bare = word.replace(".", "").lower()
             if bare in _ABBREVIATIONS and not match.group(2):
                 return False
             if len(bare) == 1 and bare.isalpha() and word[-1].isupper() and next_char.isupper():
                 return False  # an initial: "J. R. Tolkien"
     return True
+
+
+# Quotation marks a passage may open or close with (ASCII double quotes are both).
+_OPENING_MARKS = {"“": "”", "«": "»", "„": "“", '"': '"'}
+_CLOSING_MARKS = {"”": "“", "»": "«", '"': '"'}
+
+
+def trim_unpaired_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` without an opening quotation mark at its start whose closing mark
+    is not in it, nor a closing mark at its end whose opening mark is not in it (a sentence
+    selected inside a longer quotation: ``“We oppose the plan.``). Marks are presentation:
+    a passage shown in quotation marks would show them twice. Never trims to nothing."""
+    s, e = start, end
+    piece = text[s:e]
+    opener = piece[:1]
+    if opener in _OPENING_MARKS and _OPENING_MARKS[opener] not in piece[1:]:
+        s = _skip_space(text, s + 1)
+    closer = text[e - 1 : e] if e > s else ""
+    if closer in _CLOSING_MARKS and _CLOSING_MARKS[closer] not in text[s : e - 1]:
+        e -= 1
+    return (s, e) if e > s else (start, end)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from reader.errors import ImportFailed
 from reader.models import Highlight
+from reader.sanitize import escape_unsafe_json
 
 if TYPE_CHECKING:
     from reader.highlights.export import ExportItem, QuoteItem
@@ -43,7 +44,10 @@ def _article_json(article: Any) -> dict[str, Any]:
 
 
 def _highlight_json(hl: Highlight) -> dict[str, Any]:
-    return {name: getattr(hl, name) for name in HIGHLIGHT_FIELDS}
+    data = {name: getattr(hl, name) for name in HIGHLIGHT_FIELDS}
+    if hl.end_paragraph is not None:  # a passage across paragraphs (only then: older
+        data["end_paragraph"] = hl.end_paragraph  # exports and readers stay the same)
+    return data
 
 
 def render(
@@ -72,7 +76,7 @@ def render(
         "exported": exported or datetime.now(UTC).replace(microsecond=0).isoformat(),
         "articles": articles,
     }
-    text = json.dumps(document, ensure_ascii=False, indent=2)
+    text = escape_unsafe_json(json.dumps(document, ensure_ascii=False, indent=2))
     # Lone surrogates cannot be written as UTF-8; keep the file writable.
     return text.encode("utf-8", "replace").decode("utf-8") + "\n"
 
@@ -120,8 +124,14 @@ def _parse_highlight(check: _Checker, raw: Any, where: str, article_id: str) -> 
         paragraph=check.offset(raw, "paragraph", where),
         start=check.offset(raw, "start", where),
         end=check.offset(raw, "end", where),
+        end_paragraph=check.offset(raw, "end_paragraph", where),
     )
-    if hl.start is not None and hl.end is not None and hl.start > hl.end:
+    if (
+        hl.end_paragraph is None
+        and hl.start is not None
+        and hl.end is not None
+        and hl.start > hl.end
+    ):
         raise check.fail(where, "start is after end")
     return hl
 

@@ -35,7 +35,8 @@ class ArticleStrips(ScrollView):
         self._doc = LaidDocument([], [], DEFAULT_MEASURE, [])
         self._notice = ""
         self._marks: dict[int, list[tuple[int, int]]] = {}
-        self._selection: tuple[int, int, int] | None = None
+        # (first block, start offset in it, last block, end offset in that one)
+        self._selection: tuple[int, int, int, int] | None = None
         self._strip_cache: LRUCache[int, Strip] = LRUCache(maxsize=1024)
         self._strip_width = -1  # the content width the cached strips were built for
         self._styles: dict[str, Style] | None = None
@@ -110,7 +111,7 @@ class ArticleStrips(ScrollView):
 
     def _notice_strip(self, width: int) -> Strip:
         base = self._base_style()
-        text = Text(self._notice, style=self._style("notice"), end="")
+        text = Text(self._notice, style=base + self._style("notice"), end="")
         margin = self._margin()
         return Strip([Segment(" " * margin, base), *text.render(self.app.console)])
 
@@ -187,13 +188,15 @@ class ArticleStrips(ScrollView):
                 if b > s0 and a < e0:
                     runs.append((max(a, s0) - s0, min(b, e0) - s0, mark))
         selection = self._selection
-        if selection is not None and selection[0] == line.block:
-            _, a, b = selection
+        if selection is not None and selection[0] <= line.block <= selection[2]:
+            first, a, last, b = selection
+            a = a if line.block == first else 0
+            b = b if line.block == last else len(block.text)
             if b > s0 and a < e0:
                 runs.append((max(a, s0) - s0, min(b, e0) - s0, _bg(self._style("selection"))))
         if not runs:
-            if piece:  # plain body text is left unstyled: Textual draws it in the base style
-                segments.append(Segment(piece, None if style is base else style))
+            if piece:  # in the base style: a segment without one reaches the terminal in
+                segments.append(Segment(piece, style))  # its default colours (SGR 39/49)
             return _cells(piece)
         cuts = sorted({0, len(piece), *(a for a, _, _ in runs), *(b for _, b, _ in runs)})
         for a, b in zip(cuts, cuts[1:], strict=False):
@@ -214,7 +217,7 @@ class ArticleStrips(ScrollView):
         return _SPAN_STYLES.get(name, _PLAIN)
 
 
-_HEADER_STYLES = {"title": "title", "meta": "meta", "header-rule": "rule"}
+_HEADER_STYLES = {"title": "title", "deck": "deck", "meta": "meta", "header-rule": "rule"}
 _UNDERLINE = Style(underline=True)
 _PLAIN = Style()
 _SPAN_STYLES = {
