@@ -387,3 +387,19 @@ def test_a_one_article_change_is_one_line_of_one_shared_file(tmp_path: Path) -> 
     run_sync(a)
     changed = git(a, "show", "--numstat", "--format=", "HEAD").splitlines()
     assert changed == [f"1\t1\tlibrary.shared/{ids[7][0]}.jsonl"]
+
+
+def test_sync_init_on_a_new_machine_makes_the_library_and_fills_it(tmp_path: Path) -> None:
+    remote = bare_repo(tmp_path)
+    a = tmp_path / "a" / "library.json"
+    with Library(a) as lib:
+        add(lib, "Already there", "https://example.org/there")
+    join(a, remote)
+    fresh = tmp_path / "new-machine" / "library.json"
+    code, out, err = cli_run(fresh, "sync", "init", str(remote))
+    assert code == 0, err
+    assert "received 1 added" in out
+    with Library(fresh) as lib:
+        assert [x.title for x in lib.articles()] == ["Already there"]
+    code, _, err = cli_run(tmp_path / "typo" / "library.json", "sync")
+    assert code == 1 and "no library there" in err  # plain sync never makes one

@@ -33,7 +33,7 @@ def sync_init(ctx: click.Context, remote: str) -> None:
     joins the library already there: the result holds both."""
     from reader.sync.service import init
 
-    report = init(open_library(ctx), remote)
+    report = init(open_library(ctx, create=True), remote)  # a new machine: a new library
     stdout_console().print(Text(report.summary()))
 
 
