@@ -1055,11 +1055,13 @@ WORKER_KILL_ROUNDS = int(os.environ.get("READER_WORKER_KILL_ROUNDS", "6"))
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.slow
 def test_killed_add_leaves_no_worker_behind(tmp_path: Path, record_property) -> None:  # type: ignore[no-untyped-def]
-    """Promise: `kill -9` of `reader add` (48 pages, so it parses in workers) at random moments:
-    every worker ends by itself and standard output reaches end-of-file."""
+    """Promise: `kill -9` of `reader add` (300 pages, so it parses in workers) at random
+    moments while its workers run: every worker ends by itself and standard output reaches
+    end-of-file."""
     pages = tmp_path / "pages"
-    write_pages(pages, 48)
+    write_pages(pages, 300)
     rng = random.Random(19)
     orphans = 0
     with_workers = 0
@@ -1073,7 +1075,14 @@ def test_killed_add_leaves_no_worker_behind(tmp_path: Path, record_property) -> 
             start_new_session=True,
         )
         assert proc.stdout is not None
-        time.sleep(rng.uniform(0.8, 2.5))
+        # kill while the workers run: wait until they are there (on a fast, quiet machine
+        # a fixed pause could outlast the whole import), then a random moment more
+        started = time.monotonic()
+        while len(session_members(proc.pid)) < 2 and proc.poll() is None:
+            if time.monotonic() - started > 60:
+                break
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.3))
         members = session_members(proc.pid)
         with_workers += len(members) > 1
         proc.kill()  # the storing process alone
