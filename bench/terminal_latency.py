@@ -548,7 +548,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             floor.close()
         results.extend(ours)
         if have_newsboat:
-            results.extend(measure_newsboat(path, size, args.presses, args.cache_dir))
+            try:
+                results.extend(measure_newsboat(path, size, args.presses, args.cache_dir))
+            except (ScreenTimeout, RuntimeError, OSError, subprocess.SubprocessError) as err:
+                log(f"  newsboat {size:,} failed: {err}")
         if args.start:
             log(f"  cold start {size:,} ...")
             start_rows.extend(bench_run.measure_cold_start(path, size, args.start_runs))

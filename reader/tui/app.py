@@ -67,6 +67,7 @@ from reader.tui.header import ReaderHeader
 from reader.tui.idle_gc import IdleCollector
 from reader.tui.list_pane import ArticleOption, ListPane
 from reader.tui.main_screen import MainScreen
+from reader.tui.pending_input import after_input
 from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
 from reader.tui.quote_pane import QuoteEntry, QuotePane
 from reader.tui.themes import DEFAULT_THEME, load_themes
@@ -160,7 +161,6 @@ class ReaderApp(App[None]):
         self._quotations_seen: LRUCache[tuple[str, str], list[Quotation]] = LRUCache(
             QUOTATIONS_KEPT
         )
-        self._first_frame_shown = False
         self.idle_collector = IdleCollector(self)
         self._quotes_wanted: bool | None = None  # None: fold by width
         self._current_pane = "list"
@@ -275,7 +275,6 @@ class ReaderApp(App[None]):
             self.set_keymap(keymap)
 
     def _after_first_frame(self) -> None:
-        self._first_frame_shown = True
         end_start_pause()
         self.list_pane.on_cursor = self._preview
         # The driver's writer thread sends the frame to the terminal; opening the library
@@ -608,18 +607,27 @@ class ReaderApp(App[None]):
         if self._pending is not None and markdown is not None:
             head = self._pending.snapshot.head_for(article.id, markdown)
         self.article_view.show(article, markdown, highlights, article.position, head=head)
-        # Quotations are found when the view reports the article laid out (``Ready``),
-        # unless they were found before.
+        # The quote pane follows in a later frame (``_fill_quote_pane``): its quotations
+        # are found once the text is laid out, unless they were found before.
         self._quotations = self._quotations_seen.get((article.id, article.content_hash), [])
-        self.quote_pane.show(highlights, self._quotations)
+        self.quote_pane.forget()
+        article_id = article.id
+        after_input(self, lambda: self._fill_quote_pane(article_id))
+
+    def _fill_quote_pane(self, article_id: str) -> None:
+        """(A frame after the article.) The shown article's highlights, and its quotations
+        when its text is laid out (else they come with ``ArticleView.Ready``)."""
+        if self._shown is None or self._shown.id != article_id:
+            return  # another article is shown by now
+        if self.article_view.ready and not self._quotations:
+            self._find_quotations(article_id)
+        self.quote_pane.show(self._shown_highlights, self._quotations)
 
     def on_article_view_ready(self, event: ArticleView.Ready) -> None:
-        """The article is laid out: find its quotations for the quote pane. Before the
-        first frame they wait for it (the text comes first; their patterns compile)."""
-        if self._first_frame_shown:
-            self._find_quotations(event.article_id)
-        else:
-            self.call_after_refresh(self._find_quotations, event.article_id)
+        """The article is laid out: find its quotations for the quote pane, after the
+        frame that shows the text and the keys pressed meanwhile (``after_input``)."""
+        article_id = event.article_id
+        after_input(self, lambda: self._find_quotations(article_id))
 
     def _find_quotations(self, article_id: str) -> None:
         if self._shown is None or self._shown.id != article_id or self._quotations:
@@ -632,8 +640,7 @@ class ReaderApp(App[None]):
             found = find_quotations(self.article_view.paragraphs)
             self._quotations_seen.set(key, found)
         self._quotations = found
-        if self._quotations:
-            self.quote_pane.show(self._shown_highlights, self._quotations)
+        self.quote_pane.show(self._shown_highlights, self._quotations)
 
     def _refresh_highlights(self, *, keep: int | None = None, select: str | None = None) -> None:
         """Show the shown article's highlights again (article marks and quote pane)."""
