@@ -173,12 +173,17 @@ def library_facts(path: Path) -> LibraryFacts:
 class Run:
     """Timed presses of one program, each followed by one of the floor's."""
 
-    def __init__(self, screen: TmuxScreen, floor: TmuxScreen | None, size: int) -> None:
+    def __init__(
+        self,
+        screen: TmuxScreen,
+        floors: Sequence[TmuxScreen],
+        size: int,
+    ) -> None:
         self.screen = screen
-        self.floor = floor
+        self.floors = floors
         self.size = size
         self.figures: dict[str, Figures] = {}
-        self.floor_figures = Figures("floor", size, "any key")
+        self.floor_figures = {f.name: Figures(f.name, size, "any key") for f in floors}
 
     def press(
         self,
@@ -199,9 +204,12 @@ class Run:
         except ScreenTimeout:
             result = None
         figures.add(result)
-        if self.floor is not None:
-            self.floor.wait_idle(quiet=0.03)
-            self.floor_figures.add(self.floor.press(key, literal=literal))
+        for floor in self.floors:
+            floor.wait_idle(quiet=0.03)
+            try:
+                self.floor_figures[floor.name].add(floor.press(key, literal=literal))
+            except ScreenTimeout:
+                self.floor_figures[floor.name].add(None)
         return result
 
     def untimed(self, *keys: str, literal: bool = False) -> None:
@@ -222,8 +230,8 @@ def reader_env(home: Path) -> dict[str, str]:
 
 
 def measure_reader(
-    library: Path, size: int, presses: int, floor: TmuxScreen | None
-) -> tuple[list[Figures], Figures]:
+    library: Path, size: int, presses: int, floors: Sequence[TmuxScreen]
+) -> tuple[list[Figures], dict[str, Figures]]:
     """Every key of issue 17 on reader, at one size."""
     from run import working_copy
 
@@ -234,7 +242,7 @@ def measure_reader(
             row = facts.start
             tm.wait_for(shows_title(facts.titles[row]))
             tm.wait_idle(quiet=0.5, timeout=120)  # the search index is built in the back
-            run = Run(tm, floor, size)
+            run = Run(tm, floors, size)
             log(f"  reader {size:,}: j")
             for _ in range(presses):
                 row += 1
@@ -399,7 +407,7 @@ def measure_newsboat(
         with TmuxScreen("newsboat", argv, env=env, cols=COLS, rows=ROWS) as tm:
             tm.wait_for(lambda s: any("bench" in line for line in s), timeout=300)
             tm.wait_idle(quiet=0.5, timeout=300)
-            run = Run(tm, None, size)
+            run = Run(tm, (), size)
             run.untimed("Enter")  # the feed's article list
             tm.wait_idle(quiet=0.5, timeout=300)
             log(f"  newsboat {size:,}: space, j, enter, n, search prompt")
@@ -441,21 +449,25 @@ def _ms(values: Sequence[float]) -> str:
     return f"{statistics.median(values) * 1000:.1f} / {p90(values) * 1000:.1f}"
 
 
-def render(results: list[Figures], floors: dict[int, Figures]) -> str:
-    """One table per size: key, reader changed / done, ratio to floor, newsboat, goal."""
+def render(results: list[Figures], floors: dict[int, dict[str, Figures]]) -> str:
+    """One table per size: key, reader changed / done, ratios to the two references,
+    newsboat, goal and verdict (on "changed"; for j and n also the preview, on "done")."""
     lines = []
-    sizes = sorted({f.size for f in results})
-    for size in sizes:
-        floor = floors.get(size)
-        floor_med = statistics.median(floor.changed) if floor and floor.changed else None
-        lines.append(f"\n{size:,} articles (median / p90, ms; floor = echo_keys.py)")
+    for size in sorted({f.size for f in results}):
+        refs = floors.get(size, {})
+        medians = {name: statistics.median(f.changed) for name, f in refs.items() if f.changed}
+        lines.append(
+            f"\n{size:,} articles (median / p90, ms; 'changed': the first different screen; "
+            "'done': the new article's title in the article pane, the list's new count)"
+        )
         header = (
             "key",
             "reader: changed",
             "reader: done",
             "x floor",
+            "x textual",
             "newsboat: changed",
-            "goal",
+            "goal (ms)",
             "",
         )
         table = [header]
@@ -463,42 +475,52 @@ def render(results: list[Figures], floors: dict[int, Figures]) -> str:
         theirs = {f.key: f for f in results if f.size == size and f.program == "newsboat"}
         for key, figures in ours.items():
             timed = figures.done or figures.changed
-            goal_key = "j" if key == "j" else key
-            goal = GOALS.get(goal_key)
+            goal = GOALS.get(key)
             verdict = ""
             if goal is not None and figures.changed:
                 med = statistics.median(figures.changed) * 1000
                 high = p90(figures.changed) * 1000
-                verdict = (
-                    "ok" if med <= goal[0] and (goal[1] is None or high <= goal[1]) else "SLOW"
-                )
+                ok = med <= goal[0] and (goal[1] is None or high <= goal[1])
+                verdict = "ok" if ok else "SLOW"
+                if key == "filter key" and figures.done:
+                    done = statistics.median(figures.done) * 1000
+                    verdict = "ok" if done <= goal[0] else "SLOW"
                 if key in ("j", "n") and figures.done:
                     preview = statistics.median(figures.done) * 1000
                     verdict += ", preview " + ("ok" if preview <= 50 else "SLOW")
             if figures.misses:
-                verdict += f" ({figures.misses} no change)"
-            ratio = f"{statistics.median(timed) / floor_med:.0f}x" if floor_med and timed else "-"
+                verdict += f" ({figures.misses} unchanged)"
+            ratios = [
+                f"{statistics.median(timed) / medians[name]:.0f}x"
+                if name in medians and timed
+                else "-"
+                for name in ("floor", "textual")
+            ]
             other = theirs.get(key)
             goal_text = (
                 "-" if goal is None else f"<= {goal[0]}" + (f" / {goal[1]}" if goal[1] else "")
             )
             if key in ("j", "n"):
                 goal_text += "; done <= 50"
+            if key == "filter key":
+                goal_text = "done <= 30"
+            newsboat = "-"
+            if other is not None:
+                newsboat = _ms(other.changed) + (f" ({other.note})" if other.note else "")
             table.append(
                 (
-                    figures.key,
+                    key,
                     _ms(figures.changed),
                     _ms(figures.done),
-                    ratio,
-                    _ms(other.changed) + (f" ({other.note})" if other and other.note else "")
-                    if other
-                    else "-",
+                    *ratios,
+                    newsboat,
                     goal_text,
-                    verdict.strip(", "),
+                    verdict,
                 )
             )
-        if floor is not None:
-            table.append(("floor (any key)", _ms(floor.changed), "-", "1x", "-", "-", ""))
+        for name, label in (("floor", "floor: echo_keys.py"), ("textual", "textual echo app")):
+            if name in refs:
+                table.append((label, _ms(refs[name].changed), "-", "-", "-", "-", "-", ""))
         widths = [max(len(r[i]) for r in table) for i in range(len(header))]
         for n, cells in enumerate(table):
             lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
@@ -535,17 +557,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     machine = bench_run.machine_info()
     results: list[Figures] = []
-    floors: dict[int, Figures] = {}
+    floors: dict[int, dict[str, Figures]] = {}
     start_rows = []
     for size in args.size_list:
         log(f"library of {size:,} articles ...")
         path, _ = synthetic.build_library(size, args.seed, args.cache_dir, progress=log)
-        floor = TmuxScreen("floor", [sys.executable, str(BENCH_DIR / "echo_keys.py")])
+        references = [
+            TmuxScreen("floor", [sys.executable, str(BENCH_DIR / "echo_keys.py")]),
+            TmuxScreen("textual", [sys.executable, str(BENCH_DIR / "echo_app.py")]),
+        ]
         try:
-            floor.wait_for(lambda s: "ECHO-READY" in s[0])
-            ours, floors[size] = measure_reader(path, size, args.presses, floor)
+            references[0].wait_for(lambda s: "ECHO-READY" in s[0])
+            references[1].wait_for(lambda s: any("ECHO-APP-READY" in line for line in s))
+            ours, floors[size] = measure_reader(path, size, args.presses, references)
         finally:
-            floor.close()
+            for reference in references:
+                reference.close()
         results.extend(ours)
         if have_newsboat:
             try:
@@ -570,7 +597,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = {
             "machine": machine,
             "figures": [asdict(f) for f in results],
-            "floors": {str(k): asdict(v) for k, v in floors.items()},
+            "references": {
+                str(k): {name: asdict(f) for name, f in v.items()} for k, v in floors.items()
+            },
             "start": [asdict(r) for r in start_rows],
         }
         args.json.write_text(json.dumps(data, indent=2), encoding="utf-8")

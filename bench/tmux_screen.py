@@ -74,11 +74,15 @@ class TmuxScreen:
             stderr=subprocess.DEVNULL,
         )
         self._buffer = b""
-        deadline = time.monotonic() + POLL_TIMEOUT
-        while not self._line(deadline).startswith((b"%end", b"%error")):
-            pass  # the reply to the attach itself
-        self.command("refresh-client -f no-output")
-        self.pid = int(self.command(f"display-message -p -t {name} '#{{pane_pid}}'")[0])
+        try:
+            deadline = time.monotonic() + POLL_TIMEOUT
+            while not self._line(deadline).startswith((b"%end", b"%error")):
+                pass  # the reply to the attach itself
+            self.command("refresh-client -f no-output")
+            self.pid = int(self.command(f"display-message -p -t {name} '#{{pane_pid}}'")[0])
+        except BaseException:
+            self.close()
+            raise
 
     # -- control mode ------------------------------------------------------------------
     def _line(self, deadline: float) -> bytes:
@@ -189,6 +193,8 @@ class TmuxScreen:
             self._ctl.stdin.close()
         with contextlib.suppress(Exception):
             self._ctl.wait(timeout=2)
+        with contextlib.suppress(Exception):
+            self._ctl.kill()
         subprocess.run(
             ["tmux", "-L", self.socket, "kill-server"],
             check=False,
