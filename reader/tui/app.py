@@ -50,7 +50,7 @@ from textual.reactive import Reactive
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Input, OptionList
 
 from reader.article_order import SORT_LABELS, start_sort
 from reader.config import Config, load_config
@@ -63,6 +63,7 @@ from reader.store import Library
 from reader.tui.article_view import ArticleView
 from reader.tui.commands import COMMANDS, ReaderCommands, app_bindings
 from reader.tui.filter_bar import FilterBar
+from reader.tui.footer import ReaderFooter
 from reader.tui.header import ReaderHeader
 from reader.tui.idle_gc import IdleCollector
 from reader.tui.list_pane import ArticleOption, ListPane
@@ -187,7 +188,7 @@ class ReaderApp(App[None]):
             yield ArticleView(id="article")
             yield QuotePane(id="quotes")
         yield FilterBar(id="filter")
-        yield Footer()
+        yield ReaderFooter()
 
     def on_mount(self) -> None:
         """Config, themes, the list (on the last article shown), and focus on the list."""
@@ -703,8 +704,9 @@ class ReaderApp(App[None]):
         article = self._current()
         if article is not None:
             self._focus_pane("article")
-            if article.id != self._last_article:
-                self._remember_last_article(article.id)
+            if article.id != self._last_article:  # written after the frame
+                article_id = article.id
+                after_input(self, lambda: self._remember_last_article(article_id))
 
     def action_back(self) -> None:
         """Back to the list; on the list, clear the filter."""

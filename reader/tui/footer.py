@@ -1,0 +1,44 @@
+"""The app's footer: Textual's ``Footer``, rebuilt only when the keys it shows change.
+
+Owns ``ReaderFooter``. Textual's footer rebuilds its keys (new widgets, then a layout of
+the whole screen) every time the focus moves or an action's state is checked again:
+``enter`` on the list and ``escape`` back cost a screen layout each, though the footer
+shows the same keys in both panes. ``ReaderFooter`` compares what it would show with what
+it shows and rebuilds only on a difference.
+"""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+
+def footer_keys(screen: Screen) -> tuple[object, ...]:
+    """What ``Footer.compose`` would show for ``screen``: every shown binding's key,
+    label, action, state and tooltip, and the command palette's key."""
+    app = screen.app
+    shown = tuple(
+        (b.key, app.get_key_display(b), b.description, b.action, enabled, tooltip, b.group)
+        for (_, b, enabled, tooltip) in screen.active_bindings.values()
+        if b.show
+    )
+    palette = screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
+    if palette is not None:
+        _, binding, enabled, tooltip = palette
+        shown += (("palette", binding.key, binding.description, enabled, tooltip),)
+    return shown
+
+
+class ReaderFooter(Footer):
+    """``Footer`` that rebuilds only when its keys change."""
+
+    _shown_keys: tuple[object, ...] | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Rebuild (after the next frame, as ``Footer`` does) if the keys differ."""
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            keys = footer_keys(screen)
+            if keys == self._shown_keys:
+                return
+            self._shown_keys = keys
+        super().bindings_changed(screen)
