@@ -3,8 +3,8 @@
 Owns ``time_to_marker``: start a command on a new pseudo-terminal of a given size (set with
 ``TIOCSWINSZ`` before the program starts, ``TERM=xterm-256color``), read everything it
 writes, and stop the clock when a marker string shows on screen (escape sequences are
-stripped before searching, so colour changes cannot hide it). The program is then left to
-exit by itself (it may honour ``READER_BENCH_EXIT_AFTER_FIRST_FRAME=1``) or killed.
+stripped before searching, so colour changes cannot hide it). Then ``quit_keys`` (if any)
+are typed, as a user would quit, and the program is left to exit by itself or killed.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ def time_to_marker(
     rows: int = 40,
     timeout: float = 60.0,
     grace: float = 3.0,
+    quit_keys: bytes = b"",
 ) -> float:
     """Seconds from starting ``argv`` until ``marker`` appears on its screen.
 
@@ -97,6 +98,8 @@ def time_to_marker(
         if found_at is None:
             tail = screen_text(bytes(raw))[-400:]
             raise MarkerNotSeen(f"{marker!r} not seen (exit {proc.poll()}); screen tail: {tail!r}")
+        if quit_keys:
+            os.write(master, quit_keys)
         return found_at - started
     finally:
         _finish(proc, master, grace)

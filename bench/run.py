@@ -169,8 +169,8 @@ def complete_screen_marker(library: Path) -> str:
     """Words the first complete screen shows and no earlier one: the start of a paragraph
     of the article shown at start (the last one read, else the first row), not found in
     the titles and summaries the list shows beside it."""
-    from reader.document import parse_document
     from reader.store import Library
+    from reader.text.document import parse_document
     from reader.tui.library_view import LibraryView
 
     with Library(library) as lib:
@@ -209,11 +209,11 @@ def measure_cold_start(library: Path, size: int, runs: int) -> list[Row]:
     left it, so the first screen comes from its start snapshot and the library opens
     right after it), and without a snapshot (the first start of a library, after a crash
     or a write by another program: a forked process makes the snapshot meanwhile)."""
-    from reader.paths import snapshot_path
+    from reader.settings.paths import snapshot_path
 
     compile_bytecode()
     marker = complete_screen_marker(library)
-    env = dict(os.environ, READER_BENCH_EXIT_AFTER_FIRST_FRAME="1")
+    env = dict(os.environ)
     reader_argv = [sys.executable, "-m", "reader", "--db", str(library)]
     minimal_argv = [sys.executable, str(BENCH_DIR / "minimal_app.py")]
     usual, changed, reference = [], [], []
@@ -226,8 +226,9 @@ def measure_cold_start(library: Path, size: int, runs: int) -> list[Row]:
                 snapshot.unlink(missing_ok=True)
             elif not snapshot.exists():
                 raise RuntimeError(f"{snapshot}: no start snapshot was saved at quit")
-            # the app quits by itself once the library is open (and saves its snapshot)
-            return time_to_marker(reader_argv, marker, env=env, grace=30.0)
+            # q once the screen is complete: the app quits as for a user (and saves its
+            # snapshot, from the library or from the forked maker's copy)
+            return time_to_marker(reader_argv, marker, env=env, grace=30.0, quit_keys=b"q")
 
         time_to_marker(minimal_argv, "MINIMAL-APP-READY", env=env)  # warm the file cache
         reader_start(with_snapshot=False)  # warm up; saves the first snapshot
@@ -557,7 +558,7 @@ def measure_import(pages: int, runs: int) -> tuple[list[Row], bool]:
     """Pages/s of import_paths with 2 and 1 workers vs html2text on one core."""
     import html2text
 
-    from reader.importing import import_paths
+    from reader.ingest.batch import import_paths
     from reader.store import Library
 
     folder = synthetic.write_html_pages(pages)
@@ -623,8 +624,8 @@ def measure_import(pages: int, runs: int) -> tuple[list[Row], bool]:
 # -- export -------------------------------------------------------------------------------------------
 def measure_export(library: Path, wanted: int, runs: int) -> list[Row]:
     """Seconds to export ``wanted`` highlights (or all the library has) to each format."""
-    from reader.export import export_obsidian, export_text
-    from reader.highlights import export_items
+    from reader.highlights.export import export_obsidian, export_text
+    from reader.highlights.service import export_items
     from reader.store import Library
 
     with Library(library) as lib:

@@ -189,8 +189,8 @@ class _Plan:
 
 def _plan_article(index: int, seed: int, vocab: _Vocabulary) -> _Plan:
     """Everything about article ``index`` that does not need the library (deterministic)."""
-    from reader.document import paragraphs
-    from reader.highlight_match import locate_passage
+    from reader.text.document import paragraphs
+    from reader.text.passages import locate_passage
 
     parsed = make_article(index, seed, vocab)
     prepared = prepare_body(parsed.markdown)

@@ -1,7 +1,7 @@
 """Pausing the cyclic garbage collector while many long-lived objects are built at once.
 
 Owns ``gc_paused``, used wherever a large structure is loaded in one go: the library file
-(``reader.store``) and the search index (``reader.search_index``); and the pause of the
+(``reader.store``) and the search index (``reader.search.index``); and the pause of the
 TUI's start (``pause_for_start`` in the launcher, ``end_start_pause`` after the first
 frame).
 """
@@ -16,12 +16,12 @@ from collections.abc import Iterator
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many objects at once: loading a
-    large library otherwise triggers collections that walk everything built so far
-    (about half of the time to open 10,000 articles). Nothing built here is cyclic.
+    large library otherwise triggers collections that walk everything built so far.
+    Nothing built here is cyclic.
 
     What was built is then frozen (``gc.freeze``): the collector never walks those objects
-    again, so a long-lived library's millions of objects cost no collection pauses later
-    (a pause of ~100 ms when the first collection after loading walked them all). Frozen
+    again, so a long-lived library's millions of objects cost no collection pauses later.
+    Frozen
     objects are still freed by reference counting when dropped."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -41,7 +41,7 @@ def pause_for_start() -> None:
 
     Importing Textual and building the app make a few hundred thousand objects that live
     as long as the program; the collections they trigger on the way walk them all again
-    and again (about 15 ms of a 0.3 s start, measured in bench/). ``end_start_pause``
+    and again. ``end_start_pause``
     freezes what was built and collects as usual from then on."""
     global _start_paused
     if gc.isenabled():

@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from reader.models import Article, Highlight
-from reader.tui.article_view import ArticleView
+from reader.tui.widgets.article.view import ArticleView
 
 
 class ViewApp(App[None]):

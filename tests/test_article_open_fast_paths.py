@@ -11,10 +11,10 @@ import random
 
 import pytest
 
-import reader.document as document
-import reader.tui.article_layout as article_layout
-from reader.document import parse_document, split_plain_paragraphs
-from reader.tui.article_layout import layout_article, wrap_text
+import reader.text.document as document
+import reader.tui.widgets.article.layout as article_layout
+from reader.text.document import parse_document, split_plain_paragraphs
+from reader.tui.widgets.article.layout import layout_article, wrap_text
 
 # Lines that start (or interrupt) every kind of block, next to plain prose.
 LINES = [

@@ -7,11 +7,11 @@ from article_view_support import ViewApp, show_whole
 from rich.segment import Segment
 from textual.strip import Strip
 
-from reader.document import parse_document
 from reader.models import Article, Highlight
 from reader.sanitize import clean_text
-from reader.tui.article_layout import layout_article
-from reader.tui.article_view import SYNC_LAYOUT_CHARS, ArticleView
+from reader.text.document import parse_document
+from reader.tui.widgets.article.layout import layout_article
+from reader.tui.widgets.article.view import SYNC_LAYOUT_CHARS, ArticleView
 
 SIZE = (100, 30)
 SENTENCE = "“The tide comes in,” said Ana, “and the boats go out!” Then the quay empties."

@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 
 from reader.models import Article, Highlight
-from reader.tui.article_view import MISSING_BODY, ArticleView
+from reader.tui.widgets.article.view import MISSING_BODY, ArticleView
 
 SIZE = (100, 30)
 
@@ -332,7 +332,7 @@ class _HeldWorker:
     def __init__(self, monkeypatch) -> None:  # type: ignore[no-untyped-def]
         import threading
 
-        from reader.tui import article_view
+        from reader.tui.widgets.article import view as article_view
 
         self.gate = threading.Event()
         self.calls_in_worker = 0
@@ -417,7 +417,7 @@ async def test_position_restored_after_full_layout_of_long_article() -> None:
 
 
 async def test_going_back_to_an_article_uses_the_layout_cache(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from reader.tui import article_view
+    from reader.tui.widgets.article import view as article_view
 
     markdown = _long_markdown()
     app = ViewApp()
@@ -448,7 +448,7 @@ async def test_going_back_to_an_article_uses_the_layout_cache(monkeypatch) -> No
 
 
 def test_document_cache_is_a_small_lru() -> None:
-    from reader.tui.article_view import DocumentCache, _Document
+    from reader.tui.widgets.article.view import DocumentCache, _Document
 
     cache = DocumentCache(maxsize=2)
     docs = [_Document([], [], 80, []) for _ in range(3)]
@@ -467,7 +467,7 @@ def test_document_cache_is_a_small_lru() -> None:
 def test_fast_ascii_wrap_matches_word_by_word_wrap() -> None:
     import random
 
-    from reader.tui import article_layout
+    from reader.tui.widgets.article import layout as article_layout
 
     rng = random.Random(7)
     for _ in range(3000):
@@ -481,7 +481,7 @@ def test_fast_ascii_wrap_matches_word_by_word_wrap() -> None:
 
 async def test_quote_pane_skips_rebuilding_unchanged_entries() -> None:
     from reader.quotes import Quotation
-    from reader.tui.quote_pane import QuotePane, warm_quotations
+    from reader.tui.widgets.quote_pane import QuotePane, warm_quotations
 
     class PaneApp(App[None]):
         def compose(self) -> ComposeResult:

@@ -22,8 +22,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 import synthetic  # noqa: E402
 from run import ROW_NAMES  # noqa: E402
 
-from reader.document import paragraphs  # noqa: E402
 from reader.store import Library  # noqa: E402
+from reader.text.document import paragraphs  # noqa: E402
+
+pytestmark = pytest.mark.slow  # the quick benchmark takes most of a minute
 
 
 def test_quick_benchmark_prints_every_row(tmp_path: Path) -> None:

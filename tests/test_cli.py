@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from reader.cli import cli
-from reader.paths import bundled_dir
+from reader.settings.paths import bundled_dir
 from reader.store import Library
 
 SAMPLES = bundled_dir("sample_articles")

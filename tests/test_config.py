@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from reader.cli import cli
-from reader.config import load_config
+from reader.settings.config import load_config
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
-"""Tests for reader.importers.dates: date parsing and date-line recognition."""
+"""Tests for reader.ingest.importers.dates: date parsing and date-line recognition."""
 
 from __future__ import annotations
 
 import pytest
 
-from reader.importers.dates import find_date_line, parse_date
+from reader.ingest.importers.dates import find_date_line, parse_date
 
 
 @pytest.mark.parametrize(

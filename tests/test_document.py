@@ -1,8 +1,8 @@
-"""Tests for reader.document: blocks, paragraphs, sentences and hostile input."""
+"""Tests for reader.text.document: blocks, paragraphs, sentences and hostile input."""
 
 from __future__ import annotations
 
-from reader.document import (
+from reader.text.document import (
     MAX_QUOTE_MARKERS,
     Block,
     paragraphs,
@@ -190,7 +190,7 @@ def test_deep_list_nesting_is_bounded() -> None:
 def test_plain_paragraphs_skip_inline_parsing_with_the_same_text() -> None:
     from markdown_it.token import Token
 
-    from reader.document import _inline, _InlineParser, _parsers
+    from reader.text.document import _inline, _InlineParser, _parsers
 
     _, inline_md = _parsers()
     parser = _InlineParser(inline_md, {})
@@ -219,7 +219,7 @@ def test_importing_the_module_does_not_load_markdown_it() -> None:
     import sys
 
     code = (
-        "import sys, reader.document as d; "
+        "import sys, reader.text.document as d; "
         "assert 'markdown_it' not in sys.modules; "
         "assert d.paragraphs('*a*') == ['a']; "
         "assert 'markdown_it' in sys.modules"

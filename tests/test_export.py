@@ -1,4 +1,4 @@
-"""Tests for reader.export: markdown, obsidian, json and Readwise CSV exports."""
+"""Tests for reader.highlights.export: markdown, obsidian, json and Readwise CSV exports."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from reader.errors import ImportFailed, ReaderError
-from reader.export import FORMATS, QuoteItem, export_obsidian, export_text
-from reader.export.json_format import SCHEMA_VERSION, parse_highlights_json
-from reader.export.json_format import render as render_json
-from reader.export.obsidian import SECTION_END, SECTION_START, parse_front_matter
-from reader.export.readwise_csv import COLUMNS
-from reader.export.safe_names import is_safe_filename, safe_filename
+from reader.highlights.export import FORMATS, QuoteItem, export_obsidian, export_text
+from reader.highlights.export.json_format import SCHEMA_VERSION, parse_highlights_json
+from reader.highlights.export.json_format import render as render_json
+from reader.highlights.export.obsidian import SECTION_END, SECTION_START, parse_front_matter
+from reader.highlights.export.readwise_csv import COLUMNS
+from reader.highlights.export.safe_names import is_safe_filename, safe_filename
 from reader.models import Article, Highlight
 
 TRICKY_TITLE = 'Commas, "quotes" & #hash *stars* > [links] — ünïcødé 東京\n# Injected heading'

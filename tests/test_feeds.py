@@ -10,8 +10,8 @@ import pytest
 from local_site import PARAGRAPHS, LocalSite, article_page, run_cli
 
 from reader.errors import ImportFailed
-from reader.feeds import feed_id, refresh_all, subscribe_and_import
-from reader.fetch import import_urls
+from reader.ingest.feeds import feed_id, refresh_all, subscribe_and_import
+from reader.ingest.fetch import import_urls
 from reader.store import Library
 
 RSS_TYPE = "application/rss+xml; charset=utf-8"

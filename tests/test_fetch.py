@@ -9,9 +9,9 @@ import orjson
 import pytest
 from local_site import PARAGRAPHS, LocalSite, article_page, run_cli
 
-import reader.fetch as fetch_module
+import reader.ingest.fetch as fetch_module
 from reader.errors import ImportFailed
-from reader.fetch import (
+from reader.ingest.fetch import (
     USER_AGENT,
     FetchFailed,
     HostThrottle,
@@ -20,7 +20,7 @@ from reader.fetch import (
     import_urls,
     parse_url,
 )
-from reader.importers import MAX_IMPORT_BYTES
+from reader.ingest.importers import MAX_IMPORT_BYTES
 from reader.models import ParsedArticle
 from reader.store import Library
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from reader.tui.filter_bar import FilterBar
+from reader.tui.widgets.filter_bar import FilterBar
 
 
 class BarApp(App[None]):

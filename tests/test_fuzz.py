@@ -14,13 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.errors import ImportFailed
-from reader.export import export_text
-from reader.export.json_format import parse_highlights_json
-from reader.export.readwise_csv import FORMULA_STARTS
-from reader.importers import parse_bytes
+from reader.highlights.export import export_text
+from reader.highlights.export.json_format import parse_highlights_json
+from reader.highlights.export.readwise_csv import FORMULA_STARTS
+from reader.ingest.importers import parse_bytes
 from reader.models import Article, Highlight, ParsedArticle
-from reader.query import parse_query
 from reader.quotes import find_quotations
+from reader.search.query import parse_query
 
 EXAMPLES = int(os.environ.get("READER_FUZZ_EXAMPLES", "50"))  # more for a soak run
 

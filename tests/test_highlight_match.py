@@ -1,9 +1,9 @@
-"""Tests for reader.highlight_match: forgiving passage search and anchor resolution."""
+"""Tests for reader.text.passages: forgiving passage search and anchor resolution."""
 
 from __future__ import annotations
 
-from reader.highlight_match import locate_passage, normalize_for_match, resolve_anchor
 from reader.models import Highlight
+from reader.text.passages import locate_passage, normalize_for_match, resolve_anchor
 
 PARAGRAPHS = [
     "The ferry left at dawn.",

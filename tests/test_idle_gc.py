@@ -91,7 +91,7 @@ async def test_a_collection_overdue_on_a_key_waits_for_the_frame_of_that_key(
 
 
 async def test_the_start_pauses_the_collector_until_the_first_frame(lib_path: Path) -> None:
-    """``reader.launch`` pauses collections for the start; the app ends the pause after its
+    """``reader.tui.launcher`` pauses collections for the start; the app ends the pause after its
     first frame, freezing what the start built (else collections stay off for good)."""
     from reader.gc_pause import pause_for_start
 

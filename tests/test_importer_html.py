@@ -8,7 +8,7 @@ import re
 import pytest
 
 from reader.errors import ImportFailed
-from reader.importers.html_page import parse_html
+from reader.ingest.importers.html_page import parse_html
 
 BODY_PARAS = [
     "The harbour council voted on Tuesday to rebuild the old stone pier, a project that "
@@ -266,7 +266,7 @@ def test_related_posts_box_with_teasers_is_dropped():
 def test_other_spaces_are_every_whitespace_xpath_does_not_collapse():
     import sys
 
-    from reader.importers.html_readability import OTHER_SPACES
+    from reader.ingest.importers.html_readability import OTHER_SPACES
 
     python_spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
     assert python_spaces - set(" \t\n\r") == OTHER_SPACES
@@ -276,7 +276,7 @@ def test_other_spaces_are_every_whitespace_xpath_does_not_collapse():
 def test_text_lengths_match_str_split_whatever_the_whitespace(space):
     import lxml.html
 
-    from reader.importers.html_readability import _ClimbingDocument, _text_length
+    from reader.ingest.importers.html_readability import _ClimbingDocument, _text_length
 
     para = f"  Tide{space}tables,\n\tsaid the {space}{space}harbour master, <a>were late</a>. "
     page = f"<html><body><div><p>{para}</p><p>{para * 3}</p></div></body></html>"
@@ -291,7 +291,7 @@ def test_paragraph_scores_are_readability_lxml_scores():
     import lxml.html
     from readability import Document
 
-    from reader.importers.html_readability import _ClimbingDocument
+    from reader.ingest.importers.html_readability import _ClimbingDocument
 
     page = NEWS_PAGE.replace("<main>", "<main>\n\t").replace(". ", ".\n   ")
     ours = _ClimbingDocument(lxml.html.document_fromstring(page))
@@ -324,7 +324,7 @@ TRICKY_FRAGMENTS = [
 def test_tree_fed_to_html2text_converts_like_its_serialization(fragment):
     import lxml.html
 
-    from reader.importers import html_page
+    from reader.ingest.importers import html_page
 
     tree = lxml.html.fragment_fromstring(fragment, create_parent="div")
     tree.tail = "after the tree & <more>"
@@ -366,7 +366,7 @@ ESCAPE_CASES = [
 def test_fast_escape_matches_html2text(text):
     from html2text.utils import escape_md_section
 
-    from reader.importers.html_page import _escape_md_section
+    from reader.ingest.importers.html_page import _escape_md_section
 
     assert _escape_md_section(text) == escape_md_section(text)
 
@@ -375,7 +375,7 @@ def test_fast_escape_matches_html2text(text):
     "text", ["", " ", "a", " a ", "a\t\n b\xa0c\u3000", "\n\nx  y\n", "x\u2028"]
 )
 def test_collapse_spaces_matches_the_regex(text):
-    from reader.importers.html_page import _collapse_spaces
+    from reader.ingest.importers.html_page import _collapse_spaces
 
     assert _collapse_spaces(text) == re.sub(r"\s+", " ", text)
 
@@ -393,7 +393,7 @@ def test_converter_matches_stock_html2text(fragment):
     import html2text
     import lxml.html
 
-    from reader.importers import html_page
+    from reader.ingest.importers import html_page
 
     class Stock(html2text.HTML2Text):
         def handle_data(self, data, entity_char=False):

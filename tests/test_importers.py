@@ -1,4 +1,4 @@
-"""Tests for reader.importers: dispatch by content, decoding, Markdown, find_importable."""
+"""Tests for reader.ingest.importers: dispatch by content, decoding, Markdown, find_importable."""
 
 from __future__ import annotations
 
@@ -7,18 +7,18 @@ from pathlib import Path
 
 import pytest
 
-import reader.importers.scraped_text as scraped_text
+import reader.ingest.importers.scraped_text as scraped_text
 from reader.errors import ImportFailed
-from reader.importers import (
+from reader.ingest.importers import (
     MAX_IMPORT_BYTES,
     SUPPORTED_SUFFIXES,
     find_importable,
     parse_bytes,
     parse_file,
 )
-from reader.importers.decoding import decode_bytes, normalize_text
-from reader.importers.detect import sniff_text_format
-from reader.importers.markdown_file import parse_front_matter, parse_markdown
+from reader.ingest.importers.decoding import decode_bytes, normalize_text
+from reader.ingest.importers.detect import sniff_text_format
+from reader.ingest.importers.markdown_file import parse_front_matter, parse_markdown
 
 TINY_PAGE = (
     "<!DOCTYPE html><html><head><title>Lantern festival lights up the bay</title></head>"

@@ -12,17 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from reader import importing, index_cache
 from reader.errors import ReaderError
-from reader.importers import find_importable, parse_file
-from reader.importing import POOL_THRESHOLD, import_paths
+from reader.ingest import batch as importing
+from reader.ingest.batch import POOL_THRESHOLD, import_paths
+from reader.ingest.importers import find_importable, parse_file
 from reader.models import ParsedArticle
-from reader.query import parse_query
 from reader.sanitize import clean_text
-from reader.search_index import SearchIndex
+from reader.search import index_cache
+from reader.search.index import SearchIndex
+from reader.search.query import parse_query
 from reader.store import Library
 from reader.store.library import _nothing_to_clean, count_words, prepare_body
-from reader.text_tokens import joined_unique_tokens, unique_tokens
+from reader.text.tokens import joined_unique_tokens, unique_tokens
 
 PLACES = ["harbour", "Kraków", "lighthouse", "Zürich", "ferry", "Ørsted", "tram", "café"]
 

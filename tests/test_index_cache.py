@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reader import index_cache
 from reader.cli import cli
-from reader.importing import import_paths
+from reader.ingest.batch import import_paths
 from reader.models import ParsedArticle
-from reader.query import parse_query
+from reader.search import index_cache
+from reader.search.query import parse_query
 from reader.store import Library
 from reader.tui.library_view import LibraryView
 
@@ -237,7 +237,7 @@ def test_cli_list_search_uses_and_updates_the_index(tmp_path: Path) -> None:
 def test_select_in_order_agrees_with_search(tmp_path: Path) -> None:
     import random
 
-    from reader.search_index import SearchIndex
+    from reader.search.index import SearchIndex
 
     rnd = random.Random(7)
     words = ["tram", "harbour", "keeper", "lighthouse", "rates", "herring", "ferry", "stairs"]

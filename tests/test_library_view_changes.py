@@ -40,7 +40,7 @@ def test_a_change_of_filter_membership_refills_the_list(lib_path: Path) -> None:
 def test_the_slot_table_is_made_with_the_index_not_at_the_first_keystroke(
     lib_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from reader.search_index import SearchIndex
+    from reader.search.index import SearchIndex
 
     with Library(lib_path) as lib:
         view = LibraryView(lib)

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from reader.cli import cli
 from reader.errors import ImportFailed
-from reader.migrate import FORMATS, MigrationReport, migrate, read_export
-from reader.migrate.common import to_iso
-from reader.migrate.omnivore import parse_highlights
+from reader.ingest.migrate import FORMATS, MigrationReport, migrate, read_export
+from reader.ingest.migrate.common import to_iso
+from reader.ingest.migrate.omnivore import parse_highlights
 from reader.models import Article, Highlight, ParsedArticle
 from reader.store import Library
 
@@ -163,7 +163,7 @@ def check_omnivore(library: Library, report: MigrationReport) -> None:
     assert water.text == "Water the seedlings in the evening"
     assert water.note == "Try this with the tomatoes too."
     assert bed.note is None and "⤴" not in bed.text
-    from reader.document import paragraphs
+    from reader.text.document import paragraphs
 
     paras = paragraphs(body)
     assert water.paragraph is not None and water.start is not None and water.end is not None
@@ -334,7 +334,7 @@ def test_opml_subscribes_without_fetching(library: Library) -> None:
     assert feeds["https://example.org/tidepool.xml"]["title"] == "Tidepool Journal"
     assert feeds["https://example.org/unicode.atom"]["title"] == "Ünïcode Weekly"
     assert all(f["last_refresh"] is None for f in feeds.values())
-    from reader.feeds import feed_id
+    from reader.ingest.feeds import feed_id
 
     assert {f["id"] for f in feeds.values()} == {feed_id(u) for u in feeds}
     assert "2 feeds subscribed" in report.summary()
@@ -485,9 +485,9 @@ def test_unfetched_highlight_anchors_after_fetch(
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-    from reader.document import paragraphs
-    from reader.fetch import fetch_unfetched
-    from reader.highlight_match import resolve_anchor
+    from reader.ingest.fetch import fetch_unfetched
+    from reader.text.document import paragraphs
+    from reader.text.passages import resolve_anchor
 
     monkeypatch.setenv("READER_HOST_DELAY", "0")
     site = tmp_path / "site"

@@ -35,7 +35,7 @@ import orjson
 import pytest
 
 from reader.errors import ReaderError, StoreError
-from reader.export.obsidian import SECTION_END, parse_front_matter
+from reader.highlights.export.obsidian import SECTION_END, parse_front_matter
 from reader.models import ParsedArticle
 from reader.sanitize import is_web_url
 from reader.store import SCHEMA_VERSION, Library
@@ -246,6 +246,7 @@ def _report_kills(record_property, name: str, kills: int, checked: int) -> None:
     print(f"\n[promises] {name}: survived {kills} kill -9, checked {checked} reported changes")
 
 
+@pytest.mark.slow
 def test_killed_import_keeps_every_article_it_reported(tmp_path: Path, record_property) -> None:  # type: ignore[no-untyped-def]
     """Promise: `kill -9` during `reader add DIR` never damages the library, and every
     article the command printed as added is stored, with its text."""
@@ -254,6 +255,7 @@ def test_killed_import_keeps_every_article_it_reported(tmp_path: Path, record_pr
     assert kills > 0 and checked > 0
 
 
+@pytest.mark.slow
 def test_killed_write_burst_keeps_every_change_it_reported(tmp_path: Path, record_property) -> None:  # type: ignore[no-untyped-def]
     """Promise: `kill -9` during a burst of bookmark, tag, highlight and setting writes
     never damages the library, and every write that returned before the kill is there."""
@@ -262,6 +264,7 @@ def test_killed_write_burst_keeps_every_change_it_reported(tmp_path: Path, recor
     assert kills == 8 and checked > 0
 
 
+@pytest.mark.slow
 def test_killed_export_leaves_library_and_outputs_whole(tmp_path: Path, record_property) -> None:  # type: ignore[no-untyped-def]
     """Promise: `kill -9` during `reader export` (Obsidian folder or JSON file) leaves the
     library untouched, every note written whole, and the JSON file whole or absent."""
@@ -900,7 +903,7 @@ def test_csv_export_defuses_formulas(nasty_library: Path) -> None:
 def test_yaml_front_matter_survives_quotes_colons_newlines(tmp_path: Path) -> None:
     """Promise: titles, authors and tags with quotes, colons, backslashes and (in stored
     data from older versions) newlines keep the Obsidian front matter valid."""
-    from reader.export import export_obsidian
+    from reader.highlights.export import export_obsidian
     from reader.models import Article, Highlight
 
     tricky = "a \"b\": c\n- d\\e # f 'g' \u2028 h"

@@ -1,4 +1,4 @@
-"""Tests for reader.query (the filter language) and reader.text_tokens (folding, words)."""
+"""Tests for reader.search.query (the filter language) and reader.text.tokens (folding, words)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.models import Article
-from reader.query import Query, matches_metadata, parse_query
-from reader.text_tokens import MAX_TOKEN_LEN, fold, phrase_regex, tokenize, unique_tokens
+from reader.search.query import Query, matches_metadata, parse_query
+from reader.text.tokens import MAX_TOKEN_LEN, fold, phrase_regex, tokenize, unique_tokens
 
 # -- text_tokens -------------------------------------------------------------------------
 

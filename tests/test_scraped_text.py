@@ -1,11 +1,16 @@
-"""Tests for reader.importers.scraped_text: news pages saved as plain text, and plain text."""
+"""Tests for reader.ingest.importers.scraped_text: news pages saved as plain text, and plain text."""
 
 from __future__ import annotations
 
 import pytest
 
-from reader.importers import parse_bytes
-from reader.importers.scraped_text import is_junk_line, is_menu_line, parse_text, split_paragraphs
+from reader.ingest.importers import parse_bytes
+from reader.ingest.importers.scraped_text import (
+    is_junk_line,
+    is_menu_line,
+    parse_text,
+    split_paragraphs,
+)
 
 HEADLINE = "Harbour town votes to ban cars from its old quarter"
 DECK = "Residents backed the plan by a wide margin after a year of trials."
@@ -269,7 +274,7 @@ def test_whole_page_dump_with_nav_items_on_their_own_lines() -> None:
 
 
 def test_list_items_stay_separate_items() -> None:
-    from reader.importers.scraped_text import parse_text
+    from reader.ingest.importers.scraped_text import parse_text
 
     text = (
         "Council sets out its plan\n\n"

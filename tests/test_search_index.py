@@ -1,4 +1,4 @@
-"""Tests for reader.search_index.SearchIndex."""
+"""Tests for reader.search.index.SearchIndex."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.models import Article
-from reader.query import Query, matches_metadata, parse_query
-from reader.search_index import SearchIndex
-from reader.text_tokens import fold, phrase_regex, unique_tokens
+from reader.search.index import SearchIndex
+from reader.search.query import Query, matches_metadata, parse_query
+from reader.text.tokens import fold, phrase_regex, unique_tokens
 
 
 def art(aid: str, title: str = "Untitled", **kw) -> Article:

@@ -1,5 +1,5 @@
 """The start snapshot: the first screen saved at quit, drawn at the next start while the
-library opens (reader.start_snapshot, reader.tui.pending_library, ReaderApp)."""
+library opens (reader.startup.snapshot, reader.tui.pending_library, ReaderApp)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from test_tui_support import ARTICLES, ids_by_title
 
 from reader.models import Article, Highlight
-from reader.paths import snapshot_path
-from reader.start_snapshot import (
+from reader.settings.paths import snapshot_path
+from reader.startup.snapshot import (
     ROWS_AROUND_CURSOR,
     SnapshotRows,
     read_start_snapshot,
@@ -20,10 +20,10 @@ from reader.start_snapshot import (
 )
 from reader.store import Library
 from reader.tui.app import ReaderApp
-from reader.tui.article_view import ArticleView
 from reader.tui.library_view import LibraryView
-from reader.tui.list_pane import ListPane
 from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
+from reader.tui.widgets.article.view import ArticleView
+from reader.tui.widgets.list_pane import ListPane
 
 SIZE = (120, 40)
 
@@ -162,7 +162,7 @@ async def test_quitting_saves_a_snapshot_the_next_start_uses(lib_path: Path) -> 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "j")  # the cursor on the third row
         await pilot.pause()
-    app.save_start_snapshot()  # what reader.launch.run_tui does once the app has quit
+    app.save_start_snapshot()  # what reader.tui.launcher.run_tui does once the app has quit
     library.close()
     snapshot = read_start_snapshot(lib_path)
     assert snapshot is not None
@@ -232,7 +232,7 @@ def test_a_command_that_changes_the_library_makes_a_snapshot(lib_path: Path) -> 
 async def test_the_snapshot_saved_at_quit_has_what_another_process_added(
     lib_path: Path, tmp_path: Path
 ) -> None:
-    from reader.importing import import_paths
+    from reader.ingest.batch import import_paths
 
     library = Library(lib_path)
     app = ReaderApp(library)
@@ -260,7 +260,7 @@ def test_a_snapshot_with_a_bad_highlight_is_ignored(lib_path: Path) -> None:
 
 
 def test_the_snapshot_keeps_the_start_of_the_shown_articles_text(lib_path: Path) -> None:
-    from reader.article_head import head_blocks
+    from reader.text.article_head import head_blocks
 
     with Library(lib_path) as lib:
         cursor = ids_by_title(lib)[ARTICLES[2][0]]
@@ -281,8 +281,8 @@ def test_a_new_snapshot_takes_the_saved_head_of_an_unchanged_text(
 ) -> None:
     """A command that changed other articles makes the new snapshot without parsing the
     shown article again (nor importing the Markdown parser); a changed text is parsed."""
-    import reader.start_snapshot as start_snapshot
-    from reader.article_head import head_blocks
+    import reader.startup.snapshot as start_snapshot
+    from reader.text.article_head import head_blocks
 
     _save(lib_path, ARTICLES[2][0])
     before = read_start_snapshot(lib_path)
@@ -332,7 +332,7 @@ def test_a_snapshot_with_a_bad_block_is_ignored(lib_path: Path) -> None:
 async def test_the_first_frame_shows_the_article_from_the_snapshot_without_parsing(
     lib_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.tui import article_view
+    from reader.tui.widgets.article import view as article_view
 
     with Library(lib_path) as lib:
         cursor = ids_by_title(lib)[ARTICLES[1][0]]
@@ -381,7 +381,7 @@ async def test_the_reading_place_is_restored_from_the_snapshot_without_the_worke
 ) -> None:
     import threading
 
-    from reader.tui import article_view
+    from reader.tui.widgets.article import view as article_view
 
     with Library(lib_path) as lib:
         cursor = ids_by_title(lib)[ARTICLES[0][0]]  # the longest: more than a screen

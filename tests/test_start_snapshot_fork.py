@@ -1,5 +1,5 @@
 """The start snapshot made by a forked process when the one on disk is stale or missing
-(reader.start_snapshot_fork, reader.store.stored_tables, article_order.ids_in_order)."""
+(reader.startup.snapshot_fork, reader.store.stored_tables, article_order.ids_in_order)."""
 
 from __future__ import annotations
 
@@ -9,23 +9,23 @@ from pathlib import Path
 import pytest
 from test_tui_support import ARTICLES, ids_by_title
 
-from reader import start_snapshot_fork
-from reader.article_order import ids_in_order, in_order
-from reader.config import SORTS
 from reader.models import ParsedArticle
-from reader.paths import snapshot_path
-from reader.start_snapshot import (
+from reader.search.order import ids_in_order, in_order
+from reader.settings.config import SORTS
+from reader.settings.paths import snapshot_path
+from reader.startup import snapshot_fork as start_snapshot_fork
+from reader.startup.snapshot import (
     parse_start_snapshot,
     read_start_snapshot,
     write_start_snapshot,
 )
-from reader.start_snapshot_fork import SnapshotMaker, snapshot_of_library, worth_forking
+from reader.startup.snapshot_fork import SnapshotMaker, snapshot_of_library, worth_forking
 from reader.store import Library
-from reader.store.storage import file_signature
+from reader.store.atomic_files import file_signature
 from reader.tui.app import ReaderApp
-from reader.tui.article_view import ArticleView
-from reader.tui.list_pane import ListPane
 from reader.tui.pending_library import PendingLibrary
+from reader.tui.widgets.article.view import ArticleView
+from reader.tui.widgets.list_pane import ListPane
 
 SIZE = (120, 40)
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
@@ -154,7 +154,7 @@ def test_the_forked_child_sends_the_snapshot_and_writes_nothing(lib_path: Path) 
 def test_a_damaged_library_gives_no_snapshot_and_the_usual_error(
     lib_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from reader.launch import run_tui
+    from reader.tui.launcher import run_tui
 
     lib_path.write_bytes(b'{"articles": {"x": ')
     maker = SnapshotMaker.start(lib_path)

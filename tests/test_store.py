@@ -301,7 +301,7 @@ def test_a_body_file_edited_by_hand_is_cleaned_on_read(tmp_path: Path) -> None:
 def test_atomic_writes_put_every_file_in_place_or_none(tmp_path: Path) -> None:
     """``AtomicWrites`` (an Obsidian export's notes): all renamed in after one sync, or,
     on an error, none, and no temporary file left behind."""
-    from reader.store.storage import AtomicWrites
+    from reader.store.atomic_files import AtomicWrites
 
     a, b = tmp_path / "a.md", tmp_path / "b.md"
     a.write_bytes(b"old a")

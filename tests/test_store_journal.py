@@ -12,7 +12,7 @@ import pytest
 import reader.store.storage as storage
 from reader.errors import StoreError
 from reader.models import ParsedArticle
-from reader.paths import journal_path_for
+from reader.settings.paths import journal_path_for
 from reader.store import Library
 from reader.store.backups import list_backups, restore_backup
 from reader.store.storage import (
@@ -379,6 +379,7 @@ for i in range(1_000_000):
 """
 
 
+@pytest.mark.slow
 def test_kill_during_appends_and_compactions_keeps_reported_changes(tmp_path: Path) -> None:
     """`kill -9` while writes append to the journal and compact it every few writes:
     the library opens, and every write reported done is there."""

@@ -10,12 +10,12 @@ from textual import events
 
 from reader.store import Library
 from reader.tui.app import ReaderApp
-from reader.tui.article_view import ArticleView
-from reader.tui.help_screen import HelpScreen
-from reader.tui.list_pane import ListPane
-from reader.tui.main_screen import MainScreen
-from reader.tui.tag_editor import TagEditor
-from reader.tui.tag_filter import TagFilter
+from reader.tui.dialogs.tag_filter import TagFilter
+from reader.tui.dialogs.tags import TagEditor
+from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.main import MainScreen
+from reader.tui.widgets.article.view import ArticleView
+from reader.tui.widgets.list_pane import ListPane
 
 SIZE = (120, 40)
 HOSTILE = ARTICLES[1][0]

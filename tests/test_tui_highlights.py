@@ -10,13 +10,13 @@ import pytest
 from test_tui_support import ARTICLES, ids_by_title, recording
 from textual.widgets import Input, RadioButton
 
-from reader.config import Config
+from reader.settings.config import Config
 from reader.store import Library
 from reader.tui.app import ReaderApp
-from reader.tui.article_view import ArticleView
-from reader.tui.dialogs import ConfirmDialog, NoteDialog
-from reader.tui.export_dialog import ExportDialog
-from reader.tui.quote_pane import QuotePane
+from reader.tui.dialogs.export import ExportDialog
+from reader.tui.dialogs.note_confirm import ConfirmDialog, NoteDialog
+from reader.tui.widgets.article.view import ArticleView
+from reader.tui.widgets.quote_pane import QuotePane
 
 SIZE = (120, 40)
 NEWEST = ARTICLES[3][0]  # shown first
@@ -261,18 +261,18 @@ async def test_the_export_is_written_in_a_thread_while_the_reader_stays_usable(
     """An Obsidian folder of 10,000 notes takes seconds to write: not on the UI thread."""
     import threading
 
-    import reader.highlights
+    import reader.highlights.service
 
     release = threading.Event()
     written_on: list[bool] = []
-    real_write = reader.highlights.write_export
+    real_write = reader.highlights.service.write_export
 
     def slow_write(fmt: str, items: object, out: Path, **kw: object) -> Path:
         written_on.append(threading.current_thread() is threading.main_thread())
         release.wait(5)
         return real_write(fmt, items, out, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(reader.highlights, "write_export", slow_write)
+    monkeypatch.setattr(reader.highlights.service, "write_export", slow_write)
     library = Library(lib_path)
     library.add_highlight(ids_by_title(library)[NEWEST], "Paragraph 2 of story 3", paragraph=3)
     app = ReaderApp(Library(lib_path), config=Config(export_folder=tmp_path))

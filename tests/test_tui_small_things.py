@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from test_tui_support import ARTICLES, ids_by_title, recording
 
-import reader.tui.article_view as article_view_module
+import reader.tui.widgets.article.view as article_view_module
 from reader.models import ParsedArticle
 from reader.store import Library
 from reader.tui.app import ReaderApp
-from reader.tui.article_view import ArticleView
+from reader.tui.widgets.article.view import ArticleView
 
 SIZE = (120, 40)
 TRAM = ARTICLES[0][0]  # the longest, last in the list
@@ -297,13 +297,14 @@ def _exit_status_within(pid: int, seconds: float) -> int | None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 @pytest.mark.parametrize("how", ["window closed", "SIGTERM"])
+@pytest.mark.slow
 def test_a_session_ended_by_its_terminal_or_a_kill_saves_what_q_saves(
     lib_path: Path, config_dir: Path, how: str
 ) -> None:
     """Closing the terminal window (the kernel sends SIGHUP) or ``kill`` (SIGTERM) saves
     the last article and the start snapshot as quitting does; by default both signals
     ended the process on the spot, and the next start had no snapshot to draw from."""
-    from reader.start_snapshot import read_start_snapshot
+    from reader.startup.snapshot import read_start_snapshot
 
     pid, fd = _start_in_a_pty(lib_path, config_dir)
     try:

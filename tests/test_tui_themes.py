@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from test_tui_support import make_library
 
-from reader.paths import bundled_dir
+from reader.settings.paths import bundled_dir
 from reader.store import Library
 from reader.tui.app import ReaderApp
 from reader.tui.themes import ThemeFileError, load_theme_file, load_themes

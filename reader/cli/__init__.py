@@ -9,8 +9,6 @@ start-up stays fast.
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from reader.cli.common import ReaderGroup, db_option_callback
@@ -78,4 +76,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -11,9 +11,9 @@ import click
 from rich.text import Text
 
 from reader.cli.common import library_path, open_library, stderr_console
-from reader.launch import run_tui
-from reader.paths import bundled_dir
+from reader.settings.paths import bundled_dir
 from reader.store import Library
+from reader.tui.launcher import run_tui
 
 
 def _run_app(library: Library, label: str) -> None:
@@ -31,7 +31,7 @@ def tui(ctx: click.Context) -> None:
 
 def fill_demo_library(folder: Path) -> Library:
     """A new library in ``folder`` holding the bundled sample articles."""
-    from reader.importing import import_paths
+    from reader.ingest.batch import import_paths
 
     library = Library(folder / "library.json")
     import_paths(library, [bundled_dir("sample_articles")], workers=1)

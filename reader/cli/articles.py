@@ -18,13 +18,13 @@ from reader.cli.common import (
     stdout_console,
 )
 from reader.cli.plain_output import LineOutput, cells, fit, pad
-from reader.document import paragraphs
 from reader.errors import ReaderError
-from reader.importers import parse_file
-from reader.importing import ImportOutcome, import_paths
+from reader.ingest.batch import ImportOutcome, import_paths
+from reader.ingest.importers import parse_file
 from reader.models import Article
 from reader.quotes import find_quotations
 from reader.sanitize import clean_line, clean_text
+from reader.text.document import paragraphs
 
 PROGRESS_MIN_FILES = 5
 
@@ -93,11 +93,11 @@ def add(
     if files:
         outcomes += _import_with_progress(library, files, tags, report, show_progress=not as_json)
     if urls:
-        from reader.fetch import import_urls
+        from reader.ingest.fetch import import_urls
 
         outcomes += import_urls(library, urls, tags=tags, on_outcome=report)
     if feeds:
-        from reader.feeds import subscribe_and_import
+        from reader.ingest.feeds import subscribe_and_import
 
         for feed in feeds:
             try:
@@ -118,7 +118,7 @@ def add(
 
 def _import_with_progress(
     library, files, tags, report, *, show_progress: bool
-) -> list[ImportOutcome]:  # type: ignore[no-untyped-def]
+) -> list[ImportOutcome]:
     progress: Progress | None = None
     task = None
 
@@ -175,7 +175,7 @@ def list_articles(
     as_json: bool,
 ) -> None:
     """List articles (newest first), optionally filtered."""
-    from reader.library_search import search_library
+    from reader.search.library_search import search_library
 
     library = open_library(ctx)
     terms = [f'tag:"{t}"' for t in tags]

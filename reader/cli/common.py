@@ -20,13 +20,13 @@ from rich.console import Console
 
 from reader.cli.plain_output import PIPE_WIDTH
 from reader.errors import ReaderError
-from reader.paths import resolve_db_path
 from reader.sanitize import clean_line
-from reader.start_snapshot import refresh_start_snapshot
+from reader.settings.config import resolve_db_path
+from reader.startup.snapshot import refresh_start_snapshot
 from reader.store import Library
 
 if TYPE_CHECKING:
-    from reader.importing import ImportOutcome
+    from reader.ingest.batch import ImportOutcome
 
 
 class ReaderGroup(click.Group):
@@ -97,8 +97,8 @@ def open_library(ctx: click.Context) -> Library:
     def close() -> None:
         try:
             if library.generation != opened_at:
-                from reader.article_order import start_sort
-                from reader.config import load_config
+                from reader.search.order import start_sort
+                from reader.settings.config import load_config
 
                 # the order the app will start in, as it decides it
                 refresh_start_snapshot(

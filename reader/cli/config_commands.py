@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from reader.cli.common import print_json
-from reader.config import config_path, load_config
+from reader.settings.config import config_path, load_config
 
 
 @click.group()

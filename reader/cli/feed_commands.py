@@ -23,7 +23,7 @@ from reader.cli.common import (
     stdout_console,
 )
 from reader.errors import ReaderError
-from reader.importing import ImportOutcome
+from reader.ingest.batch import ImportOutcome
 from reader.sanitize import clean_line
 
 
@@ -117,7 +117,7 @@ def refresh(ctx: click.Context, as_json: bool) -> None:
 
     One line per new entry; exit status 1 if any feed or entry failed.
     """
-    from reader.feeds import refresh_all
+    from reader.ingest.feeds import refresh_all
 
     library = open_library(ctx)
     if not library.feeds():
@@ -144,7 +144,7 @@ def fetch(ctx: click.Context, ids: tuple[str, ...], fetch_all: bool, as_json: bo
 
     Articles already fetched are skipped, so an interrupted run can be repeated.
     """
-    from reader.fetch import fetch_unfetched
+    from reader.ingest.fetch import fetch_unfetched
 
     if bool(ids) == fetch_all:
         raise click.UsageError("give article ids or --all (not both)")

@@ -11,14 +11,14 @@ from rich.text import Text
 from reader.cli.common import open_library, print_json, stderr_console, stdout_console
 from reader.cli.plain_output import LineOutput
 from reader.errors import ReaderError
-from reader.export import FORMATS, export_text
-from reader.highlights import (
+from reader.highlights.export import FORMATS, export_text
+from reader.highlights.service import (
     export_items,
     highlight_text,
     quotations_for,
     restore_highlights,
 )
-from reader.highlights import (
+from reader.highlights.service import (
     write_export as write_export_file,
 )
 from reader.sanitize import clean_line
@@ -50,7 +50,7 @@ def highlights(ctx: click.Context, article_id: str | None, as_json: bool) -> Non
     if as_json:
         print_json([h.to_dict() for h in found])
         return
-    out = LineOutput()  # (Rich's print of each line took 16 s for 50,000 highlights)
+    out = LineOutput()
     titles = {a.id: a.title for a in library.articles()}
     for h in found:
         out.write(f"{h.id}  {clean_line(titles.get(h.article_id, h.article_id))}", "bold")
@@ -116,7 +116,7 @@ def export(
         stderr_console().print(Text(f"exported {count} highlight(s) to {written}"))
 
 
-def write_export(fmt, items, quotes, out: Path | None) -> Path | None:  # type: ignore[no-untyped-def]
+def write_export(fmt, items, quotes, out: Path | None) -> Path | None:
     """Write an export where asked; ``None`` means it went to standard output."""
     if fmt == "obsidian" and out is None:
         raise ReaderError("the obsidian format writes a folder: give one with --out FOLDER")

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from reader.cli.common import open_library, print_json, stderr_console
-from reader.migrate import FORMAT_HELP, FORMATS, MigrationReport, migrate
+from reader.ingest.migrate import FORMAT_HELP, FORMATS, MigrationReport, migrate
 from reader.store import Library
 
 ERRORS_SHOWN = 5

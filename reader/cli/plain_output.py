@@ -2,8 +2,7 @@
 
 Owns ``LineOutput``, the cell measures ``fit``, ``pad`` and ``cells``, and ``PIPE_WIDTH``.
 Rich's ``Table`` and ``Console.print`` measure, wrap and render every cell of every
-call: ``reader list`` of 50,000 articles took 31 s and ``reader highlights`` of 50,000
-highlights 16 s. Here a row is one line, cut to the width with an ellipsis (``fit``), and
+call, too slow for tens of thousands of rows. Here a row is one line, cut to the width with an ellipsis (``fit``), and
 written as it is; a style (bold, dim) is turned into escape codes once by Rich's
 ``Style``, and only where Rich would colour (a terminal, no ``NO_COLOR``). Callers pass
 text from articles through ``reader.sanitize.clean_line`` first, so it can carry no

@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.errors import StoreError
-from reader.paths import journal_path_for
-from reader.store.storage import atomic_write_bytes, load_json_file
+from reader.settings.paths import journal_path_for
+from reader.store.atomic_files import atomic_write_bytes
+from reader.store.storage import load_json_file
 
 KEEP = 7
 LOCK_TIMEOUT_SECONDS = 30.0

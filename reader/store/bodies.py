@@ -15,7 +15,11 @@ import time
 from pathlib import Path
 
 from reader.sanitize import clean_text
-from reader.store.storage import STALE_TEMP_SECONDS, atomic_write_bytes, remove_stale_temp_files
+from reader.store.atomic_files import (
+    STALE_TEMP_SECONDS,
+    atomic_write_bytes,
+    remove_stale_temp_files,
+)
 
 
 class BodyStore:

@@ -1,7 +1,7 @@
 """A library's tables as stored, read without opening the library.
 
 Owns ``StoredTables`` and ``read_stored_tables``. The start snapshot's child process
-(``reader.start_snapshot_fork``) reads the library this way: the main file and its journal
+(``reader.startup.snapshot_fork``) reads the library this way: the main file and its journal
 exactly as ``AtomicJSONStorage`` reads them, but no lock, no write of any kind (``Library``
 may migrate the file or remove stale temporary files as it opens), and an object built
 only for the few records the first screen shows, not one per article.
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.models import Article, Highlight
-from reader.paths import bodies_folder_for
+from reader.settings.paths import bodies_folder_for
 from reader.store.bodies import BodyStore
 from reader.store.library import SCHEMA_VERSION, shown_article, text_order
 from reader.store.storage import AtomicJSONStorage

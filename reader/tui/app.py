@@ -18,7 +18,7 @@ Read state: reaching the end marks an article read only once the user has *opene
 the article pane has the focus (enter, tab or a click) or the user scrolled it. A short
 article previewed while moving down the list is not marked read; opening it is enough.
 
-Config (``reader.config.load_config``, read at start): ``theme`` (unless a theme was chosen
+Config (``reader.settings.config.load_config``, read at start): ``theme`` (unless a theme was chosen
 in the app before), ``sort`` (unless the library remembers one), ``text_width``, the export
 defaults and ``[keys]`` (binding ids = the action names of ``commands.COMMANDS`` and the
 article pane's bindings, applied with ``App.set_keymap``). Each config problem is one
@@ -26,7 +26,7 @@ warning notification at start.
 
 Highlights: ``v`` selects (article pane), ``h`` keeps the selection or the quotation under
 the quote-pane cursor (asking for a note), ``N``/``d`` edit the note / delete (quote pane),
-``[``/``]`` jump, ``e`` exports through ``reader.highlights.write_export``, ``y`` copies.
+``[``/``]`` jump, ``e`` exports through ``reader.highlights.service.write_export``, ``y`` copies.
 
 The header shows the shown article's title (cleaned with ``clean_line``). Textual 8 has no
 API for the terminal window title, so the window title is left alone.
@@ -52,31 +52,31 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
 
-from reader.article_order import SORT_LABELS, start_sort
-from reader.config import Config, load_config
 from reader.errors import ReaderError
 from reader.gc_pause import end_start_pause
 from reader.models import Article, Highlight
 from reader.sanitize import clean_line, is_web_url
-from reader.start_snapshot import write_start_snapshot
+from reader.search.order import SORT_LABELS, start_sort
+from reader.settings.config import Config, load_config
+from reader.startup.snapshot import write_start_snapshot
 from reader.store import Library
-from reader.tui.article_view import ArticleView
 from reader.tui.commands import COMMANDS, ReaderCommands, app_bindings
-from reader.tui.filter_bar import FilterBar
-from reader.tui.footer import ReaderFooter
-from reader.tui.header import ReaderHeader
 from reader.tui.idle_gc import IdleCollector
-from reader.tui.list_pane import ArticleOption, ListPane
-from reader.tui.main_screen import MainScreen
 from reader.tui.pending_input import after_input
 from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
-from reader.tui.quote_pane import QuoteEntry, QuotePane
+from reader.tui.screens.main import MainScreen
 from reader.tui.themes import DEFAULT_THEME, load_themes
+from reader.tui.widgets.article.view import ArticleView
+from reader.tui.widgets.filter_bar import FilterBar
+from reader.tui.widgets.footer import ReaderFooter
+from reader.tui.widgets.header import ReaderHeader
+from reader.tui.widgets.list_pane import ArticleOption, ListPane
+from reader.tui.widgets.quote_pane import QuoteEntry, QuotePane
 
 if TYPE_CHECKING:
-    from reader.export import ExportItem
+    from reader.highlights.export import ExportItem
     from reader.quotes import Quotation
-    from reader.tui.export_dialog import ExportChoice
+    from reader.tui.dialogs.export import ExportChoice
     from reader.tui.library_view import LibraryView
 
 WIDE = 100  # at least this many columns: all three panes
@@ -134,7 +134,7 @@ class ReaderApp(App[None]):
     ) -> None:
         super().__init__()
         # A PendingLibrary is opened right after the first frame, which is drawn from its
-        # start snapshot (see ``reader.start_snapshot``); until then stand-ins answer.
+        # start snapshot (see ``reader.startup.snapshot``); until then stand-ins answer.
         self._pending = library if isinstance(library, PendingLibrary) else None
         self.library: Library = (
             SnapshotLibrary(library, self._finish_loading)  # type: ignore[assignment]
@@ -215,10 +215,6 @@ class ReaderApp(App[None]):
         # The first frame comes first; the library (if drawn from its snapshot) and the
         # search index load after it.
         self.call_after_refresh(self._after_first_frame)
-        if os.environ.get("READER_BENCH_EXIT_AFTER_FIRST_FRAME"):
-            # for bench/: quit once the first complete screen (the article's text too) is
-            # drawn and the library is open
-            self.set_interval(0.01, self._exit_when_complete)
 
     def _quit_on_hangup(self) -> None:
         """Closing the terminal window (``SIGHUP``) or a polite ``kill`` (``SIGTERM``) ends
@@ -253,11 +249,6 @@ class ReaderApp(App[None]):
         article = self.view.get(current)
         if article is not None and self._pending.snapshot.head_digest is not None:
             self._show_article(article)
-
-    def _exit_when_complete(self) -> None:
-        article = self.article_view.article
-        if self.library_loaded and (article is not None or not self.view.rows):
-            self.call_after_refresh(self.exit)
 
     def _apply_keymap(self) -> None:
         known = binding_ids()
@@ -337,7 +328,8 @@ class ReaderApp(App[None]):
         if self._terminal_title is not None:
             driver = getattr(self, "_driver", None)
             with contextlib.suppress(Exception):
-                driver.write("\x1b[23;0t")  # xterm: restore the title saved at start
+                if driver is not None:
+                    driver.write("\x1b[23;0t")  # xterm: restore the title saved at start
         self.idle_collector.stop()
         self._save_session()
 
@@ -708,7 +700,7 @@ class ReaderApp(App[None]):
                 article_id = article.id
                 after_input(self, lambda: self._remember_last_article(article_id))
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Back to the list; on the list, clear the filter."""
         if self._current_pane != "list" or self.focused is self.filter_bar:
             self.filter_bar.close()
@@ -753,7 +745,7 @@ class ReaderApp(App[None]):
             if tags is not None and tags != article.tags:
                 self._article_changed(self.library.set_tags(article.id, tags))
 
-        from reader.tui.tag_editor import TagEditor
+        from reader.tui.dialogs.tags import TagEditor
 
         self.push_screen(TagEditor(article.title, article.tags, self.library.all_tags()), done)
 
@@ -765,8 +757,8 @@ class ReaderApp(App[None]):
                 self._set_query(replace_tag_terms(self.view.query_text, tags))
 
         counts = self.library.all_tags()
+        from reader.tui.dialogs.tag_filter import TagFilter
         from reader.tui.library_view import replace_tag_terms, tag_terms
-        from reader.tui.tag_filter import TagFilter
 
         self.push_screen(TagFilter(counts, tag_terms(self.view.query_text)), done)
 
@@ -849,7 +841,12 @@ class ReaderApp(App[None]):
             if entry.kind == "highlight":
                 self.notify("That is already a highlight", timeout=3)
                 return
-            anchor = (entry.paragraph, entry.start, entry.end, entry.text)
+            anchor: tuple[int | None, int, int, str] | None = (
+                entry.paragraph,
+                entry.start,
+                entry.end,
+                entry.text,
+            )
         else:
             anchor = self.article_view.selection
         if anchor is None:
@@ -882,7 +879,7 @@ class ReaderApp(App[None]):
                 self._refresh_highlights(select=highlight.id)
             self.notify("Highlight saved" + (" with a note" if note else ""), timeout=2)
 
-        from reader.tui.dialogs import NoteDialog
+        from reader.tui.dialogs.note_confirm import NoteDialog
 
         self.push_screen(NoteDialog(text), done)
 
@@ -912,7 +909,7 @@ class ReaderApp(App[None]):
             self._refresh_highlights(keep=index)
             self.notify("Highlight deleted", timeout=2)
 
-        from reader.tui.dialogs import ConfirmDialog
+        from reader.tui.dialogs.note_confirm import ConfirmDialog
 
         self.push_screen(
             ConfirmDialog("Delete this highlight?", entry.text, title="Delete highlight"), done
@@ -936,7 +933,7 @@ class ReaderApp(App[None]):
             self._refresh_highlights(select=hid)
             self.notify("Note saved" if note else "Note removed", timeout=2)
 
-        from reader.tui.dialogs import NoteDialog
+        from reader.tui.dialogs.note_confirm import NoteDialog
 
         self.push_screen(NoteDialog(entry.text, entry.note or "", title="Note"), done)
 
@@ -950,7 +947,7 @@ class ReaderApp(App[None]):
 
     def action_export(self) -> None:
         """Ask how to export the highlights, then write the export."""
-        from reader.tui.export_dialog import ExportDialog
+        from reader.tui.dialogs.export import ExportDialog
 
         dialog = ExportDialog(
             fmt=self.config.export_format,
@@ -964,7 +961,7 @@ class ReaderApp(App[None]):
         10,000 notes takes seconds, and the reader stays usable meanwhile."""
         if choice is None:
             return
-        from reader.highlights import export_items
+        from reader.highlights.service import export_items
 
         try:
             if choice.scope == "article" and self._shown is not None:
@@ -986,7 +983,7 @@ class ReaderApp(App[None]):
     def _write_export(self, choice: ExportChoice, items: list[ExportItem], count: int) -> None:
         """(A worker thread.) Write the export and say how it went (unless the app has
         quit meanwhile: what was written stays, whole)."""
-        from reader.highlights import write_export
+        from reader.highlights.service import write_export
 
         try:
             path = write_export(choice.fmt, items, Path(choice.path))
@@ -1003,7 +1000,7 @@ class ReaderApp(App[None]):
 
     def action_copy(self) -> None:
         """Copy the quote-pane entry, else the selection, else the article's web address."""
-        from reader.tui.dialogs import short_quote
+        from reader.tui.dialogs.note_confirm import short_quote
 
         entry = self._quote_entry()
         selection = self.article_view.selection
@@ -1021,7 +1018,7 @@ class ReaderApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key."""
-        from reader.tui.help_screen import HelpScreen
+        from reader.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(ArticleView.BINDINGS))
 

@@ -9,9 +9,10 @@ that belong to the article pane (scrolling, text width, selection) live in
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -155,7 +156,7 @@ class ReaderCommands(Provider):
             if command.palette
         ]
 
-    def _runner(self, command: Command) -> partial[object]:
+    def _runner(self, command: Command) -> partial[Coroutine[Any, Any, bool]]:
         app: App[object] = self.app
         return partial(app.run_action, command.action)
 

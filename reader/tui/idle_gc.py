@@ -3,9 +3,8 @@
 Owns ``IdleCollector``. A full collection walks every object the app keeps (laid-out
 articles, cached rows, Textual's caches) and the cyclic garbage made since the last one:
 much of what Textual draws ends up in reference cycles of its own caches (a ``Strip``
-caches the pieces it was divided into, itself among them), so a few seconds of busy
-reading leave some 100,000 such objects, 100-300 ms to collect (measured in bench/ at
-10,000 articles). While the app runs, full collections are left out of Python's automatic
+caches the pieces it was divided into, itself among them), so busy reading leaves many
+such objects and a full collection is long enough to delay a key. While the app runs, full collections are left out of Python's automatic
 schedule (young objects are still collected as usual) and run instead once the user has
 paused for a moment after a burst of work (``note_activity``). During a long busy stretch
 one runs at least every ``MAX_WAIT`` seconds, right after the frame the work made, so the
@@ -18,7 +17,7 @@ from __future__ import annotations
 
 import gc
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -33,7 +32,7 @@ class IdleCollector:
     """Runs full collections in the pauses of one app (``start`` on mount, ``stop`` on
     unmount, which gives Python its own schedule back)."""
 
-    def __init__(self, app: App[object]) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self._app = app
         self._saved: tuple[int, int, int] | None = None
         self._timer: Timer | None = None

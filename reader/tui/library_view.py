@@ -3,7 +3,7 @@
 Owns ``LibraryView``, an in-memory view over a ``Library``: it keeps every article's
 metadata, the current sort and the current query text, and answers ``rows`` (the visible
 articles in order). Full-text terms of a query go through the ``SearchIndex`` kept beside
-the library (``reader.index_cache``): ``build_index`` (run by the app in a worker thread at
+the library (``reader.search.index_cache``): ``build_index`` (run by the app in a worker thread at
 start) loads it and indexes only the articles that changed since it was saved; a query that
 needs it before then loads it on the spot. Until the index is ready, metadata-only queries
 (``tag:``, ``is:``...) are answered from the articles' fields.
@@ -21,13 +21,13 @@ import re
 import threading
 from typing import Any
 
-from reader import index_cache
-from reader.article_order import in_order, sort_key
-from reader.config import SORTS
-from reader.index_cache import CachedIndex
 from reader.models import Article
-from reader.query import Query, matches_metadata, parse_query
-from reader.search_index import SearchIndex
+from reader.search import index_cache
+from reader.search.index import SearchIndex
+from reader.search.index_cache import CachedIndex
+from reader.search.order import in_order, sort_key
+from reader.search.query import Query, matches_metadata, parse_query
+from reader.settings.config import SORTS
 from reader.store import Library
 
 _TAG_TERM = re.compile(r"(?:^|\s)-?tag:(?:\"[^\"]*\"|\S+)")
@@ -209,11 +209,11 @@ class LibraryView:
                 self._noted.clear()
                 self._cached = cached
             order = self._orders.get(self.sort)
-            if order is not None:  # made here, not at the first keystroke (~30 ms at 50,000)
+            if order is not None:  # made here, not at the first keystroke
                 self._slot_table(cached.index, order)
             # The index is millions of long-lived objects: out of the cyclic collector's
-            # sight from now on, or each of its full collections walks them all (~50 ms,
-            # a visible stall on whatever key it lands).
+            # sight from now on, or each of its full collections walks them all (a visible
+            # stall on whatever key it lands).
             gc.freeze()
 
     def _ensure_index(self) -> SearchIndex:

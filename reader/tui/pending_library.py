@@ -1,5 +1,5 @@
 """Stand-ins for the library and its view while the app draws its first screen from a
-start snapshot (``reader.start_snapshot``).
+start snapshot (``reader.startup.snapshot``).
 
 Owns ``PendingLibrary`` (what ``reader.launch`` hands the app: the library's path and its
 snapshot), and ``SnapshotLibrary`` / ``SnapshotView``, which answer the few questions the
@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.models import Article, Highlight
-from reader.paths import bodies_folder_for
-from reader.start_snapshot import SnapshotRows, StartSnapshot
+from reader.settings.paths import bodies_folder_for
+from reader.startup.snapshot import SnapshotRows, StartSnapshot
 from reader.store.bodies import BodyStore
 
 if TYPE_CHECKING:

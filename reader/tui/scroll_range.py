@@ -1,7 +1,7 @@
 """The scroll range of a line-rendered ``ScrollView``, set without laying out the screen.
 
 Owns ``set_scroll_range``. Assigning ``ScrollView.virtual_size`` asks Textual for a layout
-of the whole screen (~30 ms with our three panes). The list and the article view render
+of the whole screen. The list and the article view render
 their own lines and their size comes from the CSS alone, so a new range needs only the
 scrollbars updated, the scroll position clamped and a repaint. (A scrollbar that appears or
 goes still lays out, through its ``display``.)

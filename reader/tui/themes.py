@@ -3,8 +3,8 @@
 Owns reading theme files. Where themes come from, in order (a later file with the same
 name replaces an earlier one):
 
-1. the bundled ``themes/*.toml`` (``reader.paths.bundled_dir("themes")``);
-2. the user's ``<config dir>/themes/*.toml`` (``reader.paths.config_dir()``).
+1. the bundled ``themes/*.toml`` (``reader.settings.paths.bundled_dir("themes")``);
+2. the user's ``<config dir>/themes/*.toml`` (``reader.settings.paths.config_dir()``).
 
 A theme file holds ``name``, ``dark`` (bool), the colours ``primary``, ``secondary``,
 ``accent``, ``background``, ``surface``, ``panel``, ``foreground``, ``warning``, ``error``,
@@ -18,11 +18,12 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-from reader.paths import bundled_dir, config_dir
+from reader.settings.paths import bundled_dir, config_dir
 
 DEFAULT_THEME = "night"
 COLOUR_FIELDS = (
@@ -77,7 +78,8 @@ def theme_from_data(data: dict[str, object], path: Path) -> Theme:
         isinstance(k, str) and isinstance(v, str) for k, v in variables.items()
     ):
         raise ThemeFileError(f"{path.name}: [variables] must map names to strings")
-    return Theme(name=name.strip(), dark=dark, variables=dict(variables), **colours)
+    options: dict[str, Any] = dict(colours)
+    return Theme(name=name.strip(), dark=dark, variables=dict(variables), **options)
 
 
 def load_theme_file(path: Path) -> Theme:

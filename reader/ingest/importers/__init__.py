@@ -1,0 +1,165 @@
+"""Turning files into articles: the one entry point the CLI and the store call.
+
+Owns: the dispatch from bytes or a file to the right importer (HTML, Markdown, plain or
+scraped text), decided by content (see ``detect``), the size limit, ``find_importable`` for
+expanding folders, and the rule that every failure is an ``ImportFailed`` with a one-line
+``<name>: <reason>`` message.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from reader.errors import ImportFailed
+from reader.ingest.importers.decoding import bom_encoding, decode_bytes, guess_utf16
+from reader.ingest.importers.detect import (
+    HTML_SUFFIXES,
+    MARKDOWN_SUFFIXES,
+    MAX_IMPORT_BYTES,
+    TEXT_SUFFIXES,
+    check_size,
+    detect_format,
+)
+from reader.models import ParsedArticle
+
+__all__ = [
+    "MAX_IMPORT_BYTES",
+    "SUPPORTED_SUFFIXES",
+    "find_importable",
+    "parse_bytes",
+    "parse_file",
+    "read_input",
+]
+
+SUPPORTED_SUFFIXES: frozenset[str] = HTML_SUFFIXES | MARKDOWN_SUFFIXES | TEXT_SUFFIXES
+
+
+def _suffix(name: str) -> str:
+    return os.path.splitext(name)[1].lower()
+
+
+def _parse(data: bytes, name: str, url: str | None, source_path: str | None) -> ParsedArticle:
+    check_size(len(data), name)
+    text = decode_bytes(data, name=name)
+    kind = detect_format(data, text, name=name, suffix=_suffix(name))
+    if kind == "html":
+        from reader.ingest.importers.html_page import parse_html
+
+        # Bytes let the HTML importer honour a <meta charset>; UTF-16 goes in decoded.
+        payload: bytes | str = data
+        if guess_utf16(data) or (bom_encoding(data) or ("utf-8", 0))[0] != "utf-8":
+            payload = text
+        article = parse_html(payload, url=url, source_path=source_path)
+    elif kind == "markdown":
+        from reader.ingest.importers.markdown_file import parse_markdown
+
+        article = parse_markdown(text, url=url, source_path=source_path)
+    else:
+        from reader.ingest.importers.scraped_text import parse_text
+
+        article = parse_text(text, url=url, source_path=source_path)
+    if source_path is not None and article.source_path is None:
+        article.source_path = source_path
+    if url and not article.url:
+        article.url = url
+    return article
+
+
+def parse_bytes(data: bytes, *, name: str, url: str | None = None) -> ParsedArticle:
+    """Import ``data`` (a whole file or download); ``name`` labels it in error messages.
+
+    The importer is chosen by content: HTML, Markdown or plain/scraped text. Raises only
+    ``ImportFailed`` (binary, empty, too large, undecodable, or the importer failed).
+    """
+    return _guarded(data, name, url, None)
+
+
+def _guarded(data: bytes, name: str, url: str | None, source_path: str | None) -> ParsedArticle:
+    try:
+        return _parse(data, name, url, source_path)
+    except ImportFailed:
+        raise
+    except RecursionError:
+        raise ImportFailed(name, "could not parse: structure nested too deeply") from None
+    except MemoryError:
+        raise ImportFailed(name, "could not parse: out of memory") from None
+    except Exception as err:  # an importer bug must not escape as a traceback
+        detail = " ".join(str(err).split())[:200] or type(err).__name__
+        raise ImportFailed(name, f"could not parse: {detail}") from None
+
+
+def read_input(
+    path: Path,
+    *,
+    name: str | None = None,
+    limit: int = MAX_IMPORT_BYTES,
+    directory_reason: str = "is a directory",
+) -> bytes:
+    """The bytes of an input file (an article, a feed, an export from another app).
+
+    Raises ``ImportFailed`` with one line for a folder, a missing or unreadable file, or
+    a file over ``limit`` bytes (checked before reading).
+    """
+    name = name or str(path)
+    try:
+        if path.is_dir():
+            raise ImportFailed(name, directory_reason)
+        check_size(path.stat().st_size, name, limit)
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)
+    except ImportFailed:
+        raise
+    except FileNotFoundError:
+        raise ImportFailed(name, "no such file") from None
+    except PermissionError:
+        raise ImportFailed(name, "permission denied") from None
+    except OSError as err:
+        raise ImportFailed(name, f"cannot read: {err.strerror or err}") from None
+
+
+def parse_file(path: str | Path, *, url: str | None = None) -> ParsedArticle:
+    """Import the file at ``path``; the result's ``source_path`` is the file's path.
+
+    Raises ``ImportFailed`` for a missing, unreadable, oversized, binary or empty file.
+    """
+    file_path = Path(path)
+    data = read_input(file_path, name=str(path))
+    return _guarded(data, str(path), url, str(file_path))
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def find_importable(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to import from ``paths``.
+
+    A directory is expanded recursively to its files with a supported suffix, sorted,
+    skipping hidden files and directories (and not following symlinked directories). A
+    plain path is returned as given whatever its suffix (content decides later), so a
+    missing file is reported by ``parse_file``. Duplicates are dropped; order is kept.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        if path not in seen:
+            seen.add(path)
+            found.append(path)
+
+    for entry in paths:
+        path = Path(entry)
+        if not path.is_dir():
+            add(path)
+            continue
+        inside: list[Path] = []
+        for root, dirs, files in os.walk(path):
+            dirs[:] = [d for d in dirs if not _hidden(d)]
+            for file_name in files:
+                if not _hidden(file_name) and _suffix(file_name) in SUPPORTED_SUFFIXES:
+                    inside.append(Path(root) / file_name)
+        for item in sorted(inside):
+            add(item)
+    return found

@@ -1,0 +1,71 @@
+"""The orders the article list can be sorted in, shared by the TUI's list and the start
+snapshot (which must save the rows in exactly the list's order).
+
+Owns ``SORT_LABELS``, ``sort_key``, ``in_order``, ``ids_in_order`` (the same order over
+stored records, for the start snapshot made without building the articles) and
+``start_sort``. The sorts are
+``reader.settings.config.SORTS``: newest added, newest published, title, shortest read; ties are
+broken by id, so an order never depends on the order articles happen to be stored in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from reader.models import Article
+from reader.settings.config import SORTS
+
+NEWEST_FIRST = ("added", "published")
+
+SORT_LABELS = {
+    "added": "newest added",
+    "published": "newest published",
+    "title": "title",
+    "reading": "shortest read",
+}
+"""How the app names each sort (header, notifications)."""
+
+
+def sort_key(sort: str) -> Callable[[Article], Any]:
+    """The key of ``sort`` (``added`` for an unknown name)."""
+    if sort == "published":
+        return lambda a: (a.published or a.added or "", a.id)
+    if sort == "title":
+        return lambda a: (a.title.casefold(), a.id)
+    if sort == "reading":
+        return lambda a: (a.reading_minutes, a.title.casefold(), a.id)
+    return lambda a: (a.added or "", a.id)
+
+
+def in_order(articles: Iterable[Article], sort: str) -> list[Article]:
+    """``articles`` sorted as the list shows them with ``sort``."""
+    return sorted(articles, key=sort_key(sort), reverse=sort in NEWEST_FIRST)
+
+
+def _record_keys(records: dict[str, dict[str, Any]], sort: str) -> list[Any]:
+    """``sort_key`` of every stored record (the same key for a well-typed one)."""
+    items = records.items()
+    if sort == "published":
+        return [(d.get("published") or d.get("added") or "", i) for i, d in items]
+    if sort == "title":
+        return [(d["title"].casefold(), i) for i, d in items]
+    if sort == "reading":
+        return [(d["reading_minutes"], d["title"].casefold(), i) for i, d in items]
+    return [(d.get("added") or "", i) for i, d in items]
+
+
+def ids_in_order(records: dict[str, dict[str, Any]], sort: str) -> list[str]:
+    """The ids of the stored ``records`` (by id) in the order ``in_order`` puts their
+    articles, without building the articles. A record of a wrong shape (a hand-edited
+    file) may raise ``KeyError``, ``TypeError`` or ``AttributeError``."""
+    keys = _record_keys(records, sort)
+    keys.sort(reverse=sort in NEWEST_FIRST)
+    return [key[-1] for key in keys]
+
+
+def start_sort(saved: Any, configured: str) -> str:
+    """The order the list starts in: the one the library remembers (``saved``, the
+    user's last choice), else the config's, else ``added``."""
+    sort = saved or configured
+    return sort if sort in SORTS else "added"

@@ -1,0 +1,65 @@
+"""Opening the TUI on a library: the start snapshot made or read, the app run, the
+snapshot saved at the end.
+
+Owns ``run_tui``, called by ``reader.launch`` (plain ``reader``) and ``reader tui`` /
+``reader demo``. Textual is imported only inside it, once the snapshot maker is under way.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def run_tui(db: Path | None, *, label: str | None = None) -> None:
+    """Open the library (``--db``, ``READER_DB``, config, default) in the TUI."""
+    from reader.gc_pause import end_start_pause, pause_for_start
+
+    pause_for_start()  # the app ends the pause after its first frame
+    try:
+        _run_tui(db, label=label)
+    finally:
+        end_start_pause()
+
+
+def _run_tui(db: Path | None, *, label: str | None) -> None:
+    """``run_tui`` within the start's pause of the garbage collector."""
+    from reader.settings.config import resolve_db_path
+    from reader.startup.snapshot_fork import SnapshotMaker
+
+    path = resolve_db_path(db)
+    # A library whose start snapshot is stale or missing: another process makes one while
+    # this one imports Textual. Else the snapshot on disk, if the library is unchanged.
+    maker = SnapshotMaker.start(path)
+
+    from reader.errors import ReaderError
+    from reader.startup.snapshot import read_start_snapshot, save_snapshot_bytes
+
+    snapshot = read_start_snapshot(path) if maker is None else None
+    try:
+        from reader.store import Library
+        from reader.tui.app import ReaderApp
+        from reader.tui.pending_library import PendingLibrary
+
+        if maker is not None:
+            snapshot = maker.result()
+        # With a snapshot the library opens after the first frame, else before it.
+        source = PendingLibrary(path, snapshot) if snapshot is not None else Library(path)
+        app = ReaderApp(source, library_label=label or str(path))
+    except ReaderError as err:
+        print(f"reader: {err}", file=sys.stderr)
+        raise SystemExit(1) from None
+    finally:
+        if maker is not None:
+            maker.close()
+    try:
+        app.run()
+        if app.library_loaded:
+            app.save_start_snapshot()
+        elif maker is not None and maker.raw is not None:  # quit before the library opened
+            save_snapshot_bytes(path, maker.raw)
+    finally:
+        if app.library_loaded:
+            app.library.close()
+    if app.return_code:
+        raise SystemExit(app.return_code)
