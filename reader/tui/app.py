@@ -162,6 +162,7 @@ class ReaderApp(App[None]):
         self._quotations_seen: LRUCache[tuple[str, str], list[Quotation]] = LRUCache(
             QUOTATIONS_KEPT
         )
+        self._first_frame_shown = False
         self.idle_collector = IdleCollector(self)
         self._quotes_wanted: bool | None = None  # None: fold by width
         self._current_pane = "list"
@@ -267,6 +268,7 @@ class ReaderApp(App[None]):
             self.set_keymap(keymap)
 
     def _after_first_frame(self) -> None:
+        self._first_frame_shown = True
         end_start_pause()
         self.list_pane.on_cursor = self._preview
         # The driver's writer thread sends the frame to the terminal; opening the library
@@ -529,7 +531,9 @@ class ReaderApp(App[None]):
         text = " · ".join(
             part for part in (f"filter: {described}" if described else "", count, sort) if part
         )
-        self.list_pane.border_title = f"Articles ({len(self.view.rows)})"
+        border_title = f"Articles ({len(self.view.rows)})"
+        if self.list_pane.border_title != border_title:  # (setting it redraws the pane)
+            self.list_pane.border_title = border_title
         if self._title_timer is not None:
             self._title_timer.stop()
             self._title_timer = None

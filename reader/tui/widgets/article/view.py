@@ -48,6 +48,7 @@ from reader.sanitize import clean_line, clean_text
 from reader.text.article_head import head_blocks, head_is_whole
 from reader.text.document import Block, parse_document, sentence_spans
 from reader.text.passages import resolve_anchor
+from reader.tui.pending_input import after_input
 from reader.tui.scroll_range import set_scroll_range
 from reader.tui.widgets.article.layout import QUOTE_BAR, LaidLine, column_to_offset, layout_article
 
@@ -343,6 +344,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._drag_anchor: tuple[int, int] | None = None
         self._drag_moved = False
         self._strip_cache: LRUCache[int, Strip] = LRUCache(maxsize=1024)
+        self._warming = False  # the next page's rows are built after the frame
         self._strip_width = -1  # the content width the cached strips were built for
         self._styles: dict[str, Style] | None = None
         self._base: Style | None = None
@@ -1035,6 +1037,30 @@ class ArticleView(ScrollView, can_focus=True):
             self._unsaved = (self._article.id, self.progress)
             self._position_timer = self.set_timer(POSITION_DEBOUNCE_SECONDS, self._post_position)
         self._check_end()
+        if not self._warming:
+            self._warming = True
+            after_input(self, self._warm_next_page)
+
+    def on_focus(self, event: events.Focus) -> None:
+        """Opened: the next page's rows are built after the frame (see ``_warm_next_page``)."""
+        if not self._warming:
+            self._warming = True
+            after_input(self, self._warm_next_page)
+
+    def _warm_next_page(self) -> None:
+        """(After the frame of a scroll, and the keys pressed meanwhile.) Build the rows
+        of the next page, so the next ``space`` draws from the cache."""
+        self._warming = False
+        height = self.scrollable_content_region.height
+        width = self.scrollable_content_region.width
+        if height <= 0 or width != self._strip_width:
+            return
+        top = int(self.scroll_y) + height
+        cache = self._strip_cache
+        for row in range(top, min(len(self._doc.lines), top + height)):
+            if cache.get(row) is None:
+                self.strips_built += 1
+                cache[row] = self._build_strip(row, width)
 
     def _post_position(self) -> None:
         self._position_timer = None
