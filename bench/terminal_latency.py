@@ -581,7 +581,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log(f"  newsboat {size:,} failed: {err}")
         if args.start:
             log(f"  cold start {size:,} ...")
-            start_rows.extend(bench_run.measure_cold_start(path, size, args.start_runs))
+            try:
+                start_rows.extend(bench_run.measure_cold_start(path, size, args.start_runs))
+            except (RuntimeError, OSError) as err:
+                log(f"  cold start {size:,} failed: {err}")
+        print(render([f for f in results if f.size == size], floors), flush=True)
     print(
         f"machine: {machine['cpu']}, {machine['cores']} cores; Python {machine['python']}; "
         f"Textual {machine['textual']}; load average at start {machine['load']}"
@@ -589,6 +593,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"through tmux {COLS}x{ROWS}; newsboat: {'measured' if have_newsboat else 'not installed'}"
     )
+    print(f"load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(render(results, floors))
     if start_rows:
         report = bench_run.Report(machine, start_rows)
