@@ -184,8 +184,9 @@ class ReaderApp(App[None]):
         # The classes ``_apply_layout`` sets, set before the first styling pass (setting
         # them after mounting restyles every pane once more before the first frame).
         width = self.size.width
-        with Horizontal(id="panes", classes=" ".join(self._layout_classes(width))):
-            yield ListPane(id="list", classes="-current")
+        classes = self._layout_classes(width)
+        with Horizontal(id="panes", classes=" ".join(classes)):
+            yield ListPane(id="list", classes="-current" if "-single" in classes else None)
             yield ArticleView(id="article")
             yield QuotePane(id="quotes")
         yield FilterBar(id="filter")
@@ -441,8 +442,12 @@ class ReaderApp(App[None]):
         wanted = self._layout_classes(width)
         panes.set_class("-single" in wanted, "-single")
         panes.set_class("-no-quotes" in wanted, "-no-quotes")
+        # ``-current`` matters in one-pane mode only; wider, moving between panes changes
+        # no class (a class change restyles the pane and everything in it)
+        single = "-single" in wanted
         for pane_id in ("list", "article", "quotes"):
-            self.query_one(f"#{pane_id}").set_class(pane_id == self._current_pane, "-current")
+            current = single and pane_id == self._current_pane
+            self.query_one(f"#{pane_id}").set_class(current, "-current")
 
     def _pane_of(self, widget: Widget | None) -> str | None:
         while widget is not None:

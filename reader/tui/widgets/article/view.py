@@ -850,10 +850,17 @@ class ArticleView(ScrollView, can_focus=True):
             self.scroll_to(y=row - height + 1, animate=False)
 
     def _jump_highlight(self, direction: int) -> None:
-        order = self._mark_order
-        if not order:
+        index = self._mark_after(direction) if self._mark_order else None
+        if index is None:
             self.app.bell()
             return
+        self._current_mark = index
+        p, s, _ = self._mark_order[index]
+        self.scroll_to_paragraph(p, s)
+
+    def _mark_after(self, direction: int) -> int | None:
+        """The highlight ``]`` (``direction`` 1) or ``[`` (-1) goes to, if any."""
+        order = self._mark_order
         if self._current_mark is None:
             here = int(self.scroll_y) + CONTEXT_ROWS
             rows = [self._row_of(p, s) or 0 for p, s, _ in order]
@@ -867,18 +874,23 @@ class ArticleView(ScrollView, can_focus=True):
             index = self._current_mark + direction
             if not (0 <= index < len(order)):
                 index = None
-        if index is None:
-            self.app.bell()
-            return
-        self._current_mark = index
-        p, s, _ = order[index]
-        self.scroll_to_paragraph(p, s)
+        return index
 
     # -- rendering -------------------------------------------------------------------------------
     def notify_style_update(self) -> None:
+        """Styles changed (theme, CSS, focus): the rows are built again, unless every
+        style they use is the same (focus only changes the pane's border)."""
         super().notify_style_update()
+        old_styles, old_base = self._styles, self._base
         self._styles = None
         self._base = None
+        if (
+            old_styles is not None
+            and old_base is not None
+            and self._base_style() == old_base
+            and all(self._style(name) == style for name, style in old_styles.items())
+        ):
+            return
         self._strip_cache.clear()
 
     def _style(self, name: str) -> Style:
@@ -1049,18 +1061,25 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _warm_next_page(self) -> None:
         """(After the frame of a scroll, and the keys pressed meanwhile.) Build the rows
-        of the next page, so the next ``space`` draws from the cache."""
+        of the next page and of the next highlight's, so the next ``space`` or ``]``
+        draws from the cache."""
         self._warming = False
         height = self.scrollable_content_region.height
         width = self.scrollable_content_region.width
         if height <= 0 or width != self._strip_width:
             return
-        top = int(self.scroll_y) + height
+        tops = [int(self.scroll_y) + height]
+        index = self._mark_after(1) if self._mark_order else None
+        if index is not None:
+            row = self._row_of(*self._mark_order[index][:2])
+            if row is not None:
+                tops.append(max(0, row - CONTEXT_ROWS))
         cache = self._strip_cache
-        for row in range(top, min(len(self._doc.lines), top + height)):
-            if cache.get(row) is None:
-                self.strips_built += 1
-                cache[row] = self._build_strip(row, width)
+        for top in tops:
+            for row in range(top, min(len(self._doc.lines), top + height)):
+                if cache.get(row) is None:
+                    self.strips_built += 1
+                    cache[row] = self._build_strip(row, width)
 
     def _post_position(self) -> None:
         self._position_timer = None
