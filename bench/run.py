@@ -317,7 +317,7 @@ async def _key_latencies(
     def recording_display(screen: Any, renderable: Any) -> None:
         display(screen, renderable)
         if renderable is not None:
-            shown = app.article_view.article
+            shown = app.main_screen.article_view.article
             frames.append((perf(), shown.id if shown is not None else None, app.view.query_text))
 
     app._display = recording_display  # type: ignore[method-assign]
@@ -326,7 +326,7 @@ async def _key_latencies(
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        pane = app.list_pane
+        pane = app.main_screen.list_pane
 
         async def settle() -> None:
             await pilot.pause()
@@ -347,7 +347,7 @@ async def _key_latencies(
                 await app.workers.wait_for_complete()
                 await pilot.pause()
             wall, used = perf() - start, process_time() - cpu
-            shown = app.article_view.article
+            shown = app.main_screen.article_view.article
             wanted = shown.id if workers and shown is not None else None
             query = app.view.query_text  # a typed character counts once the list follows it
             drawn = [
@@ -506,7 +506,7 @@ async def main(target):
             await app.workers.wait_for_complete()
             app.view.set_query('climate')  # builds the search index
             app.view.set_query('')
-            app._show_rows()
+            app.main_screen._show_rows()
             await pilot.pause()
     print(f'VMHWM {{vmhwm():.1f}}')
 

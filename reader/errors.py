@@ -30,3 +30,19 @@ class NotFound(ReaderError):
 
 class Ambiguous(ReaderError):
     """An id prefix matches more than one article or highlight."""
+
+
+class NoLibrary(ReaderError):
+    """The library file a command should read does not exist (nothing was created)."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"{path}: no library there (check --db or READER_DB; `reader add` makes a new library)"
+        )
+
+
+class NothingToExport(ReaderError):
+    """An export whose filters match no highlight: nothing is written (not a failure)."""
+
+    def __init__(self) -> None:
+        super().__init__("no highlights match: nothing exported")

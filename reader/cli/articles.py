@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from reader.cli.article_text import print_article
 from reader.cli.common import (
     open_library,
     outcome_reporter,
@@ -67,6 +70,9 @@ def article_json(
     help="Subscribe to an RSS/Atom feed (URL or file) and import it.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of results.")
+@click.option(
+    "--verbose", "-v", is_flag=True, help="List the files skipped in folders, one per line."
+)
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -74,24 +80,30 @@ def add(
     tags: tuple[str, ...],
     feeds: tuple[str, ...],
     as_json: bool,
+    verbose: bool,
 ) -> None:
     """Import files, folders (recursively), web pages (http/https URLs) or feeds (--feed).
 
-    One line per file: its id and title, "duplicate", or the error. Exit status 1 if
-    anything failed; what was imported stays imported.
+    One line per file: its id and title, "duplicate", or the error. In folders only
+    .html/.htm/.xhtml, .md/.markdown and .txt/.text files are read; the others are counted
+    as skipped, by kind (--verbose lists them). Exit status 1 if anything failed; what was
+    imported stays imported.
     """
     if not paths and not feeds:
         raise click.UsageError("give files, folders or URLs to add, or --feed URL_OR_FILE")
-    library = open_library(ctx)
+    library = open_library(ctx, create=True)
     err = stderr_console()
     urls = [p for p in paths if p.lower().startswith(("http://", "https://"))]
     files = [p for p in paths if p not in urls]
     outcomes: list[ImportOutcome] = []
+    skipped: list[Path] = []
 
     report = outcome_reporter(as_json)
 
     if files:
-        outcomes += _import_with_progress(library, files, tags, report, show_progress=not as_json)
+        outcomes += _import_with_progress(
+            library, files, tags, report, skipped, show_progress=not as_json
+        )
     if urls:
         from reader.ingest.fetch import import_urls
 
@@ -106,18 +118,40 @@ def add(
                 outcomes.append(ImportOutcome(feed, "error", error=str(exc)))
                 report(outcomes[-1])
     if as_json:
-        print_json([o.to_json() for o in outcomes])
+        skips = [ImportOutcome(str(path), "skipped") for path in skipped]
+        print_json([o.to_json() for o in [*outcomes, *skips]])
     failed = sum(1 for o in outcomes if o.status == "error")
-    if not as_json and len(outcomes) > 1:
+    if not as_json and verbose:
+        for path in skipped:
+            err.print(Text(f"skipped  {clean_line(str(path))}"))
+    if not as_json and (len(outcomes) > 1 or skipped):
         added = sum(1 for o in outcomes if o.status == "added")
         dupes = sum(1 for o in outcomes if o.status == "duplicate")
-        err.print(Text(f"{added} added, {dupes} duplicate, {failed} failed"))
+        line = f"{added} added, {dupes} duplicate, {failed} failed"
+        if skipped:
+            line += f"; {skipped_summary(skipped)}" + ("" if verbose else " (--verbose lists them)")
+        err.print(Text(line))
     if failed:
         ctx.exit(1)
 
 
+SKIPPED_KINDS_NAMED = 5  # kinds of skipped file named in the summary; the rest are "other"
+
+
+def skipped_summary(skipped: list[Path]) -> str:
+    """``"125 skipped: 80 .py, 45 .png"``: the files skipped in folders, by kind (their
+    suffix), most common first."""
+    kinds = Counter(path.suffix.lower() or "no suffix" for path in skipped)
+    ranked = sorted(kinds.items(), key=lambda item: (-item[1], item[0]))
+    parts = [f"{count} {clean_line(kind)}" for kind, count in ranked[:SKIPPED_KINDS_NAMED]]
+    rest = sum(count for _, count in ranked[SKIPPED_KINDS_NAMED:])
+    if rest:
+        parts.append(f"{rest} other")
+    return f"{len(skipped)} skipped: {', '.join(parts)}"
+
+
 def _import_with_progress(
-    library, files, tags, report, *, show_progress: bool
+    library, files, tags, report, skipped, *, show_progress: bool
 ) -> list[ImportOutcome]:
     progress: Progress | None = None
     task = None
@@ -142,7 +176,9 @@ def _import_with_progress(
         report(outcome)
 
     try:
-        return import_paths(library, files, tags=tags, on_outcome=on_outcome, on_total=on_total)
+        return import_paths(
+            library, files, tags=tags, on_outcome=on_outcome, on_total=on_total, skipped=skipped
+        )
     finally:
         if progress is not None:
             progress.stop()
@@ -254,35 +290,15 @@ def sort_articles(articles: list[Article], key: str) -> list[Article]:
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON (with its body).")
 @click.pass_context
 def show(ctx: click.Context, article_id: str, as_json: bool) -> None:
-    """Print an article: its metadata, then its Markdown body."""
+    """Print an article: its title, summary and metadata, then its body (rendered on a
+    terminal, Markdown when piped)."""
     library = open_library(ctx)
     article = library.get(article_id)
     body = library.body(article.id)
     if as_json:
         print_json(article_json(article, body, with_body=True))
         return
-    out = stdout_console()
-    out.print(Text(article.title, style="bold"))
-    meta = " · ".join(
-        x
-        for x in (
-            article.author,
-            article.site,
-            (article.published or "")[:16],
-            f"{article.reading_minutes} min",
-        )
-        if x
-    )
-    out.print(Text(meta, style="dim"))
-    if article.url:
-        out.print(Text(article.url, style="dim"))
-    if article.tags:
-        out.print(Text("tags: " + ", ".join(article.tags), style="dim"))
-    out.print()
-    if body is None:
-        out.print(Text("(this article's text is missing: its body file was not found)"))
-    else:
-        out.print(Text(body))
+    print_article(stdout_console(), article, body)
 
 
 @click.command()

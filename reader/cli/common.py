@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 import click
 import orjson
 from rich.console import Console
+from rich.text import Text
 
+from reader.cli.new_library import NewLibrary
 from reader.cli.plain_output import PIPE_WIDTH
-from reader.errors import ReaderError
+from reader.errors import NoLibrary, ReaderError
 from reader.sanitize import clean_line
 from reader.settings.config import resolve_db_path
 from reader.startup.snapshot import refresh_start_snapshot
@@ -88,15 +90,32 @@ def library_path(ctx: click.Context) -> Path:
     return resolve_db_path((root.obj or {}).get("db_path"))
 
 
-def open_library(ctx: click.Context) -> Library:
+def open_library(ctx: click.Context, *, create: bool = False) -> Library:
     """Open the library chosen by ``--db`` / ``READER_DB`` / the default; closed at exit,
-    after bringing the TUI's start snapshot up to date when the command changed it."""
-    library = Library(library_path(ctx))
+    after bringing the TUI's start snapshot up to date when the command changed it.
+
+    A library that does not exist is made only by a command that adds (``create``), which
+    says so on stderr; any other command fails with one line and leaves nothing behind (no
+    file, lock or folder), so a mistyped ``--db`` never makes a library.
+    """
+    path = library_path(ctx)
+    made: NewLibrary | None = None
+    if not path.exists():
+        if not create:
+            raise NoLibrary(path)
+        made = NewLibrary.note(path)
+    try:
+        library = Library(path)
+    except BaseException:
+        if made is not None:
+            made.discard()
+        raise
     opened_at = library.generation
 
     def close() -> None:
+        message = made.settle(library) if made is not None else None
         try:
-            if library.generation != opened_at:
+            if library.generation != opened_at and (made is None or message):
                 from reader.search.order import start_sort
                 from reader.settings.config import load_config
 
@@ -108,6 +127,10 @@ def open_library(ctx: click.Context) -> Library:
             pass  # a cache: the next start opens the library first instead
         finally:
             library.close()
+            if made is not None and message is None:
+                made.discard()
+            elif message:
+                stderr_console().print(Text(message))
 
     ctx.call_on_close(close)
     return library

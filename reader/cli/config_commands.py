@@ -21,9 +21,16 @@ def path() -> None:
 
 @config.command()
 def show() -> None:
-    """Print the settings in effect (defaults where the file says nothing), as JSON."""
+    """Print the settings in effect (defaults where the file says nothing), as JSON.
+
+    Problems go to stderr, one line each: the same lines the reader shows when it starts
+    (bad values, an unknown theme, a [keys] entry naming no action, a broken theme file).
+    """
+    from reader.tui.settings_check import settings_problems
+    from reader.tui.themes import load_themes
+
     settings = load_config()
-    for problem in settings.problems:
+    for problem in settings_problems(settings, load_themes()):
         click.echo(f"reader: {problem}", err=True)
     print_json(settings.to_dict())
 

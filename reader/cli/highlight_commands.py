@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -10,12 +11,14 @@ from rich.text import Text
 
 from reader.cli.common import open_library, print_json, stderr_console, stdout_console
 from reader.cli.plain_output import LineOutput
-from reader.errors import ReaderError
+from reader.errors import NothingToExport, ReaderError
 from reader.highlights.export import FORMATS, export_text
 from reader.highlights.service import (
     export_items,
     highlight_text,
+    parse_since,
     quotations_for,
+    require_highlights,
     restore_highlights,
 )
 from reader.highlights.service import (
@@ -83,10 +86,16 @@ def unhighlight(ctx: click.Context, highlight_id: str) -> None:
 @click.option("--article", "article_ids", multiple=True, help="Only this article (repeatable).")
 @click.option("--bookmarked", is_flag=True, help="Only bookmarked articles.")
 @click.option(
-    "--since", default=None, help="Only highlights made on or after this date (YYYY-MM-DD)."
+    "--since",
+    default=None,
+    callback=lambda _ctx, _param, value: _since(value),
+    help="Only highlights made on or after this date (YYYY-MM-DD) or moment (ISO date-time, "
+    "e.g. 2026-03-01T09:30 or 2026-03-01T09:30+02:00; local time without an offset).",
 )
 @click.option(
-    "--with-quotes", is_flag=True, help="Also export the quotations found in each article."
+    "--with-quotes",
+    is_flag=True,
+    help="Also export the quotations found in each exported article.",
 )
 @click.pass_context
 def export(
@@ -96,31 +105,46 @@ def export(
     tags: tuple[str, ...],
     article_ids: tuple[str, ...],
     bookmarked: bool,
-    since: str | None,
+    since: datetime | None,
     with_quotes: bool,
 ) -> None:
-    """Export highlights as Markdown, an Obsidian folder, JSON or Readwise CSV."""
+    """Export highlights as Markdown, an Obsidian folder, JSON or Readwise CSV.
+
+    Only articles with a matching highlight are exported; when none matches, nothing is
+    written (exit status 0).
+    """
     library = open_library(ctx)
     items = export_items(
-        library,
-        article_ids=article_ids,
-        tags=tags,
-        bookmarked=bookmarked,
-        since=since,
-        include_empty=with_quotes,
+        library, article_ids=article_ids, tags=tags, bookmarked=bookmarked, since=since
     )
     quotes = quotations_for(library, items) if with_quotes else None
-    written = write_export(fmt, items, quotes, Path(out_path) if out_path else None)
+    try:
+        written = write_export(fmt, items, quotes, Path(out_path) if out_path else None)
+    except NothingToExport as nothing:
+        stderr_console().print(Text(str(nothing)))
+        return
     if written is not None:
         count = sum(len(h) for _, h in items)
         stderr_console().print(Text(f"exported {count} highlight(s) to {written}"))
 
 
+def _since(value: str | None) -> datetime | None:
+    """``--since`` read by ``parse_since``; a bad date is a usage error (exit 2)."""
+    if value is None:
+        return None
+    try:
+        return parse_since(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="'--since'") from None
+
+
 def write_export(fmt, items, quotes, out: Path | None) -> Path | None:
-    """Write an export where asked; ``None`` means it went to standard output."""
+    """Write an export where asked; ``None`` means it went to standard output.
+    Raises ``NothingToExport`` when no highlight matched (nothing written)."""
     if fmt == "obsidian" and out is None:
         raise ReaderError("the obsidian format writes a folder: give one with --out FOLDER")
     if out is None:
+        require_highlights(items)
         sys.stdout.write(export_text(fmt, items, quotes=quotes))
         sys.stdout.flush()
         return None

@@ -39,7 +39,7 @@ def migrate_command(
     unfetched: get their text with `reader fetch --all`. Exit status 1 if any entry
     failed (the others are still migrated).
     """
-    library = open_library(ctx)
+    library = open_library(ctx, create=True)
     report = _run(library, format_name.lower(), path, tags, progress=not as_json)
     if as_json:
         print_json(report.to_json())

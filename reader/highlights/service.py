@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from reader.errors import ImportFailed, ReaderError
+from reader.errors import ImportFailed, NothingToExport, ReaderError
 from reader.highlights.export import ExportItem, QuoteItem, export_obsidian, export_text
 from reader.models import Highlight
 from reader.quotes import find_quotations
@@ -46,26 +47,56 @@ def highlight_text(
     )
 
 
+SINCE_FORMS = "YYYY-MM-DD, or an ISO date-time such as 2026-03-01T09:30 or 2026-03-01T09:30+02:00"
+
+
+def parse_since(text: str) -> datetime:
+    """The moment ``--since`` names: a date (its local midnight) or an ISO date-time (local
+    time unless it carries an offset or ``Z``). Raises ``ValueError`` naming the forms."""
+    value = text.strip()
+    try:
+        if len(value) == 10:
+            moment = datetime.combine(date.fromisoformat(value), time())
+        elif len(value) > 10 and value[10] in "Tt ":
+            moment = datetime.fromisoformat(value)
+        else:
+            raise ValueError(value)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date: use {SINCE_FORMS}") from None
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def _created_at(highlight: Highlight) -> datetime | None:
+    """When the highlight was made (UTC when the stored time has no offset)."""
+    try:
+        moment = datetime.fromisoformat(highlight.created)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def export_items(
     library: Library,
     *,
     article_ids: Sequence[str] = (),
     tags: Sequence[str] = (),
     bookmarked: bool = False,
-    since: str | None = None,
-    include_empty: bool = False,
+    since: datetime | None = None,
 ) -> list[ExportItem]:
-    """Articles with their highlights (in text order) chosen by the export filters.
+    """Articles with their highlights (in text order) chosen by the export filters; an
+    article without a matching highlight is left out.
 
-    ``since`` is an ISO date: only highlights created on or after it. Articles without a
-    matching highlight are left out unless ``include_empty`` (for ``--with-quotes``).
+    ``since`` (see ``parse_since``): only highlights made at or after it (a highlight whose
+    time cannot be read is left out).
     """
     wanted_ids = {library.resolve_id(a) for a in article_ids}
     wanted_tags = {t.lower() for t in tags}
     by_article: dict[str, list[Highlight]] = {}
     for highlight in library.highlights():
-        if since and highlight.created[: len(since)] < since:
-            continue
+        if since is not None:
+            made = _created_at(highlight)
+            if made is None or made < since:
+                continue
         by_article.setdefault(highlight.article_id, []).append(highlight)
     items: list[ExportItem] = []
     for article in sorted(library.articles(), key=lambda a: a.added):
@@ -75,9 +106,9 @@ def export_items(
             continue
         if bookmarked and not article.bookmarked:
             continue
-        found = by_article.get(article.id, [])
-        found.sort(key=text_order)
-        if found or include_empty:
+        found = by_article.get(article.id)
+        if found:
+            found.sort(key=text_order)
             items.append((article, found))
     return items
 
@@ -95,6 +126,12 @@ def quotations_for(library: Library, items: Sequence[ExportItem]) -> dict[str, l
     return result
 
 
+def require_highlights(items: Sequence[ExportItem]) -> None:
+    """Raise ``NothingToExport`` when ``items`` hold no highlight."""
+    if not any(highlights for _, highlights in items):
+        raise NothingToExport()
+
+
 def write_export(
     fmt: str,
     items: Sequence[ExportItem],
@@ -104,9 +141,11 @@ def write_export(
 ) -> Path:
     """Write ``items`` in ``fmt`` to ``out`` (a folder for "obsidian", else a file); return it.
 
-    A file is replaced atomically. Raises ``ReaderError`` for an unknown format, a folder
-    given for a file format, or a file that cannot be written (one line, no traceback).
+    A file is replaced atomically. Raises ``NothingToExport`` when ``items`` hold no
+    highlight (nothing is written), ``ReaderError`` for an unknown format, a folder given
+    for a file format, or a file that cannot be written (one line, no traceback).
     """
+    require_highlights(items)
     out = Path(out).expanduser()
     try:
         if fmt == "obsidian":
@@ -175,10 +214,13 @@ def restore_highlights(library: Library, text: str, *, source: str) -> RestoreRe
 
 __all__ = [
     "ImportFailed",
+    "NothingToExport",
     "RestoreReport",
     "export_items",
     "highlight_text",
+    "parse_since",
     "quotations_for",
+    "require_highlights",
     "restore_highlights",
     "write_export",
 ]

@@ -313,11 +313,13 @@ def import_paths(
     workers: int | None = None,
     on_outcome: Callable[[ImportOutcome], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    skipped: list[Path] | None = None,
 ) -> list[ImportOutcome]:
-    """Import files and folders (recursively) into ``library``; one outcome per file."""
+    """Import files and folders (recursively) into ``library``; one outcome per file.
+    Files in the folders that are not of a kind imported are appended to ``skipped``."""
     from reader.search.index_cache import ImportIndexer  # loaded only when importing
 
-    files = [str(p) for p in find_importable(paths)]
+    files = [str(p) for p in find_importable(paths, skipped=skipped)]
     if on_total:
         on_total(len(files))
     outcomes: list[ImportOutcome] = []

@@ -101,7 +101,12 @@ def _words(markup: str) -> int:
 
 
 def _full_content(entry: Any) -> str | None:
-    """The entry's HTML when the feed carries the whole article, else None."""
+    """The entry's HTML when the feed carries the whole article, else None.
+
+    Content is the whole article when it is long and no shorter than the summary: an Atom
+    entry with only ``<content>`` gets it copied into its summary by feedparser, so the
+    two are the same text, and that is a full-text feed, not a teaser.
+    """
     best = ""
     for item in entry.get("content") or []:
         if (item.get("type") or "text/html").lower() in _HTML_TYPES:
@@ -112,7 +117,7 @@ def _full_content(entry: Any) -> str | None:
         return None
     words = _words(best)
     summary_words = _words(entry.get("summary") or "")
-    if words > FULL_CONTENT_MIN_WORDS and words > summary_words:
+    if words > FULL_CONTENT_MIN_WORDS and words >= summary_words:
         return best
     return None
 

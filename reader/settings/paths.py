@@ -19,10 +19,16 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def default_db_path() -> Path:
-    """The library file used when neither ``--db`` nor ``READER_DB`` is given."""
+    """The library file used when ``--db`` is not given: ``READER_DB``, else
+    ``standard_db_path()``."""
     env = os.environ.get("READER_DB")
     if env:
         return Path(env).expanduser()
+    return standard_db_path()
+
+
+def standard_db_path() -> Path:
+    """``library.json`` in the user data folder: the library when none is chosen."""
     return user_data_path(APP_NAME, appauthor=False) / "library.json"
 
 

@@ -32,7 +32,13 @@ class Command:
     footer: bool = False  # shown in the footer
     palette: bool = True  # offered in the command palette
     key_display: str | None = None  # how the help screen writes the keys
-    priority: bool = False  # handled before the focused widget sees the key (see app.py)
+    priority: bool = False  # handled before the focused widget sees the key (see screens/main.py)
+    on_app: bool = False  # an action of the app (quitting), not of the main screen
+
+    @property
+    def target(self) -> str:
+        """The action string, resolved on the main screen (``app.`` names the app's)."""
+        return f"app.{self.action}" if self.on_app else self.action
 
     @property
     def shown_keys(self) -> str:
@@ -115,7 +121,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("ctrl+r", "reload", "Reload", "Reload the library from disk"),
     Command("question_mark", "help", "Help", "Show every key", True, key_display="?"),
-    Command("q", "quit", "Quit", "Quit reader", True),
+    Command("q", "quit", "Quit", "Quit reader", True, on_app=True),
 )
 """Every app-level action, in the order the help screen lists them."""
 
@@ -127,13 +133,13 @@ LIST_KEYS: tuple[tuple[str, str], ...] = (
 """Keys handled by the focused widget rather than the app, for the help screen."""
 
 
-def app_bindings() -> list[Binding]:
-    """The app's ``BINDINGS``, made from ``COMMANDS``; each binding's ``id`` is its action
-    name, which is what ``[keys]`` in config.toml names (``toggle_bookmark = "B"``)."""
+def command_bindings() -> list[Binding]:
+    """The main screen's ``BINDINGS``, made from ``COMMANDS``; each binding's ``id`` is its
+    action name, which is what ``[keys]`` in config.toml names (``toggle_bookmark = "B"``)."""
     return [
         Binding(
             command.keys,
-            command.action,
+            command.target,
             command.title,
             show=command.footer,
             key_display=command.key_display,
@@ -158,7 +164,8 @@ class ReaderCommands(Provider):
 
     def _runner(self, command: Command) -> partial[Coroutine[Any, Any, bool]]:
         app: App[object] = self.app
-        return partial(app.run_action, command.action)
+        # on the main screen (the bottom of the stack), whatever screen is on top now
+        return partial(app.run_action, command.target, app.screen_stack[0])
 
     async def discover(self) -> Hits:
         """All commands, before anything is typed."""

@@ -12,7 +12,9 @@ from pathlib import Path
 
 
 def run_tui(db: Path | None, *, label: str | None = None) -> None:
-    """Open the library (``--db``, ``READER_DB``, config, default) in the TUI."""
+    """Open the library (``--db``, ``READER_DB``, config, default) in the TUI. A library
+    chosen by name that does not exist is one line on stderr and exit status 1 (nothing is
+    created); the standard library is made empty on the first start."""
     from reader.gc_pause import end_start_pause, pause_for_start
 
     pause_for_start()  # the app ends the pause after its first frame
@@ -25,9 +27,15 @@ def run_tui(db: Path | None, *, label: str | None = None) -> None:
 def _run_tui(db: Path | None, *, label: str | None) -> None:
     """``run_tui`` within the start's pause of the garbage collector."""
     from reader.settings.config import resolve_db_path
+    from reader.settings.paths import standard_db_path
     from reader.startup.snapshot_fork import SnapshotMaker
 
     path = resolve_db_path(db)
+    if not path.exists() and path != standard_db_path():  # a mistyped --db or READER_DB
+        from reader.errors import NoLibrary
+
+        print(f"reader: {NoLibrary(path)}", file=sys.stderr)
+        raise SystemExit(1)
     # A library whose start snapshot is stale or missing: another process makes one while
     # this one imports Textual. Else the snapshot on disk, if the library is unchanged.
     maker = SnapshotMaker.start(path)

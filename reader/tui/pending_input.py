@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.css.query import NoMatches
 from textual.message_pump import MessagePump
 
 MAX_DEFERRALS = 8
@@ -24,13 +25,26 @@ def input_waiting(pump: MessagePump) -> bool:
     return queue is not None and not queue.empty()
 
 
+def gone(pump: MessagePump) -> bool:
+    """Whether ``pump`` is closing or no longer in the app (the app is quitting)."""
+    closing = getattr(pump, "_closing", False) or getattr(pump, "_closed", False)
+    return bool(closing) or getattr(pump, "is_attached", True) is False
+
+
 def after_input(pump: MessagePump, callback: Callable[[], object], deferrals: int = 0) -> None:
-    """Call ``callback`` after the next frame, and after the events queued by then."""
+    """Call ``callback`` after the next frame, and after the events queued by then;
+    never once ``pump`` is gone (the widgets it would touch may be removed already)."""
 
     def run() -> None:
+        if gone(pump):
+            return
         if deferrals < MAX_DEFERRALS and input_waiting(pump):
             after_input(pump, callback, deferrals + 1)
-        else:
+            return
+        try:
             callback()
+        except NoMatches:  # the screen is being taken down: nothing left to update
+            if not gone(pump) and pump.app.is_running:
+                raise
 
     pump.call_after_refresh(run)

@@ -133,13 +133,16 @@ def _hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def find_importable(paths: Iterable[str | Path]) -> list[Path]:
+def find_importable(
+    paths: Iterable[str | Path], *, skipped: list[Path] | None = None
+) -> list[Path]:
     """Files to import from ``paths``.
 
     A directory is expanded recursively to its files with a supported suffix, sorted,
-    skipping hidden files and directories (and not following symlinked directories). A
-    plain path is returned as given whatever its suffix (content decides later), so a
-    missing file is reported by ``parse_file``. Duplicates are dropped; order is kept.
+    skipping hidden files and directories (and not following symlinked directories); the
+    other files found in it are appended to ``skipped`` when given. A plain path is
+    returned as given whatever its suffix (content decides later), so a missing file is
+    reported by ``parse_file``. Duplicates are dropped; order is kept.
     """
     found: list[Path] = []
     seen: set[Path] = set()
@@ -155,11 +158,18 @@ def find_importable(paths: Iterable[str | Path]) -> list[Path]:
             add(path)
             continue
         inside: list[Path] = []
+        others: list[Path] = []
         for root, dirs, files in os.walk(path):
             dirs[:] = [d for d in dirs if not _hidden(d)]
             for file_name in files:
-                if not _hidden(file_name) and _suffix(file_name) in SUPPORTED_SUFFIXES:
+                if _hidden(file_name):
+                    continue
+                if _suffix(file_name) in SUPPORTED_SUFFIXES:
                     inside.append(Path(root) / file_name)
+                else:
+                    others.append(Path(root) / file_name)
         for item in sorted(inside):
             add(item)
+        if skipped is not None:
+            skipped.extend(sorted(others))
     return found

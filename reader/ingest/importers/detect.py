@@ -11,6 +11,7 @@ from typing import Literal
 
 from reader.errors import ImportFailed
 from reader.ingest.importers.decoding import looks_binary
+from reader.ingest.importers.non_article import non_article_reason
 
 __all__ = ["MAX_IMPORT_BYTES", "Format", "check_size", "detect_format", "sniff_text_format"]
 
@@ -107,7 +108,8 @@ def _looks_scraped(sample: str) -> bool:
 def detect_format(data: bytes, text: str | None = None, *, name: str, suffix: str = "") -> Format:
     """The importer for ``data``: ``"html"``, ``"markdown"`` or ``"text"``.
 
-    Raises ``ImportFailed(name, ...)`` when the data is too large, binary or empty. ``text``
+    Raises ``ImportFailed(name, ...)`` when the data is too large, binary, empty, or plainly
+    not an article (source code, JSON data, a feed: see ``non_article``). ``text``
     is the decoded data when the caller already has it.
     """
     check_size(len(data), name)
@@ -119,4 +121,13 @@ def detect_format(data: bytes, text: str | None = None, *, name: str, suffix: st
         text = decode_bytes(data, name=name)
     if not text.strip():
         raise ImportFailed(name, "empty file")
-    return sniff_text_format(text, suffix.lower())
+    kind = sniff_text_format(text, suffix.lower())
+    # A page (by name or by its first tag) is judged as a page; other text holding a few
+    # tags (source code with HTML in its strings) is judged as text too.
+    page = kind == "html" and (
+        suffix.lower() in HTML_SUFFIXES or _HTML_START.match(text[:65536].lstrip("\ufeff"))
+    )
+    reason = non_article_reason(text, html=bool(page))
+    if reason is not None:
+        raise ImportFailed(name, reason)
+    return kind

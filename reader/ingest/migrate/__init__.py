@@ -62,7 +62,7 @@ FORMAT_HELP: dict[str, str] = {
     "instapaper": "Instapaper CSV export",
     "omnivore": "Omnivore export folder or zip (metadata_*.json, content/, highlights/)",
     "wallabag": "Wallabag JSON export",
-    "readwise": "Readwise CSV export (or reader's own --format readwise export)",
+    "readwise": "Readwise CSV export (or reader's own `reader export --format csv`)",
     "kindle": "Kindle 'My Clippings.txt' (or the Kindle's folder)",
     "bookmarks": "browser bookmarks (Netscape bookmark HTML from any browser)",
     "opml": "OPML list of feeds (subscribed, not fetched)",

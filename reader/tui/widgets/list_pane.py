@@ -164,7 +164,8 @@ class ListPane(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.on_cursor: Callable[[Article], None] | None = None
         """Called with the article under the cursor once the frame showing the cursor's
-        move is drawn, just before ``OptionHighlighted`` is posted (see the module doc)."""
+        move is drawn, just before ``OptionHighlighted`` is posted (see the module doc).
+        While it is unset (the app sets it after its first frame) a move is told at once."""
         self._announce_at_frame = False  # the app hears of the cursor once it is drawn
         self._announcing = False  # a call of ``_announce`` waits for the next frame
         self.border_title = "Articles"
@@ -259,6 +260,9 @@ class ListPane(ScrollView, can_focus=True):
             return
         self.refresh_lines(highlighted * ROW_HEIGHT, ROW_HEIGHT)
         self.scroll_to_highlight()
+        if self.on_cursor is None:  # before the app's first frame: no frame to wait for
+            self._announce()
+            return
         if self._announce_at_frame or self._announcing:
             return
         if self.display and self.is_mounted and self.screen.is_current:

@@ -1,2 +1,4 @@
-"""The article pane: ``view`` (the widget: loading, keys, selection, scrolling) and ``layout``
-(the article laid out as terminal lines)."""
+"""The article pane: ``view`` (the widget and its keys) on ``loading`` (parse, preview,
+worker, document cache), ``position`` (reading place, end), ``selection`` (selection,
+highlight jumps, mouse) and ``strips`` (drawing rows); ``layout`` lays the article out as
+terminal lines."""

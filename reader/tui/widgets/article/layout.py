@@ -293,3 +293,33 @@ def column_to_offset(block_text: str, line: LaidLine, column: int) -> int:
         if used > column:
             return k
     return line.end
+
+
+DEFAULT_MEASURE = 80
+MIN_MEASURE = 40
+MAX_MEASURE = 160
+MEASURE_STEP = 4
+
+
+@dataclass(slots=True)
+class LaidDocument:
+    """What one ``show`` produced: blocks and rows for a given measure.
+
+    ``partial``: a preview of the body's start while the whole text is laid out."""
+
+    blocks: list[Block]
+    lines: list[LaidLine]
+    measure: int
+    first_line: list[int]  # first row index of each block
+    partial: bool = False
+
+
+def first_lines(lines: Sequence[LaidLine], block_count: int) -> list[int]:
+    first = [0] * block_count
+    seen = [False] * block_count
+    for row, line in enumerate(lines):
+        b = line.block
+        if b >= 0 and not seen[b]:
+            seen[b] = True
+            first[b] = row
+    return first

@@ -8,7 +8,8 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 
 from reader.models import Article, Highlight
-from reader.tui.widgets.article.view import MISSING_BODY, ArticleView
+from reader.tui.widgets.article.loading import MISSING_BODY
+from reader.tui.widgets.article.view import ArticleView
 
 SIZE = (100, 30)
 
@@ -327,12 +328,12 @@ def _long_markdown(words: int = 20_000) -> str:
 
 
 class _HeldWorker:
-    """Holds ``article_view._build`` in the layout worker's thread until ``release``."""
+    """Holds ``loading._build`` in the layout worker's thread until ``release``."""
 
     def __init__(self, monkeypatch) -> None:  # type: ignore[no-untyped-def]
         import threading
 
-        from reader.tui.widgets.article import view as article_view
+        from reader.tui.widgets.article import loading as article_view
 
         self.gate = threading.Event()
         self.calls_in_worker = 0
@@ -417,7 +418,7 @@ async def test_position_restored_after_full_layout_of_long_article() -> None:
 
 
 async def test_going_back_to_an_article_uses_the_layout_cache(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from reader.tui.widgets.article import view as article_view
+    from reader.tui.widgets.article import loading as article_view
 
     markdown = _long_markdown()
     app = ViewApp()
@@ -448,7 +449,8 @@ async def test_going_back_to_an_article_uses_the_layout_cache(monkeypatch) -> No
 
 
 def test_document_cache_is_a_small_lru() -> None:
-    from reader.tui.widgets.article.view import DocumentCache, _Document
+    from reader.tui.widgets.article.layout import LaidDocument as _Document
+    from reader.tui.widgets.article.loading import DocumentCache
 
     cache = DocumentCache(maxsize=2)
     docs = [_Document([], [], 80, []) for _ in range(3)]

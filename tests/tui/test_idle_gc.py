@@ -65,13 +65,13 @@ async def test_a_collection_overdue_on_a_key_waits_for_the_frame_of_that_key(
     def recording_display(screen: object, renderable: object) -> None:
         display(screen, renderable)  # type: ignore[arg-type]
         if renderable is not None:
-            article = app.article_view.article
+            article = app.main_screen.article_view.article
             shown_in_frames.append(article.id if article is not None else None)
 
     app._display = recording_display  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        app.list_pane.focus()
+        app.main_screen.list_pane.focus()
         await pilot.pause()
         collected_after: list[list[str | None]] = []
         real_collect = app.idle_collector.collect
@@ -83,7 +83,7 @@ async def test_a_collection_overdue_on_a_key_waits_for_the_frame_of_that_key(
         monkeypatch.setattr(app.idle_collector, "collect", collect)
         await pilot.press("j")
         await pilot.pause()
-        moved_to = app.article_view.article
+        moved_to = app.main_screen.article_view.article
         assert moved_to is not None
         assert collected_after, "the overdue collection did not run"
         assert moved_to.id in collected_after[0]  # the new article was drawn before it

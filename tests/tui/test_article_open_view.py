@@ -11,7 +11,8 @@ from reader.models import Article, Highlight
 from reader.sanitize import clean_text
 from reader.text.document import parse_document
 from reader.tui.widgets.article.layout import layout_article
-from reader.tui.widgets.article.view import SYNC_LAYOUT_CHARS, ArticleView
+from reader.tui.widgets.article.loading import SYNC_LAYOUT_CHARS
+from reader.tui.widgets.article.view import ArticleView
 
 SIZE = (100, 30)
 SENTENCE = "“The tide comes in,” said Ana, “and the boats go out!” Then the quay empties."

@@ -82,3 +82,33 @@ def test_db_from_config(config_dir: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["add", str(md)])
     assert result.exit_code == 0, result.output
     assert db.exists()
+
+
+async def test_config_show_reports_what_the_app_reports_at_start(
+    config_dir: Path, lib_path: Path
+) -> None:
+    """An unknown theme, an unknown [keys] action, a bad value and a broken theme file:
+    `reader config show` prints the very lines the app shows when it starts."""
+    from test_tui_support import recording
+
+    from reader.store import Library
+    from reader.tui.app import ReaderApp
+
+    (config_dir / "themes").mkdir()
+    (config_dir / "themes" / "broken.toml").write_text('name = "broken"\n', encoding="utf-8")
+    (config_dir / "config.toml").write_text(
+        'theme = "no-such-theme"\nsort = "nope"\n[keys]\nfly_away = "z"\ntoggle_bookmark = "B"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["config", "show"])
+    assert result.exit_code == 0
+    reported = [line.removeprefix("reader: ") for line in result.stderr.splitlines()]
+    assert all(line.startswith("reader: ") for line in result.stderr.splitlines())
+    app = ReaderApp(Library(lib_path))
+    messages = recording(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+    assert sorted(reported) == sorted(messages)
+    assert len(reported) == 4
+    for part in ("no-such-theme", "keys.fly_away", "sort", "broken.toml"):
+        assert sum(part in line for line in reported) == 1, part

@@ -23,7 +23,7 @@ from reader.ingest.migrate.omnivore import parse_highlights
 from reader.models import Article, Highlight, ParsedArticle
 from reader.store import Library
 
-DATA = Path(__file__).parent / "data" / "migrate"
+DATA = Path(__file__).resolve().parent.parent / "data" / "migrate"
 
 SAMPLES = {
     "pocket": DATA / "pocket.csv",
@@ -535,3 +535,13 @@ def test_error_messages_carry_no_terminal_escapes(library: Library, tmp_path: Pa
     report = migrate(library, "pocket", export)
     assert report.error_count == 1
     assert "\x1b" not in report.errors[0] and "\x07" not in report.errors[0]
+
+
+def test_migrate_help_names_only_export_formats_that_exist() -> None:
+    import re
+
+    from reader.highlights.export import FORMATS as EXPORT_FORMATS
+
+    result = CliRunner().invoke(cli, ["migrate", "--help"], terminal_width=200)
+    named = re.findall(r"--format[ =](\w+)", result.output)
+    assert named and all(name in EXPORT_FORMATS for name in named), named

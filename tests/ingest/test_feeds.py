@@ -144,6 +144,32 @@ def test_entry_already_in_library_is_a_duplicate_without_fetching(
     assert len(library) == 2
 
 
+def atom_full_text_feed(entries: list[tuple[str, str]]) -> str:
+    """Atom whose entries carry their whole text only in <content> (no <summary>)."""
+    body = "".join(
+        f"""<entry><title>{escape(title)}</title><link href="{escape(link)}"/>
+<id>{escape(link)}</id><updated>2024-05-{i % 28 + 1:02d}T08:00:00Z</updated>
+<content type="html">{escape(long_text(title))}</content></entry>"""
+        for i, (title, link) in enumerate(entries)
+    )
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Quay Diary</title>
+<id>urn:quay-diary</id><updated>2024-05-28T08:00:00Z</updated>{body}</feed>"""
+
+
+def test_atom_full_text_in_content_only_imports_every_entry_without_fetching(
+    site: LocalSite, library: Library
+) -> None:
+    entries = [(f"Quay diary day {n}", site.url(f"/diary/{n}")) for n in range(40)]
+    url = site.add("/diary.xml", atom_full_text_feed(entries), content_type=ATOM_TYPE)
+    outcomes = subscribe_and_import(library, url)
+    assert [o.status for o in outcomes] == ["added"] * 40
+    assert not any(site.hits[f"/diary/{n}"] for n in range(40))  # no page was requested
+    article = next(a for a in library.articles() if a.title == "Quay diary day 3")
+    assert article.url == site.url("/diary/3") and article.word_count > 150
+    assert "Wenna Trask" in (library.body(article.id) or "")
+
+
 def test_short_content_is_not_full_content(site: LocalSite, library: Library) -> None:
     page = site.add("/story/short", article_page("Quay lights switched on for winter"))
     feed = rss_feed([("Quay lights switched on for winter", page, "Mon, 06 May 2024 07:15:00 GMT")])
@@ -254,6 +280,7 @@ def test_refresh_all_reports_a_broken_feed_and_goes_on(site: LocalSite, library:
 
 
 def test_cli_refresh_without_feeds(tmp_path: Path) -> None:
+    Library(tmp_path / "lib.json").close()
     code, _out, err = run_cli(tmp_path / "lib.json", "refresh")
     assert code == 1
     assert "no feeds yet" in err

@@ -66,8 +66,8 @@ def record_frames(app: ReaderApp) -> list[tuple[int | None, str | None]]:
     def recording(screen: Any, renderable: Any) -> None:
         display(screen, renderable)
         if renderable is not None:
-            shown = app.article_view.article
-            frames.append((app.list_pane.highlighted, shown.id if shown else None))
+            shown = app.main_screen.article_view.article
+            frames.append((app.main_screen.list_pane.highlighted, shown.id if shown else None))
 
     app._display = recording  # type: ignore[method-assign]
     return frames
@@ -85,11 +85,14 @@ async def test_the_cursor_moves_in_a_frame_before_the_article_follows(tmp_path: 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         frames = record_frames(app)
-        first = app.article_view.article
+        first = app.main_screen.article_view.article
         await pilot.press("j")
         await settle(pilot, app)
-        wanted = app.list_pane.articles[1].id
-        assert app.article_view.article is not None and app.article_view.article.id == wanted
+        wanted = app.main_screen.list_pane.articles[1].id
+        assert (
+            app.main_screen.article_view.article is not None
+            and app.main_screen.article_view.article.id == wanted
+        )
         assert frames[0] == (1, first.id if first else None)  # cursor moved, old article
         assert (1, wanted) in frames[1:]  # the preview in a later frame
 
@@ -99,18 +102,18 @@ async def test_held_down_j_lays_out_only_the_article_the_cursor_rests_on(tmp_pat
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         shown: list[str] = []
-        show = app.article_view.show
+        show = app.main_screen.article_view.show
 
         def counting(article: Any, *args: Any, **kwargs: Any) -> None:
             shown.append(article.id)
             show(article, *args, **kwargs)
 
-        app.article_view.show = counting  # type: ignore[method-assign]
+        app.main_screen.article_view.show = counting  # type: ignore[method-assign]
         for _ in range(6):  # keys that arrive together, as a held-down key's repeats do
             app.post_message(events.Key("j", "j"))
         await settle(pilot, app)
-        assert app.list_pane.highlighted == 6
-        assert shown == [app.list_pane.articles[6].id]
+        assert app.main_screen.list_pane.highlighted == 6
+        assert shown == [app.main_screen.list_pane.articles[6].id]
 
 
 async def test_the_quote_pane_follows_and_fills_a_screenful_first(
@@ -121,7 +124,7 @@ async def test_the_quote_pane_follows_and_fills_a_screenful_first(
     app = ReaderApp(library_of(tmp_path / "lib.json", 3, quotations=12), library_label="t")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        pane = app.query_one(QuotePane)
+        pane = app.main_screen.query_one(QuotePane)
         counts: list[int] = []
         add_options = pane.add_options
 
@@ -147,7 +150,7 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(tmp_path: Path) -
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")  # the article pane: its footer offers "Open" too
         await settle(pilot, app)
-        footer = app.query_one(ReaderFooter)
+        footer = app.main_screen.query_one(ReaderFooter)
         keys_before = [str(key.render()) for key in footer.children]
         recomposed: list[bool] = []
         recompose = footer.recompose
@@ -177,7 +180,7 @@ async def test_the_next_page_is_built_in_the_pause_after_a_page_down(tmp_path: P
     app = ReaderApp(library_of(tmp_path / "lib.json", 2, paragraphs=200), library_label="t")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        view = app.article_view
+        view = app.main_screen.article_view
 
         def next_page_built() -> bool:
             height = view.scrollable_content_region.height

@@ -9,7 +9,7 @@ import pytest
 
 from reader.quotes import Quotation, find_quotations
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_articles"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_articles"
 
 
 def paragraphs_of(name: str) -> list[str]:

@@ -240,6 +240,8 @@ async def test_e_export_dialog_writes_the_file_and_says_where(
 
 
 async def test_export_error_is_a_notification(lib_path: Path, tmp_path: Path) -> None:
+    with Library(lib_path) as library:
+        library.add_highlight(ids_by_title(library)[NEWEST], "Paragraph 2 of story 3")
     app = ReaderApp(Library(lib_path))
     messages = recording(app)
     async with app.run_test(size=SIZE) as pilot:
@@ -282,10 +284,10 @@ async def test_the_export_is_written_in_a_thread_while_the_reader_stays_usable(
         app.screen.query_one("#export-path", Input).focus()
         await pilot.press("enter")
         await pilot.pause()
-        shown = app.article_view.article
+        shown = app.main_screen.article_view.article
         await pilot.press("j")  # the export is still being written: keys still work
         await pilot.pause()
-        assert app.article_view.article != shown
+        assert app.main_screen.article_view.article != shown
         assert written_on == [False]
         release.set()
         await app.workers.wait_for_complete()
@@ -309,3 +311,23 @@ async def test_y_copies_entry_then_selection_then_url(lib_path: Path) -> None:
         await pilot.press("down", "y")
         assert copied[-1] == "We will keep the light burning every night"
     assert any(m.startswith("Copied quotation") for m in messages)
+
+
+async def test_exporting_no_highlight_says_so_and_writes_nothing(
+    lib_path: Path, tmp_path: Path
+) -> None:
+    out_file = tmp_path / "none.md"
+    app = ReaderApp(Library(lib_path))
+    messages = recording(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        path_input = app.screen.query_one("#export-path", Input)
+        path_input.value = str(out_file)
+        path_input.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert not out_file.exists()
+    assert any(m.startswith("No highlights match") for m in messages)
+    assert not any(m.startswith("Exported") for m in messages)

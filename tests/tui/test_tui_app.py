@@ -339,7 +339,7 @@ async def test_keys_typed_right_after_slash_land_in_the_filter_bar(lib_path: Pat
         for key, char in [("slash", "/"), ("t", "t"), ("r", "r"), ("a", "a"), ("m", "m")]:
             app.post_message(events.Key(key, char))  # all queued before any is handled
         await pilot.pause(0.3)
-        assert app.filter_bar.value == "tram"
+        assert app.main_screen.filter_bar.value == "tram"
         assert len(app.screen_stack) == 1  # `t` did not open the tag editor
         assert row_titles(app) == ["Harbour tram line passes safety test"]
 
@@ -352,7 +352,7 @@ async def test_slash_types_into_the_tag_editor(lib_path: Path) -> None:
         await pilot.press("t")
         await pilot.press("a", "slash", "b")
         assert isinstance(app.focused, Input) and app.focused.value == "a/b"
-        assert not app.filter_bar.is_open
+        assert not app.main_screen.filter_bar.is_open
 
 
 async def test_moving_on_at_start_saves_no_reading_position(lib_path: Path) -> None:

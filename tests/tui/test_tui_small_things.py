@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from test_tui_support import ARTICLES, ids_by_title, recording
 
-import reader.tui.widgets.article.view as article_view_module
+import reader.tui.widgets.article.position as article_view_module
 from reader.models import ParsedArticle
 from reader.store import Library
 from reader.tui.app import ReaderApp
@@ -331,3 +331,26 @@ def test_a_session_ended_by_its_terminal_or_a_kill_saves_what_q_saves(
     if how == "SIGTERM":
         assert os.waitstatus_to_exitcode(status) == 0
         assert b"\x1b[?1049l" in screen  # the terminal got its own screen back
+
+
+async def test_keymap_and_palette_reach_the_apps_and_the_screens_actions(
+    lib_path: Path, config_dir: Path
+) -> None:
+    """``quit`` runs on the app, ``toggle_quotes`` on the main screen: a ``[keys]`` entry
+    rebinds the first, the palette runs the second."""
+    (config_dir / "config.toml").write_text('[keys]\nquit = "Q"\n', encoding="utf-8")
+    app = ReaderApp(Library(lib_path))
+    async with app.run_test(size=SIZE) as pilot:
+        panes = app.main_screen.query_one("#panes")
+        assert not panes.has_class("-no-quotes")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Quotes (")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert panes.has_class("-no-quotes")
+        await pilot.press("q")
+        assert app.is_running  # q is no longer the key
+        await pilot.press("Q")
+        await pilot.pause()
+        assert not app.is_running

@@ -332,7 +332,7 @@ def test_a_snapshot_with_a_bad_block_is_ignored(lib_path: Path) -> None:
 async def test_the_first_frame_shows_the_article_from_the_snapshot_without_parsing(
     lib_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.tui.widgets.article import view as article_view
+    from reader.tui.widgets.article import loading as article_view
 
     with Library(lib_path) as lib:
         cursor = ids_by_title(lib)[ARTICLES[1][0]]
@@ -345,7 +345,7 @@ async def test_the_first_frame_shows_the_article_from_the_snapshot_without_parsi
     real_build = article_view._build
 
     def build(*args: object) -> object:
-        parsed_before_first_frame.append(not app._first_frame_shown)
+        parsed_before_first_frame.append(not app.main_screen._first_frame_shown)
         return real_build(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(article_view, "_build", build)
@@ -381,7 +381,7 @@ async def test_the_reading_place_is_restored_from_the_snapshot_without_the_worke
 ) -> None:
     import threading
 
-    from reader.tui.widgets.article import view as article_view
+    from reader.tui.widgets.article import loading as article_view
 
     with Library(lib_path) as lib:
         cursor = ids_by_title(lib)[ARTICLES[0][0]]  # the longest: more than a screen

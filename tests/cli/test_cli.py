@@ -174,6 +174,7 @@ def test_tag_bookmark_read_rm_and_prefix_ids(runner: CliRunner, db: Path) -> Non
 
 
 def test_unknown_id_is_one_clear_line(runner: CliRunner, db: Path) -> None:
+    Library(db).close()
     code, out, err = run(runner, db, "show", "deadbeef")
     assert code == 1
     assert err.strip() == "reader: no article with id 'deadbeef'"
@@ -439,3 +440,61 @@ def test_list_on_a_narrow_terminal_keeps_room_for_the_title() -> None:
         site_at = header.index("site")
         assert site_at - title_at - 2 == title_cells
         assert article.title[:20] in line
+
+
+# -- a library that does not exist ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("list",), ("show", "deadbeef"), ("highlights",), ("export",), ("feeds",), ("tag", "x", "y")],
+)
+def test_read_command_on_missing_library_creates_nothing(
+    runner: CliRunner, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    db = tmp_path / "no" / "such" / "lib.json"
+    code, out, err = run(runner, db, *args)
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and err.startswith(f"reader: {db}: no library there")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_add_creates_the_library_and_says_so_once(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "new" / "lib.json"
+    code, _, err = run(runner, db, "add", str(SAMPLES / "river-cleanup-notes.txt"))
+    assert code == 0 and err.count("created a new library at") == 1 and str(db) in err
+    code, _, err = run(runner, db, "add", str(SAMPLES / "payments-outage-postmortem.md"))
+    assert code == 0 and "created" not in err
+    assert len(json.loads(run(runner, db, "list", "--json")[1])) == 2
+
+
+def test_failed_add_into_a_new_library_leaves_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
+    for db in (tmp_path / "lib.json", tmp_path / "sub" / "dir" / "lib.json"):
+        code, _, err = run(runner, db, "add", str(tmp_path / "missing.html"))
+        assert code == 1 and "created" not in err and "missing.html" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+@pytest.mark.parametrize("how", ["--db", "READER_DB"])
+def test_the_reader_on_a_missing_library_is_one_line_and_creates_nothing(
+    tmp_path: Path, how: str
+) -> None:
+    import os
+
+    db = tmp_path / "no" / "such" / "lib.json"
+    env = {**os.environ, "READER_CONFIG_DIR": str(tmp_path / "config")}
+    args = [sys.executable, "-m", "reader"]
+    if how == "--db":
+        args += ["--db", str(db)]
+    else:
+        env["READER_DB"] = str(db)
+    result = subprocess.run(
+        args, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60
+    )
+    assert result.returncode == 1 and result.stdout == ""
+    assert (
+        result.stderr
+        == f"reader: {db}: no library there (check --db or READER_DB; `reader add` makes a new library)\n"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == []
