@@ -40,6 +40,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import synthetic  # noqa: E402
+from run import aligned_rows  # noqa: E402
 from tmux_screen import Press, ScreenTimeout, TmuxScreen  # noqa: E402
 
 COLS, ROWS = 120, 40
@@ -521,11 +522,7 @@ def render(results: list[Figures], floors: dict[int, dict[str, Figures]]) -> str
         for name, label in (("floor", "floor: echo_keys.py"), ("textual", "textual echo app")):
             if name in refs:
                 table.append((label, _ms(refs[name].changed), "-", "-", "-", "-", "-", ""))
-        widths = [max(len(r[i]) for r in table) for i in range(len(header))]
-        for n, cells in enumerate(table):
-            lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
-            if n == 0:
-                lines.append("  ".join("-" * w for w in widths))
+        lines.extend(aligned_rows(table))
     return "\n".join(lines)
 
 

@@ -20,7 +20,7 @@ def footer_keys(screen: Screen) -> tuple[object, ...]:
     """What ``Footer.compose`` would show for ``screen``: every shown binding's key,
     label, action, state and tooltip, and the command palette's key."""
     app = screen.app
-    shown = tuple(
+    shown: tuple[object, ...] = tuple(
         (b.key, app.get_key_display(b), b.description, b.action, enabled, tooltip, b.group)
         for (_, b, enabled, tooltip) in screen.active_bindings.values()
         if b.show
