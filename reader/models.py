@@ -87,7 +87,8 @@ class Highlight:
     created: str = ""  # ISO 8601 UTC
     paragraph: int | None = None  # index of the paragraph in the article's paragraph list
     start: int | None = None  # character offsets inside that paragraph
-    end: int | None = None
+    end: int | None = None  # (inside ``end_paragraph`` when that is set)
+    end_paragraph: int | None = None  # a passage across paragraphs ends in this one
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -66,3 +66,13 @@ def lib_path(tmp_path: Path) -> Path:
     path = tmp_path / "lib.json"
     make_library(path).close()
     return path
+
+
+@pytest.fixture
+def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty config folder (``READER_CONFIG_DIR``): the user's own config and themes
+    stay out of the test. Use with ``pytestmark = pytest.mark.usefixtures(...)``."""
+    folder = tmp_path / "config"
+    folder.mkdir()
+    monkeypatch.setenv("READER_CONFIG_DIR", str(folder))
+    return folder

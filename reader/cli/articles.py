@@ -25,6 +25,7 @@ from reader.errors import ReaderError
 from reader.ingest.batch import ImportOutcome, import_paths
 from reader.ingest.importers import parse_file
 from reader.models import Article
+from reader.quotes import by_speaker as group_by_speaker
 from reader.quotes import find_quotations
 from reader.sanitize import clean_line, clean_text
 from reader.text.document import paragraphs
@@ -212,7 +213,12 @@ def list_articles(
 ) -> None:
     """List articles (newest first), optionally filtered."""
     from reader.search.library_search import search_library
+    from reader.search.query import parse_query
 
+    problem = parse_query(search).problem() if search else None
+    if problem:  # a mistyped operator would otherwise quietly match nothing or everything
+        click.echo(f"reader: --search: {problem}", err=True)
+        ctx.exit(2)
     library = open_library(ctx)
     terms = [f'tag:"{t}"' for t in tags]
     if bookmarked:
@@ -367,26 +373,53 @@ def parse(path: str, url: str | None, as_json: bool) -> None:
 @click.command()
 @click.argument("article_id")
 @click.option(
-    "--json", "as_json", is_flag=True, help="Print a JSON list of {text, speaker, paragraph}."
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a JSON list of {text, speaker, speaker_mention, paragraph}.",
+)
+@click.option(
+    "--by-speaker",
+    is_flag=True,
+    help="Group the quotations by speaker, most quoted first (JSON: {speaker, count, quotations}).",
 )
 @click.pass_context
-def quotes(ctx: click.Context, article_id: str, as_json: bool) -> None:
-    """List the quotations found in an article's text, with their speakers."""
+def quotes(ctx: click.Context, article_id: str, as_json: bool, by_speaker: bool) -> None:
+    """List the quotations found in an article's text, with their speakers.
+
+    The speaker is the full name the article gives (\"Zhao\" becomes \"Zhao Lijian\");
+    speaker_mention is the words naming the speaker at the quotation (\"he\", \"Zhao\").
+    """
     library = open_library(ctx)
     article = library.get(article_id)
     body = library.body(article.id)
     if body is None:
         raise ReaderError(f"{article.id}: this article's text is missing (body file not found)")
     found = find_quotations(paragraphs(body))
+    if by_speaker:
+        groups = group_by_speaker(found)
+        if as_json:
+            print_json(
+                [
+                    {"speaker": s, "count": len(qs), "quotations": [q.to_json() for q in qs]}
+                    for s, qs in groups
+                ]
+            )
+            return
+        out = stdout_console()
+        for speaker, group in groups:
+            out.print(Text(f"{clean_line(speaker or 'unattributed')} ({len(group)})", style="bold"))
+            for q in group:
+                out.print(Text(f"    “{clean_line(q.text)}” (paragraph {q.paragraph})"))
+        return
     if as_json:
         print_json([q.to_json() for q in found])
         return
     out = stdout_console()
     for q in found:
         out.print(Text(f"“{clean_line(q.text)}”", style="italic"))
-        out.print(
-            Text(f"    — {q.speaker or 'unattributed'} (paragraph {q.paragraph})", style="dim")
-        )
+        speaker = clean_line(q.speaker) if q.speaker else "unattributed"
+        out.print(Text(f"    — {speaker} (paragraph {q.paragraph})", style="dim"))
 
 
 COMMANDS = [add, list_articles, show, tag, bookmark, mark_read, rm, parse, quotes]

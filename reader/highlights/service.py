@@ -205,6 +205,7 @@ def restore_highlights(library: Library, text: str, *, source: str) -> RestoreRe
                     end=hl.end,
                     created=hl.created or None,
                     highlight_id=hl.id,
+                    end_paragraph=hl.end_paragraph,
                 )
                 seen.add(key)
                 seen_ids.add(hl.id)

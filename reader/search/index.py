@@ -619,6 +619,11 @@ class SearchIndex:
             bits &= _to_int(self._tags.get(tag))
         for tag in query.not_tags:
             bits &= ~_to_int(self._tags.get(tag))
+        for group in query.tag_groups:
+            any_of = 0
+            for tag in group:
+                any_of |= _to_int(self._tags.get(tag))
+            bits &= any_of
         for needle in query.sites:
             bits &= self._cached("site", needle, partial(_any_of, self._sites, needle))
         for needle in query.authors:

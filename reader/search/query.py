@@ -14,7 +14,8 @@ Syntax (all matching is case- and accent-insensitive; the whole text is folded f
                        An unclosed quote takes the rest of the text as the phrase.
 ``-word``              exclude articles containing this whole word (not a prefix).
 ``tag:NAME``           the article has this tag (whole tag). ``tag:"two words"`` quotes.
-``-tag:NAME``          the article does not have this tag.
+``tag:A,B``            the article has any of these tags (``tag:a tag:b``: both).
+``-tag:NAME``          the article does not have this tag (``-tag:a,b``: none of them).
 ``site:NAME``          NAME occurs in the article's site (``site:nytimes``).
 ``author:NAME``        NAME occurs in the article's author (``author:"ada love"``).
 ``is:bookmarked``      also ``is:unread``, ``is:read``, ``has:highlights``; any unique
@@ -22,10 +23,12 @@ Syntax (all matching is case- and accent-insensitive; the whole text is folded f
                        and ``-is:unread`` is ``is:read``.
 =====================  =============================================================
 
-Several terms are combined with AND. An unknown ``foo:bar`` (or ``is:nonsense``) is read as
-plain words. Terms still being typed (``tag:``, a lone ``-``, ``-"...``) are ignored, and so
-are negations the language cannot express (``-site:x``, ``-is:bookmarked``). ``parse_query``
-never raises.
+Several terms are combined with AND. An unknown operator (``is:nonsense``, ``has:bar``,
+``title:x``: a key of letters before the colon) matches nothing and restricts nothing: it is
+kept in ``Query.unknown`` for the caller to report ("unknown filter is:foo"); other text
+with a colon (``10:30``, ``http://…``) is plain words. Terms still being typed (``tag:``, a
+lone ``-``, ``-"...``) are ignored, and so are negations the language cannot express
+(``-site:x``, ``-is:bookmarked``). ``parse_query`` never raises.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ _HAS_VALUES = {"highlights": "highlights"}
 _FLAG_PREFIX = {"bookmarked": "is:", "unread": "is:", "read": "is:", "highlights": "has:"}
 _NEGATED_FLAG = {"read": "unread", "unread": "read"}
 _VALUE_KEYS = ("tag", "site", "author")
+KNOWN_OPERATORS = "tag: site: author: is:bookmarked is:unread is:read has:highlights"
 
 
 @dataclass(frozen=True)
@@ -59,11 +63,13 @@ class Query:
     words: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()  # each phrase is its folded words joined by one space
     tags: tuple[str, ...] = ()
+    tag_groups: tuple[tuple[str, ...], ...] = ()  # each: any of these tags (``tag:a,b``)
     not_tags: tuple[str, ...] = ()
     not_words: tuple[str, ...] = ()
     flags: frozenset[str] = frozenset()  # subset of FLAGS
     sites: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()  # operators not understood, as typed (folded): "is:foo"
 
     def is_empty(self) -> bool:
         """True when the query restricts nothing (every article matches)."""
@@ -71,6 +77,7 @@ class Query:
             self.words
             or self.phrases
             or self.tags
+            or self.tag_groups
             or self.not_tags
             or self.not_words
             or self.flags
@@ -80,7 +87,14 @@ class Query:
 
     def has_metadata_terms(self) -> bool:
         """True when the query has flags, tags, sites or authors."""
-        return bool(self.flags or self.tags or self.not_tags or self.sites or self.authors)
+        return bool(
+            self.flags
+            or self.tags
+            or self.tag_groups
+            or self.not_tags
+            or self.sites
+            or self.authors
+        )
 
     def describe(self) -> str:
         """Return the normalized query text, e.g. ``'tag:x is:unread "a b" word'``.
@@ -89,6 +103,7 @@ class Query:
         """
         parts: list[str] = []
         parts += [f"tag:{_quote_value(t)}" for t in self.tags]
+        parts += ["tag:" + ",".join(map(_quote_value, group)) for group in self.tag_groups]
         parts += [f"-tag:{_quote_value(t)}" for t in self.not_tags]
         parts += [f"site:{_quote_value(s)}" for s in self.sites]
         parts += [f"author:{_quote_value(a)}" for a in self.authors]
@@ -96,11 +111,18 @@ class Query:
         parts += [f'"{p}"' for p in self.phrases]
         parts += list(self.words)
         parts += [f"-{w}" for w in self.not_words]
+        parts += list(self.unknown)
         return " ".join(parts)
+
+    def problem(self) -> str | None:
+        """One line naming the operators not understood, or ``None``."""
+        if not self.unknown:
+            return None
+        return f"unknown filter {', '.join(self.unknown)} (known: {KNOWN_OPERATORS})"
 
 
 def _quote_value(value: str) -> str:
-    return f'"{value}"' if " " in value else value
+    return f'"{value}"' if " " in value or "," in value else value
 
 
 class _Builder:
@@ -108,9 +130,29 @@ class _Builder:
 
     def __init__(self) -> None:
         self.lists: dict[str, list[str]] = {
-            k: [] for k in ("words", "phrases", "tags", "not_tags", "not_words", "sites", "authors")
+            k: []
+            for k in (
+                "words",
+                "phrases",
+                "tags",
+                "not_tags",
+                "not_words",
+                "sites",
+                "authors",
+                "unknown",
+            )
         }
         self.flags: set[str] = set()
+        self.tag_groups: list[tuple[str, ...]] = []
+
+    def add_tags(self, values: list[str], *, negated: bool) -> None:
+        """``tag:a`` / ``tag:a,b`` (any of them) / ``-tag:a,b`` (none of them)."""
+        values = list(dict.fromkeys(v for v in values if v))
+        if negated or len(values) == 1:
+            for value in values:
+                self.add("not_tags" if negated else "tags", value)
+        elif values and tuple(values) not in self.tag_groups:
+            self.tag_groups.append(tuple(values))
 
     def add(self, kind: str, value: str) -> None:
         bucket = self.lists[kind]
@@ -123,7 +165,7 @@ class _Builder:
 
     def build(self) -> Query:
         lists = {k: tuple(v) for k, v in self.lists.items()}
-        return Query(flags=frozenset(self.flags), **lists)
+        return Query(flags=frozenset(self.flags), tag_groups=tuple(self.tag_groups), **lists)
 
 
 def _flag_for(key: str, value: str) -> str | None:
@@ -152,6 +194,22 @@ def _read_run(text: str, start: int) -> tuple[str, int]:
     return text[start:i], i
 
 
+def _read_tag_values(text: str, i: int, run_value: str) -> tuple[list[str], int]:
+    """The tags of a ``tag:`` term whose unquoted start (up to a quote or a space) is
+    ``run_value`` and which goes on at ``i``: comma separated, each one may be quoted
+    (``tag:"two words",b``). Returns the tags (spaces collapsed) and the index after."""
+    n = len(text)
+    raw = run_value
+    while i < n and text[i] == '"' and (not raw or raw.endswith(",")):
+        quoted, i = _read_quoted(text, i)
+        raw += quoted.replace(",", "\0")  # a comma inside quotes is part of the tag
+        if i < n and text[i] == ",":
+            more, i = _read_run(text, i)
+            raw += more
+    values = [" ".join(v.replace("\0", ",").split()) for v in raw.split(",")]
+    return [v for v in values if v], i
+
+
 def parse_query(text: str) -> Query:
     """Parse a filter string. Never raises; see the module docstring for the syntax."""
     if not isinstance(text, str):
@@ -178,6 +236,10 @@ def parse_query(text: str) -> Query:
             continue
         run, i = _read_run(text, i)
         key, colon, value = run.partition(":")
+        if colon and key == "tag":
+            values, i = _read_tag_values(text, i, value)
+            out.add_tags(values, negated=negated)
+            continue
         if colon and key in (*_VALUE_KEYS, "is", "has"):
             if not value and i < n and text[i] == '"':
                 value, i = _read_quoted(text, i)
@@ -185,9 +247,7 @@ def parse_query(text: str) -> Query:
             if not value:
                 continue  # "tag:" still being typed
             if key in _VALUE_KEYS:
-                if key == "tag":
-                    out.add("not_tags" if negated else "tags", value)
-                elif not negated:
+                if not negated:
                     out.add("sites" if key == "site" else "authors", value)
                 continue
             flag = _flag_for(key, value)
@@ -197,7 +257,11 @@ def parse_query(text: str) -> Query:
                 elif flag in _NEGATED_FLAG:
                     out.flags.add(_NEGATED_FLAG[flag])
                 continue
-            run = f"{key} {value}"  # unknown flag value: plain words
+            out.add("unknown", f"{'-' if negated else ''}{key}:{_quote_value(value)}")
+            continue
+        if colon and value and key.isalpha() and len(key) > 1 and not value.startswith("//"):
+            out.add("unknown", f"{'-' if negated else ''}{key}:{value}")  # "title:x"
+            continue
         out.add_words("not_words" if negated else "words", run)
     return out.build()
 
@@ -218,9 +282,11 @@ def matches_metadata(query: Query, article: Article) -> bool:
     """
     if query.flags and not query.flags <= _article_flags(article):
         return False
-    if query.tags or query.not_tags:
+    if query.tags or query.not_tags or query.tag_groups:
         tags = {fold_value(t) for t in article.tags}
         if any(t not in tags for t in query.tags) or any(t in tags for t in query.not_tags):
+            return False
+        if not all(any(t in tags for t in group) for group in query.tag_groups):
             return False
     if query.sites:
         site = fold_value(article.site)

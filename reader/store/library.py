@@ -842,6 +842,7 @@ class Library:
         end: int | None = None,
         created: str | None = None,
         highlight_id: str | None = None,
+        end_paragraph: int | None = None,
     ) -> Highlight:
         text = clean_text(text).strip()
         if not text:  # an export holding it could not be imported back
@@ -864,6 +865,7 @@ class Library:
                 paragraph=paragraph,
                 start=start,
                 end=end,
+                end_paragraph=end_paragraph if end_paragraph != paragraph else None,
             )
             data = highlight.to_dict()
             del data["id"]

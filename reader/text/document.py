@@ -566,3 +566,24 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
             if len(bare) == 1 and bare.isalpha() and word[-1].isupper() and next_char.isupper():
                 return False  # an initial: "J. R. Tolkien"
     return True
+
+
+# Quotation marks a passage may open or close with (ASCII double quotes are both).
+_OPENING_MARKS = {"“": "”", "«": "»", "„": "“", '"': '"'}
+_CLOSING_MARKS = {"”": "“", "»": "«", '"': '"'}
+
+
+def trim_unpaired_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` without an opening quotation mark at its start whose closing mark
+    is not in it, nor a closing mark at its end whose opening mark is not in it (a sentence
+    selected inside a longer quotation: ``“We oppose the plan.``). Marks are presentation:
+    a passage shown in quotation marks would show them twice. Never trims to nothing."""
+    s, e = start, end
+    piece = text[s:e]
+    opener = piece[:1]
+    if opener in _OPENING_MARKS and _OPENING_MARKS[opener] not in piece[1:]:
+        s = _skip_space(text, s + 1)
+    closer = text[e - 1 : e] if e > s else ""
+    if closer in _CLOSING_MARKS and _CLOSING_MARKS[closer] not in text[s : e - 1]:
+        e -= 1
+    return (s, e) if e > s else (start, end)

@@ -193,3 +193,49 @@ def resolve_anchor(paragraphs: Sequence[str], hl: Highlight) -> tuple[int, int, 
         return found[0]
     old_p, old_start = hl.paragraph, hl.start or 0
     return min(found, key=lambda f: (abs(f[0] - old_p), abs(f[1] - old_start)))
+
+
+def resolve_range(paragraphs: Sequence[str], hl: Highlight) -> list[tuple[int, int, int]] | None:
+    """Where highlight ``hl`` is in ``paragraphs`` now, as one ``(paragraph, start, end)``
+    per paragraph it covers (one for most; several for a passage across paragraphs, whose
+    text is theirs joined by blank lines). ``None`` when the text is gone."""
+    last = hl.end_paragraph
+    if last is None or hl.paragraph is None or last <= hl.paragraph:
+        found = resolve_anchor(paragraphs, hl)
+        return [found] if found is not None else None
+    pieces = [normalize_for_match(piece) for piece in hl.text.split("\n\n")]
+    pieces = [piece for piece in pieces if piece]
+    if len(pieces) < 2:
+        return None
+    firsts = [(hl.paragraph, hl.start or 0)]
+    firsts += [(p, s) for p, s, _ in _occurrences(paragraphs, pieces[0]) if (p, s) != firsts[0]]
+    for p, start in firsts:
+        found = _range_at(paragraphs, pieces, p, start)
+        if found is not None:
+            return found
+    return None
+
+
+def _range_at(
+    paragraphs: Sequence[str], pieces: list[str], first: int, start: int
+) -> list[tuple[int, int, int]] | None:
+    """The pieces of a passage across paragraphs when it starts at ``start`` of
+    ``first``: the first piece ends that paragraph, the middle ones are whole paragraphs,
+    the last one starts its paragraph."""
+    last = first + len(pieces) - 1
+    if not (first >= 0 and last < len(paragraphs)) or start > len(paragraphs[first]):
+        return None
+    head = paragraphs[first]
+    if normalize_for_match(head[start:]) != pieces[0]:
+        return None
+    ranges = [(first, start, len(head.rstrip()))]
+    for index, piece in zip(range(first + 1, last), pieces[1:-1], strict=True):
+        if normalize_for_match(paragraphs[index]) != piece:
+            return None
+        ranges.append((index, 0, len(paragraphs[index].rstrip())))
+    folded, _starts, ends = _normalize_with_map(paragraphs[last])
+    lead = len(folded) - len(folded.lstrip(" "))
+    if not folded[lead:].startswith(pieces[-1]):
+        return None
+    ranges.append((last, 0, ends[lead + len(pieces[-1]) - 1]))
+    return ranges

@@ -269,6 +269,8 @@ class ReaderApp(App[None]):
         return loaded
 
     def _remember_theme(self, theme: Theme) -> None:
+        if self.is_running and self.main_screen.is_mounted:
+            self.main_screen._update_titles()  # the header names the theme
         if self._loading_theme or self.library.get_setting("theme") == theme.name:
             return
         self.library.set_setting("theme", theme.name)

@@ -30,24 +30,46 @@ from reader.search.query import Query, matches_metadata, parse_query
 from reader.settings.config import SORTS
 from reader.store import Library
 
-_TAG_TERM = re.compile(r"(?:^|\s)-?tag:(?:\"[^\"]*\"|\S+)")
+_TAG_VALUE = r'(?:"[^"]*"|[^\s",]+)'
+_TAG_TERM = re.compile(rf"(?:^|\s)-?tag:{_TAG_VALUE}(?:,{_TAG_VALUE})*,?")
 
 
-def replace_tag_terms(query_text: str, tags: list[str]) -> str:
-    """``query_text`` with its ``tag:`` terms replaced by one ``tag:`` term per tag."""
+def _quoted_tag(tag: str) -> str:
+    return f'"{tag}"' if " " in tag or "," in tag else tag
+
+
+def replace_tag_terms(query_text: str, tags: list[str], *, any_of: bool = False) -> str:
+    """``query_text`` with its ``tag:`` terms replaced by the ``tags``: one ``tag:`` term
+    per tag (articles with all of them), or with ``any_of`` one ``tag:a,b`` term (articles
+    with any of them)."""
     rest = _TAG_TERM.sub(" ", query_text).split()
-    terms = [f'tag:"{t}"' if " " in t else f"tag:{t}" for t in tags]
+    if any_of and len(tags) > 1:
+        terms = ["tag:" + ",".join(_quoted_tag(t) for t in tags)]
+    else:
+        terms = [f"tag:{_quoted_tag(t)}" for t in tags]
     return " ".join([*rest, *terms])
 
 
-def tag_terms(query_text: str) -> list[str]:
-    """The tags named by ``tag:`` terms (not ``-tag:``) in ``query_text``."""
+def _positive_tag_terms(query_text: str) -> list[list[str]]:
+    """The tags of each ``tag:`` term (not ``-tag:``) of ``query_text``, term by term."""
     found = []
     for match in _TAG_TERM.finditer(query_text):
         term = match.group(0).strip()
         if term.startswith("tag:"):
-            found.append(term[4:].strip('"'))
+            found.append([v.strip('"') for v in re.findall(_TAG_VALUE, term[4:])])
     return found
+
+
+def tag_terms(query_text: str) -> list[str]:
+    """The tags named by ``tag:`` terms (not ``-tag:``) in ``query_text``."""
+    return [tag for term in _positive_tag_terms(query_text) for tag in term]
+
+
+def tags_any_of(query_text: str) -> bool:
+    """Whether the query's tags are one ``tag:a,b`` term (any of them), not ``tag:a tag:b``
+    (all of them)."""
+    terms = _positive_tag_terms(query_text)
+    return len(terms) == 1 and len(terms[0]) > 1
 
 
 class LibraryView:
@@ -169,6 +191,11 @@ class LibraryView:
         self.query_text = text
         self._query = parse_query(text)
         self._recompute()
+
+    @property
+    def problem(self) -> str | None:
+        """What is wrong with the query (unknown operators), in one line, or ``None``."""
+        return self._query.problem()
 
     def describe(self) -> str:
         """The active filter, normalized (``tag:x is:unread word``), or '' when none."""

@@ -206,10 +206,28 @@ def test_quotes_json(runner: CliRunner, db: Path) -> None:
     run(runner, db, "add", str(SAMPLES / "herring-quota-dispute.txt"))
     aid = json.loads(run(runner, db, "list", "--json")[1])[0]["id"]
     quotes = json.loads(run(runner, db, "quotes", aid, "--json")[1])
-    assert quotes and set(quotes[0]) == {"text", "speaker", "paragraph"}
+    assert quotes and set(quotes[0]) == {"text", "speaker", "speaker_mention", "paragraph"}
     first = quotes[0]
     assert first["text"].startswith("We came here to negotiate")
     assert first["speaker"] == "Ingrid Solheim"
+    assert first["speaker_mention"] == "Ingrid Solheim"
+    assert any(q["speaker_mention"] != q["speaker"] for q in quotes)  # "he", "Chen", …
+
+
+def test_quotes_by_speaker(runner: CliRunner, db: Path) -> None:
+    run(runner, db, "add", str(SAMPLES / "herring-quota-dispute.txt"))
+    aid = json.loads(run(runner, db, "list", "--json")[1])[0]["id"]
+    quotes = json.loads(run(runner, db, "quotes", aid, "--json")[1])
+    groups = json.loads(run(runner, db, "quotes", aid, "--by-speaker", "--json")[1])
+    assert [set(g) for g in groups] == [{"speaker", "count", "quotations"}] * len(groups)
+    counts = [g["count"] for g in groups if g["speaker"] is not None]
+    assert counts == sorted(counts, reverse=True)
+    assert sum(g["count"] for g in groups) == len(quotes)
+    chen = next(g for g in groups if g["speaker"] == "David Chen")
+    assert all(q["speaker"] == "David Chen" for q in chen["quotations"])
+    code, out, _ = run(runner, db, "quotes", aid, "--by-speaker")
+    assert code == 0
+    assert f"David Chen ({chen['count']})" in out
 
 
 def test_highlight_commands_and_export(runner: CliRunner, db: Path, tmp_path: Path) -> None:

@@ -116,10 +116,21 @@ def test_site_and_author():
     assert q.authors == ("ada lovelace",)
 
 
-def test_unknown_keys_and_values_are_plain_words():
-    q = parse_query("foo:bar is:nonsense has:cats")
-    assert q.words == ("foo", "bar", "is", "nonsense", "has", "cats")
+def test_unknown_operators_are_reported_not_searched():
+    q = parse_query("foo:bar is:nonsense has:cats tram")
+    assert q.unknown == ("foo:bar", "is:nonsense", "has:cats")
+    assert q.words == ("tram",)
     assert q.flags == frozenset()
+    assert q.problem() is not None and q.problem().startswith(
+        "unknown filter foo:bar, is:nonsense, has:cats (known: tag: "
+    )
+    assert parse_query(q.describe()) == q
+
+
+def test_text_with_a_colon_that_is_no_operator_is_plain_words():
+    for text, words in (("10:30", ("10", "30")), ("http://x.org", ("http", "x", "org"))):
+        q = parse_query(text)
+        assert (q.words, q.unknown, q.problem()) == (words, (), None)
 
 
 def test_half_typed_terms_are_ignored():
@@ -209,3 +220,12 @@ def test_matches_metadata_site_and_author_are_substrings():
 
 def test_matches_metadata_ignores_words():
     assert matches_metadata(parse_query('nothing "like this"'), _article())
+
+
+def test_tag_terms_with_commas_are_any_of_their_tags():
+    q = parse_query('tag:a,B tag:c -tag:d,e tag:"two words",f')
+    assert q.tags == ("c",)
+    assert q.tag_groups == (("a", "b"), ("two words", "f"))
+    assert q.not_tags == ("d", "e")
+    assert parse_query(q.describe()) == q
+    assert parse_query('tag:"x,y"').tags == ("x,y",)

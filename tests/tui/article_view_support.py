@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.pilot import Pilot
 
 from reader.models import Article, Highlight
@@ -13,7 +14,16 @@ from reader.tui.widgets.article.view import ArticleView
 
 
 class ViewApp(App[None]):
-    """Mounts only the article view and records the messages it posts."""
+    """Mounts only the article view and records the messages it posts. ``g``/``G`` (and
+    home/end) reach the view as the reader app's ``top``/``bottom`` commands do."""
+
+    BINDINGS = [Binding("g,home", "top", "Top"), Binding("G,end", "bottom", "Bottom")]
+
+    def action_top(self) -> None:
+        self.query_one(ArticleView).action_top()
+
+    def action_bottom(self) -> None:
+        self.query_one(ArticleView).action_bottom()
 
     def __init__(self) -> None:
         super().__init__()

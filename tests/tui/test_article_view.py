@@ -182,7 +182,12 @@ async def test_sentence_selection_keys() -> None:
         assert view.scroll_y == 0  # j extends instead of scrolling
         await pilot.press("k")
         assert view.selection[3] == "Tides turn twice a day."
-        await pilot.press("J", "J", "J")  # stops at the paragraph's last sentence
+        await pilot.press("J", "J")  # to the paragraph's last sentence
+        assert view.selection[3].endswith("Gulls wait on the posts.")
+        await pilot.press("J")  # then on into the next paragraph
+        assert view.selection[3].endswith("posts.\n\nThe keeper writes in a ledger.")
+        assert view.selection_end_paragraph == 1
+        await pilot.press("K")  # and back
         assert view.selection[3].endswith("Gulls wait on the posts.")
         y, strip = _row_with(view, "Tides turn")
         selection_bg = view.get_component_rich_style("article-view--selection").bgcolor

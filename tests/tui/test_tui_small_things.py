@@ -109,7 +109,7 @@ async def test_header_title_is_the_article_cleaned(tmp_path: Path) -> None:
     app = ReaderApp(Library(library.path), library_label="mine")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "Evil" in app.title and "mine" in app.title
+        assert "Evil" in app.title and "mine" in app.sub_title
         assert "[b]x[/b]" in app.title
         assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in app.title)
 

@@ -43,7 +43,10 @@ def _article_json(article: Any) -> dict[str, Any]:
 
 
 def _highlight_json(hl: Highlight) -> dict[str, Any]:
-    return {name: getattr(hl, name) for name in HIGHLIGHT_FIELDS}
+    data = {name: getattr(hl, name) for name in HIGHLIGHT_FIELDS}
+    if hl.end_paragraph is not None:  # a passage across paragraphs (only then: older
+        data["end_paragraph"] = hl.end_paragraph  # exports and readers stay the same)
+    return data
 
 
 def render(
@@ -120,8 +123,14 @@ def _parse_highlight(check: _Checker, raw: Any, where: str, article_id: str) -> 
         paragraph=check.offset(raw, "paragraph", where),
         start=check.offset(raw, "start", where),
         end=check.offset(raw, "end", where),
+        end_paragraph=check.offset(raw, "end_paragraph", where),
     )
-    if hl.start is not None and hl.end is not None and hl.start > hl.end:
+    if (
+        hl.end_paragraph is None
+        and hl.start is not None
+        and hl.end is not None
+        and hl.start > hl.end
+    ):
         raise check.fail(where, "start is after end")
     return hl
 

@@ -33,6 +33,8 @@ SCOPE_LABELS = {
     "bookmarked": "Bookmarked articles",
 }
 BASE_NAME = "reader-highlights"
+HINT = "type a path · enter export · tab format, which · esc cancel"
+"""The dialog's line of help; the dialog opens in the path, as it says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,13 +130,13 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
-            yield Static("enter in the path export · tab move · esc cancel", classes="dialog-help")
+            yield Static(HINT, classes="dialog-help")
 
     def on_mount(self) -> None:
-        """Start on the format choice."""
+        """Start in the path (what the hint says: type a path, enter exports)."""
         self.query_one("#export-format", RadioSet).border_title = "Format"
         self.query_one("#export-scope", RadioSet).border_title = "Which"
-        self.query_one("#export-format", RadioSet).focus()
+        self.query_one("#export-path", Input).focus()
 
     @property
     def choice(self) -> ExportChoice:

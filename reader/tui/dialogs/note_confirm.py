@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from reader.sanitize import clean_line
+from reader.text.document import trim_unpaired_quotes
 
 QUOTE_CHARS = 200
 
@@ -64,6 +65,19 @@ def short_quote(text: str, limit: int = QUOTE_CHARS) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+def in_quotes(text: str, limit: int = QUOTE_CHARS) -> str:
+    """``short_quote(text, limit)`` in quotation marks, without doubling the marks of a
+    passage that is itself one quotation, nor keeping a mark it opens and never closes."""
+    start, end = trim_unpaired_quotes(text, 0, len(text))
+    line = short_quote(text[start:end], limit)
+    if len(line) > 1 and _PAIRS.get(line[0]) == line[-1]:
+        return line
+    return f"“{line}”"
+
+
+_PAIRS = {"“": "”", "«": "»", "„": "“", '"': '"'}
+
+
 class NoteDialog(ModalScreen[str | None]):
     """Ask for a highlight's note: ``enter`` keeps what is typed (empty: no note),
     ``escape`` cancels (dismisses with ``None``)."""
@@ -83,7 +97,7 @@ class NoteDialog(ModalScreen[str | None]):
         """The passage, the note input and a line of help."""
         with Vertical() as box:
             box.border_title = self._title
-            yield Static(Content(f"“{short_quote(self._quote)}”"), classes="dialog-quote")
+            yield Static(Content(in_quotes(self._quote)), classes="dialog-quote")
             yield Input(
                 value=self._note,
                 placeholder="note (optional)",
@@ -131,7 +145,7 @@ class ConfirmDialog(ModalScreen[bool]):
             box.border_title = self._title
             yield Static(Content(self._question))
             if self._detail:
-                yield Static(Content(f"“{short_quote(self._detail)}”"), classes="dialog-quote")
+                yield Static(Content(in_quotes(self._detail)), classes="dialog-quote")
             yield Static("y / enter yes · n / esc no", classes="dialog-help")
 
     def action_answer(self, yes: bool) -> None:

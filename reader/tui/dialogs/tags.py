@@ -1,9 +1,10 @@
 """The tag editor (``t``): add tags with completion, remove tags by unticking them.
 
 Owns ``TagEditor``, a modal that returns the article's new tag list (or None when
-cancelled). The article's tags show ticked in a ``SelectionList`` (untick to remove); the
-input below completes from every tag in the library (``SuggestFromList``, accept with
-``right``). ``enter`` in the input saves (typed tags, comma separated, are added);
+cancelled). The article's tags show ticked (``☑``) in a ``TickList``; ``up`` from the input
+moves to them, ``space`` or ``x`` unticks (``☐``: removed on save) or ticks again, ``enter``
+saves from the list as from the input. The input completes from every tag in the library
+(``SuggestFromList``, accept with ``right``); typed tags, comma separated, are added.
 ``ctrl+s`` saves from anywhere; ``escape`` cancels.
 """
 
@@ -17,15 +18,44 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, Static
 
 from reader.sanitize import clean_tag
 from reader.tui.dialogs.note_confirm import box_css
+from reader.tui.widgets.tick_list import TickList
 
 
 def split_tags(text: str) -> list[str]:
     """Tags typed in the input: comma separated, cleaned, empty ones dropped."""
     return [tag for tag in (clean_tag(part) for part in text.split(",")) if tag]
+
+
+class CurrentTags(TickList):
+    """The article's tags: ``enter`` saves, ``down`` past the last one goes to the input."""
+
+    BINDINGS = [Binding("enter", "screen.save", "Save", show=False)]
+    """``enter`` saves; ``space`` or ``x`` ticks and unticks (``TickList``'s)."""
+
+    def action_cursor_down(self) -> None:
+        """Down the tags, then on to the input."""
+        if self.highlighted is not None and self.highlighted >= self.option_count - 1:
+            self.screen.query_one("#tag-input", Input).focus()
+        else:
+            super().action_cursor_down()
+
+
+class TagInput(Input):
+    """The input for new tags: ``up`` goes to the tags above (to untick one)."""
+
+    BINDINGS = [Binding("up", "to_tags", "Tags", show=False)]
+    """``up`` moves to the article's tags."""
+
+    def action_to_tags(self) -> None:
+        """Focus the last of the article's tags."""
+        tags = self.screen.query_one("#tag-current", CurrentTags)
+        if tags.option_count:
+            tags.focus()
+            tags.highlighted = tags.option_count - 1
 
 
 class TagEditor(ModalScreen[list[str] | None]):
@@ -40,7 +70,7 @@ class TagEditor(ModalScreen[list[str] | None]):
     DEFAULT_CSS = (
         box_css("TagEditor", width=60, centred_title=False)
         + """
-    TagEditor SelectionList {
+    TagEditor CurrentTags {
         height: auto;
         max-height: 12;
         border: none;
@@ -63,15 +93,13 @@ class TagEditor(ModalScreen[list[str] | None]):
         with Vertical() as box:
             box.border_title = "Tags"
             yield Static(Content(self._title), id="tag-title")
-            yield SelectionList[str](
-                *[(Content(tag), tag, True) for tag in self._tags], id="tag-current"
-            )
-            yield Input(
+            yield CurrentTags(*[(Content(tag), tag, True) for tag in self._tags], id="tag-current")
+            yield TagInput(
                 placeholder="add tags, comma separated",
                 suggester=SuggestFromList(self._known, case_sensitive=False),
                 id="tag-input",
             )
-            yield Static("enter save · → complete · untick to remove · esc cancel", id="tag-help")
+            yield Static("enter save · → complete · ↑ then x: untick · esc cancel", id="tag-help")
 
     def on_mount(self) -> None:
         """Start in the input; hide the list when the article has no tags."""
@@ -79,7 +107,7 @@ class TagEditor(ModalScreen[list[str] | None]):
         self.query_one("#tag-input", Input).focus()
 
     def _result(self) -> list[str]:
-        kept = list(self.query_one("#tag-current", SelectionList).selected)
+        kept = list(self.query_one("#tag-current", CurrentTags).selected)
         typed = split_tags(self.query_one("#tag-input", Input).value)
         return sorted(set(kept) | set(typed))
 

@@ -10,8 +10,9 @@ Read state: reaching the end marks an article read only once the user has *opene
 the article pane has the focus (enter, tab or a click) or the user scrolled it. A short
 article previewed while moving down the list is not marked read; opening it is enough.
 
-The header shows the shown article's title (cleaned with ``clean_line``), the terminal
-window too (``reader.tui.terminal_title``).
+The header shows the shown article's title (cleaned with ``clean_line``), then the count,
+filter, sort, theme and library, laid out by priority (``widgets.header.fit_header``); the
+terminal window shows the title too (``reader.tui.terminal_title``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from reader.tui.widgets.article.view import ArticleView
 from reader.tui.widgets.list_pane import ArticleOption, ListPane
 from reader.tui.widgets.quote_pane import QuotePane
 
-TITLE_CHARS = 60  # the article's title in the header is cut to this
+TITLE_CHARS = 60  # the article's title in the terminal's window title is cut to this
 
 
 def unfetched_notice(article: Article) -> str:
@@ -48,27 +49,35 @@ class ArticleDisplay(PaneLayout):
 
     # -- titles ----------------------------------------------------------------------------
     def _update_window_title(self) -> None:
-        """The header's title: the article shown (cleaned, cut), then the library."""
-        label = self.reader_app.library_label
+        """The header's title: the article shown (cleaned; the header cuts it to fit)."""
         if self._shown is None:
-            self.app.title = f"reader · {label}"
+            self.app.title = "reader"
             return
         name = clean_line(self._shown.title) or "(untitled)"
+        self.app.title = name
         if len(name) > TITLE_CHARS:
             name = name[: TITLE_CHARS - 1] + "…"
-        self.app.title = f"{name} · {label}"
         self.reader_app.terminal_title.set(f"{name} — reader")
 
+    def _header_parts(self) -> list[str]:
+        """What the header shows after the title, highest priority first (see
+        ``widgets.header.fit_header``): count, filter, sort, theme, library."""
+        shown, total = len(self.view.rows), self.view.total
+        described = self.view.describe() or self.view.query_text
+        return [
+            f"{shown} of {total} articles" if described else f"{total} articles",
+            f"filter: {described}" if described else "",
+            f"sort: {SORT_LABELS[self.view.sort]}",
+            f"theme: {self.app.theme}",
+            self.reader_app.library_label,
+        ]
+
     def _update_titles(self, *, typing: bool = False) -> None:
-        """Header: library, filter, count and sort. While the user types a filter the
-        header follows a moment later (a header change lays out the whole screen)."""
+        """Header: title, count, filter, sort, theme and library. While the user types a
+        filter the header follows a moment later (a header change lays out the whole
+        screen)."""
         self._update_window_title()
-        described = self.view.describe()
-        count = f"{len(self.view.rows)} of {self.view.total}"
-        sort = f"sort: {SORT_LABELS[self.view.sort]}"
-        text = " · ".join(
-            part for part in (f"filter: {described}" if described else "", count, sort) if part
-        )
+        text = " · ".join(part for part in self._header_parts() if part)
         border_title = f"Articles ({len(self.view.rows)})"
         if self.list_pane.border_title != border_title:  # (setting it redraws the pane)
             self.list_pane.border_title = border_title
@@ -83,13 +92,20 @@ class ArticleDisplay(PaneLayout):
     # -- the list ----------------------------------------------------------------------------
     def _show_rows(self, keep: str | None = None, *, typing: bool = False) -> None:
         """Refill the list from the view, keeping the cursor on ``keep`` (or where it was).
-        While a filter is being typed the article stays shown, even if no row matches."""
+        No rows: the list says why, and the article and quote panes are cleared."""
         pane = self.list_pane
         keep = keep or pane.current_id or (self._shown.id if self._shown else None)
-        pane.show_articles(self.view.rows, keep)
+        pane.show_articles(self.view.rows, keep, empty=self._empty_list_text())
         self._update_titles(typing=typing)
-        if not self.view.rows and not typing:
+        if not self.view.rows and self._shown is not None:
             self._show_article(None)
+
+    def _empty_list_text(self) -> str:
+        """What the list says when it shows no article."""
+        if self.view.total == 0:
+            return "No articles yet: add some with `reader add FILE-OR-URL`."
+        described = self.view.describe() or self.view.query_text
+        return f"No articles match {described}" if described else "No articles match"
 
     def _article_changed(self, article: Article) -> None:
         """Redraw after a change to one article that the library already saved."""
@@ -100,6 +116,7 @@ class ArticleDisplay(PaneLayout):
             self._show_rows(keep=article.id)
         if self._shown is not None and self._shown.id == article.id:
             self._shown = article
+            self.article_view.update_article(article)  # its header shows the tags
 
     def library_replaced(self) -> None:
         """The app put the opened library in place of its start snapshot: the same rows,
@@ -210,9 +227,12 @@ class ArticleDisplay(PaneLayout):
 
     def on_quote_pane_jump(self, event: QuotePane.Jump) -> None:
         """Scroll the article to the chosen highlight or quotation."""
-        self.article_view.scroll_to_paragraph(event.paragraph, event.start)
-        if self.size.width < NARROW:
+        if self.size.width < NARROW:  # one pane at a time: show the article, then scroll it
             self._focus_pane("article")
+            jump = self.article_view.scroll_to_paragraph
+            self.call_after_refresh(jump, event.paragraph, event.start)
+            return
+        self.article_view.scroll_to_paragraph(event.paragraph, event.start)
 
     def on_article_view_selection_changed(self, event: ArticleView.SelectionChanged) -> None:
         """The footer shows "cancel selection" only while there is one."""

@@ -45,8 +45,10 @@ class HighlightActions(ArticleDisplay):
                 entry.end,
                 entry.text,
             )
+            end_paragraph = None
         else:
             anchor = self.article_view.selection
+            end_paragraph = self.article_view.selection_end_paragraph
         if anchor is None:
             self.notify(
                 "Nothing selected: press v in the article (or drag with the mouse), then h",
@@ -67,6 +69,7 @@ class HighlightActions(ArticleDisplay):
                     paragraph=paragraph,
                     start=start,
                     end=end,
+                    end_paragraph=end_paragraph,
                 )
             except ReaderError as err:
                 self.notify(clean_line(str(err)), severity="error", markup=False)
@@ -145,7 +148,7 @@ class HighlightActions(ArticleDisplay):
 
     def action_copy(self) -> None:
         """Copy the quote-pane entry, else the selection, else the article's web address."""
-        from reader.tui.dialogs.note_confirm import short_quote
+        from reader.tui.dialogs.note_confirm import in_quotes
 
         entry = self._quote_entry()
         selection = self.article_view.selection
@@ -159,4 +162,4 @@ class HighlightActions(ArticleDisplay):
             self.notify("Nothing to copy", timeout=2)
             return
         self.app.copy_to_clipboard(text)
-        self.notify(f"Copied {what}: “{short_quote(text, 60)}”", timeout=3, markup=False)
+        self.notify(f"Copied {what}: {in_quotes(text, 60)}", timeout=3, markup=False)

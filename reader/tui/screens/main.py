@@ -1,6 +1,7 @@
 """The app's main screen: the three panes, and the actions behind the keys of ``COMMANDS``.
 
-Owns ``MainScreen``. Layout: header (library and filter), then the list pane (left), the
+Owns ``MainScreen`` (and ``open_in_browser``). Layout: header (title, count, filter, sort,
+theme, library: ``widgets.header``), then the list pane (left), the
 article pane (centre, widest) and the quote pane (right), the filter bar and the footer.
 Its bindings come from ``commands.COMMANDS`` (``command_bindings``); their actions are
 methods of this screen or of its bases, one job each: ``PaneLayout`` (panes, layout,
@@ -21,7 +22,7 @@ themselves, so here the focus changes without that repaint.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -31,7 +32,7 @@ from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
 
-from reader.sanitize import is_web_url
+from reader.sanitize import clean_line, is_web_url
 from reader.search.order import SORT_LABELS
 from reader.tui.commands import command_bindings
 from reader.tui.pending_input import after_input
@@ -42,6 +43,19 @@ from reader.tui.widgets.footer import ReaderFooter
 from reader.tui.widgets.header import ReaderHeader
 from reader.tui.widgets.list_pane import ListPane
 from reader.tui.widgets.quote_pane import QuotePane
+
+if TYPE_CHECKING:
+    from reader.tui.dialogs.tag_filter import TagChoice
+
+
+def open_in_browser(url: str) -> bool:
+    """Open ``url`` in the user's web browser; False when none could be started."""
+    import webbrowser  # loaded on first use: start-up stays quick
+
+    try:
+        return bool(webbrowser.open(url))
+    except (webbrowser.Error, OSError):
+        return False
 
 
 class MainScreen(ExportActions):
@@ -61,7 +75,7 @@ class MainScreen(ExportActions):
     # -- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         """Header, the three panes, the filter bar and the footer."""
-        yield ReaderHeader(icon="≡")
+        yield ReaderHeader(icon="≡", parts=self._header_parts, extras=2)  # theme, library
         # The classes ``_apply_layout`` sets, set before the first styling pass (setting
         # them after mounting restyles every pane once more before the first frame).
         width = self.app.size.width
@@ -142,6 +156,23 @@ class MainScreen(ExportActions):
         current = pane.highlighted if pane.highlighted is not None else 0
         pane.highlighted = max(0, min(pane.option_count - 1, current + step))
 
+    def action_top(self) -> None:
+        """To the top of the focused pane: the first article, quotation or line."""
+        self._to_end(last=False)
+
+    def action_bottom(self) -> None:
+        """To the bottom of the focused pane: the last article, quotation or line."""
+        self._to_end(last=True)
+
+    def _to_end(self, *, last: bool) -> None:
+        focused = self.focused
+        if focused is self.article_view:
+            (self.article_view.action_bottom if last else self.article_view.action_top)()
+        elif focused is self.quote_pane:
+            (self.quote_pane.action_last if last else self.quote_pane.action_first)()
+        elif focused is self.list_pane or focused is None:
+            (self.list_pane.action_last if last else self.list_pane.action_first)()
+
     def action_next_article(self) -> None:
         """Show the next article in the list."""
         self._move(1)
@@ -179,15 +210,20 @@ class MainScreen(ExportActions):
     def action_tag_filter(self) -> None:
         """Choose tags to filter by."""
 
-        def done(tags: list[str] | None) -> None:
-            if tags is not None:
-                self._set_query(replace_tag_terms(self.view.query_text, tags))
+        def done(choice: TagChoice | None) -> None:
+            if choice is not None:
+                self._tags_any_of = choice.any_of
+                query = replace_tag_terms(self.view.query_text, choice.tags, any_of=choice.any_of)
+                self._set_query(query)
 
         counts = self.library.all_tags()
         from reader.tui.dialogs.tag_filter import TagFilter
-        from reader.tui.library_view import replace_tag_terms, tag_terms
+        from reader.tui.library_view import replace_tag_terms, tag_terms, tags_any_of
 
-        self.app.push_screen(TagFilter(counts, tag_terms(self.view.query_text)), done)
+        query = self.view.query_text
+        chosen = tag_terms(query)
+        any_of = tags_any_of(query) if len(chosen) > 1 else self._tags_any_of
+        self.app.push_screen(TagFilter(counts, chosen, any_of=any_of), done)
 
     def action_cycle_sort(self) -> None:
         """Sort by the next order; remembered in the library's settings."""
@@ -206,21 +242,39 @@ class MainScreen(ExportActions):
         elif not is_web_url(article.url):
             self.notify("Not a web address: only http and https open", severity="warning")
         else:
-            import webbrowser  # loaded on first use: start-up stays quick
+            url = clean_line(article.url)
+            if open_in_browser(url):
+                self.notify("Opened in the browser", timeout=2)
+                return
 
-            webbrowser.open(article.url.strip())
-            self.notify("Opened in the browser", timeout=2)
+            def done(copy: bool | None) -> None:
+                if copy:
+                    self.app.copy_to_clipboard(url)
+                    self.notify(f"Copied web address: {url}", timeout=3, markup=False)
+
+            from reader.tui.dialogs.note_confirm import ConfirmDialog
+
+            self.app.push_screen(
+                ConfirmDialog(
+                    "No web browser could be opened from here. Copy the address instead?",
+                    url,
+                    title="Open in the browser",
+                ),
+                done,
+            )
 
     def action_help(self) -> None:
         """Show every key."""
         from reader.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(ArticleView.BINDINGS))
+        self.app.push_screen(HelpScreen(ArticleView.BINDINGS, QuotePane.HELP_ROWS))
 
     # -- the filter --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``/`` is a priority key (it must move the focus before the keys typed after it
         are handed out); it still types a ``/`` into an input or a dialog."""
+        if action == "open_article":  # the article is open already: enter does nothing
+            return self.focused is not self.article_view
         busy = isinstance(self.focused, Input) or len(self.app.screen_stack) > 1
         return not (action == "filter" and busy)
 
@@ -231,6 +285,7 @@ class MainScreen(ExportActions):
     def _set_query(self, text: str, *, typing: bool = False) -> None:
         self.idle_collector.note_activity()
         self.view.set_query(text)
+        self.filter_bar.show_problem(self.view.problem)
         self._show_rows(typing=typing)
 
     def on_filter_bar_query_changed(self, event: FilterBar.QueryChanged) -> None:

@@ -51,6 +51,7 @@ class PaneLayout(Screen[None]):
         )
         self._first_frame_shown = False
         self._quotes_wanted: bool | None = None  # None: fold by width
+        self._tags_any_of = False  # the tag filter's last choice: any (else all) ticked tags
         self._current_pane = "list"
         self._end_seen: str | None = None  # article whose end showed before it was opened
         self._article_pane: ArticleView | None = None

@@ -3,7 +3,8 @@
 Owns ``FilterBar``. It filters as you type (posting ``FilterBar.QueryChanged``), ``enter``
 keeps the filter and returns to the list (``FilterBar.QueryDone``), ``escape`` clears the
 filter and closes the bar (``FilterBar.QueryCancelled``). The query language is described
-in ``reader.search.query``.
+in ``reader.search.query``; ``show_problem`` names an operator it does not know, above the
+text.
 
 Typing never queues work: while a ``QueryChanged`` is waiting to be handled, further edits
 post nothing, and the waiting message's ``text`` is read from the bar when the app handles
@@ -37,6 +38,11 @@ class FilterBar(Input):
     }
     FilterBar.-open {
         display: block;
+    }
+    FilterBar.-problem {
+        border: tall $warning;
+        border-title-color: $warning;
+        border-title-style: bold;
     }
     """
 
@@ -88,6 +94,14 @@ class FilterBar(Input):
         # Focus now, not after the queued events: keys typed right after `/` must land
         # in the bar, not trigger the app's one-letter actions.
         self.screen.set_focus(self)
+
+    def show_problem(self, problem: str | None) -> None:
+        """Name what is wrong with the query (an unknown operator) above the text, or
+        nothing."""
+        text = problem or ""
+        if text != self.border_title:
+            self.border_title = text
+            self.set_class(bool(text), "-problem")
 
     def close(self) -> None:
         """Hide the bar."""

@@ -111,13 +111,13 @@ class ListPane(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", show=False),
         Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("enter", "select", "Select", show=False),
     ]
-    """Arrows and vim keys move the cursor; ``enter`` selects (the app opens the article)."""
+    """Arrows and vim keys move the cursor; ``enter`` selects (the app opens the article).
+    ``g``/``G`` are the main screen's ``top``/``bottom`` commands; ``home``/``end`` (bound
+    by ``ScrollView``) do the same here."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"list-pane--row", "list-pane--cursor"}
     """``list-pane--row``: every row; ``list-pane--cursor``: the row under the cursor."""
@@ -172,6 +172,8 @@ class ListPane(ScrollView, can_focus=True):
         self._rows: Sequence[Article] = ()
         self._cache: LRUCache[tuple[str, int, object], tuple[Article, list[Strip]]] = LRUCache(512)
         self._drawn: int | None = None  # the row drawn with the cursor style
+        self._empty_text = ""
+        self._empty_strips: tuple[tuple[str, int, object], list[Strip]] | None = None
         self.render_count = 0
         """How many row renders (cache misses) happened; for tests."""
 
@@ -204,12 +206,16 @@ class ListPane(ScrollView, can_focus=True):
         article = self.highlighted_article
         return article.id if article is not None else None
 
-    def show_articles(self, articles: Sequence[Article], keep: str | None = None) -> None:
+    def show_articles(
+        self, articles: Sequence[Article], keep: str | None = None, *, empty: str = ""
+    ) -> None:
         """Replace the rows; put the cursor on ``keep`` when shown, else the first row.
+        ``empty``: what the pane says when there are no rows ("No articles match …").
 
         The sequence is kept as given (not copied): the caller must not change it later.
         """
         self._rows = articles
+        self._empty_text = clean_line(empty)
         self._drawn = None
         self._update_virtual_size()
         self.refresh()
@@ -339,6 +345,14 @@ class ListPane(ScrollView, can_focus=True):
         if self._rows:
             self.highlighted = len(self._rows) - 1
 
+    def action_scroll_home(self) -> None:
+        """``home`` (ScrollView's binding): to the first article, as ``g`` does."""
+        self.action_first()
+
+    def action_scroll_end(self) -> None:
+        """``end`` (ScrollView's binding): to the last article, as ``G`` does."""
+        self.action_last()
+
     def _page(self) -> int:
         return max(1, self.scrollable_content_region.height // ROW_HEIGHT)
 
@@ -398,13 +412,37 @@ class ListPane(ScrollView, can_focus=True):
         self._cache.set(key, (article, strips))
         return strips
 
+    @property
+    def empty_text(self) -> str:
+        """What the pane says while it has no rows."""
+        return self._empty_text if not self._rows else ""
+
+    def _empty_lines(self, width: int) -> list[Strip]:
+        """``empty_text`` wrapped to ``width``, in the muted text colour."""
+        style = self.get_visual_style("list-pane--row")
+        key = (self._empty_text, width, style)
+        if self._empty_strips is not None and self._empty_strips[0] == key:
+            return self._empty_strips[1]
+        content = Content.assemble((self._empty_text, "$text-muted italic"))
+        visual: Visual = visualize(self, content, markup=False)
+        lines = Visual.to_strips(self, visual, width, None, style)
+        rich_style = style.rich_style
+        strips = [strip.extend_cell_length(width, rich_style).crop(0, width) for strip in lines]
+        self._empty_strips = (key, strips)
+        return strips
+
     def render_line(self, y: int) -> Strip:
-        """One line of the list: half of the row at ``y`` (counting from the top shown)."""
+        """One line of the list: half of the row at ``y`` (counting from the top shown),
+        or a line of ``empty_text`` when there are no rows."""
         if self._announce_at_frame:  # this frame shows where the cursor moved
             self._announce_after_frame()
         width = self.scrollable_content_region.width
         line = self.scroll_offset.y + y
         index, part = divmod(line, ROW_HEIGHT)
         if not 0 <= index < len(self._rows):
+            if not self._rows and self._empty_text:
+                lines = self._empty_lines(width)
+                if y < len(lines):
+                    return lines[y]
             return Strip.blank(width, self.get_visual_style("list-pane--row").rich_style)
         return self._row_strips(index, width)[part]

@@ -2,8 +2,11 @@
 
 Owns ``QuotePane`` (an ``OptionList``) and ``QuoteEntry`` (where one entry points in the
 article). Highlights come first (with their notes), then the direct quotations found by
-``reader.quotes.find_quotations`` with their speakers. Selecting an entry posts
-``QuotePane.Jump`` so the app can scroll the article to it. All text is article data and is
+``reader.quotes.find_quotations`` with their speakers ("unattributed" when none). ``w``
+switches to the "by speaker" view (speakers with their number of quotations; ``enter``
+shows one speaker's quotations, ``w`` or ``backspace`` goes back, ``w`` again returns to
+the whole list). Selecting a highlight or quotation posts ``QuotePane.Jump`` so the app
+can scroll the article to it. All text is article data and is
 assembled as plain strings, never markup. The app acts on ``current`` (the entry under the
 cursor): ``h`` keeps a quotation as a highlight, ``d`` deletes a highlight, ``N`` edits its
 note, ``y`` copies the entry's words.
@@ -14,8 +17,9 @@ through the list mostly shows "no highlights or quotations" again and again), an
 Every option is wrapped to know its height, so ``show`` puts in the first
 ``FIRST_OPTIONS`` (a screenful) at once and the rest ``MORE_OPTIONS`` at a time in later
 frames, each after the keys pressed meanwhile (``reader.tui.pending_input``); a cursor
-placed by the app (``keep``, ``select_highlight``) puts them all in first. ``forget``
-makes the entries of an article no longer shown stop answering before the pane is redrawn.
+placed by the app or a key (``keep``, ``select_highlight``) puts them all in first.
+``forget`` makes the entries of an article no longer shown stop answering before the pane
+is redrawn.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.models import Highlight
+from reader.sanitize import clean_line
 from reader.tui.pending_input import after_input
 
 if TYPE_CHECKING:  # reader.quotes is loaded when first needed, not at start
@@ -46,7 +51,7 @@ MORE_OPTIONS = 8  # options put in per later frame
 class QuoteEntry:
     """Where an entry of the pane sits in the article."""
 
-    kind: str  # "highlight" | "quote" | "heading"
+    kind: str  # "highlight" | "quote" | "heading" | "speaker" (a row of the by-speaker view)
     paragraph: int | None
     start: int
     end: int = 0
@@ -74,14 +79,34 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_QUOTE_CHARS else text[: MAX_QUOTE_CHARS - 1] + "…"
 
 
+def _quotation_option(quote: Quotation, *, with_speaker: bool) -> Option:
+    """A quotation's option: its words and, below them, who said it (or "unattributed")."""
+    parts: list[str | tuple[str, str]] = [("“", "$accent"), _short(quote.text), ("”", "$accent")]
+    if with_speaker and quote.speaker:
+        parts += ["\n", ("— " + clean_line(quote.speaker), "$text-muted italic")]
+    elif with_speaker:
+        parts += ["\n", ("— unattributed", "$text-disabled italic")]
+    return Option(Content.assemble(*parts))
+
+
 class QuotePane(OptionList):
     """Highlights and quotations of the shown article."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
+        Binding("w", "by_speaker", "By speaker", show=False),
+        Binding("backspace", "all_speakers", "All speakers", show=False),
     ]
-    """Vim keys besides the arrows; ``enter`` jumps to the entry."""
+    """Vim keys besides the arrows; ``enter`` jumps to the entry (or opens a speaker);
+    ``w`` toggles the by-speaker view."""
+
+    HELP_ROWS = (
+        ("w", "By speaker: speakers with their number of quotations (w again: back)"),
+        ("enter", "On a speaker: only their quotations; on a quotation: show it in the article"),
+        ("backspace", "From one speaker's quotations back to the speakers"),
+    )
+    """The pane's own keys, for the help screen."""
 
     _scroll_range_only = False  # inside ``_update_lines`` (see there)
     _appending = False  # adding options below the screen: no repaint
@@ -99,6 +124,10 @@ class QuotePane(OptionList):
         self.border_title = "Quotes"
         self._entries: list[QuoteEntry] = []
         self._shown: tuple[object, ...] | None = None  # what the options show now
+        self._highlights: Sequence[Highlight] = ()
+        self._quotations: Sequence[Quotation] = ()
+        self._view = "all"  # "all" | "speakers" | "speaker" (one speaker's quotations)
+        self._speaker: str | None = None  # the speaker shown in the "speaker" view
         self._waiting: list[Option] = []  # options ``show`` has not put in yet
         self.rebuilds = 0
         """How many times the options were rebuilt (for tests and profiling)."""
@@ -141,9 +170,16 @@ class QuotePane(OptionList):
         """Fill the pane for one article; ``keep`` puts the cursor back on that option
         (clamped to the nearest selectable one). Nothing is rebuilt when the entries are
         the ones already shown."""
+        quoted = tuple(
+            (q.paragraph, q.start, q.end, q.text, q.speaker, q.speaker_mention) for q in quotations
+        )
+        if self._shown is not None and quoted != self._shown[1] and self._view == "speaker":
+            self._view, self._speaker = "speakers", None  # another article: its speakers
         shown = (
             tuple((h.id, h.text, h.note, h.paragraph, h.start, h.end) for h in highlights),
-            tuple((q.paragraph, q.start, q.end, q.text, q.speaker) for q in quotations),
+            quoted,
+            self._view,
+            self._speaker,
         )
         if shown == self._shown:
             if keep is not None:
@@ -151,42 +187,12 @@ class QuotePane(OptionList):
             return
         self._shown = shown
         self._waiting = []
+        self._highlights, self._quotations = highlights, quotations
         self.rebuilds += 1
-        options: list[Option | None] = []
-        entries: list[QuoteEntry] = []
-        if highlights:
-            options.append(Option(Content.styled("Highlights", "bold $primary"), disabled=True))
-            entries.append(QuoteEntry("heading", None, 0))
-        for highlight in highlights:
-            parts: list[str | tuple[str, str]] = [("▌", "$accent"), _short(highlight.text)]
-            if highlight.note:
-                parts += ["\n", ("✎ " + _short(highlight.note), "$text-secondary italic")]
-            options.append(Option(Content.assemble(*parts)))
-            entries.append(
-                QuoteEntry(
-                    "highlight",
-                    highlight.paragraph,
-                    highlight.start or 0,
-                    highlight.end or 0,
-                    highlight.text,
-                    highlight.id,
-                    highlight.note,
-                )
-            )
-        if quotations:
-            options.append(Option(Content.styled("Quotations", "bold $primary"), disabled=True))
-            entries.append(QuoteEntry("heading", None, 0))
-        for quote in quotations:
-            parts = [("“", "$accent"), _short(quote.text), ("”", "$accent")]
-            if quote.speaker:
-                parts += ["\n", ("— " + quote.speaker, "$text-muted italic")]
-            options.append(Option(Content.assemble(*parts)))
-            entries.append(QuoteEntry("quote", quote.paragraph, quote.start, quote.end, quote.text))
-        if not options:
-            options.append(
-                Option(Content.styled("No highlights or quotations", "$text-muted"), disabled=True)
-            )
-            entries.append(QuoteEntry("heading", None, 0))
+        if self._view == "all":
+            options, entries = self._all_options(highlights, quotations)
+        else:
+            options, entries = self._speaker_options(quotations)
         self._entries = entries
         first = options if keep is not None else options[:FIRST_OPTIONS]
         self.set_options(first)
@@ -229,6 +235,105 @@ class QuotePane(OptionList):
         self._entries = []
         self._shown = None
         self._waiting = []
+        if self._view == "speaker":  # another article: its speakers
+            self._view, self._speaker = "speakers", None
+
+    def _all_options(
+        self, highlights: Sequence[Highlight], quotations: Sequence[Quotation]
+    ) -> tuple[list[Option | None], list[QuoteEntry]]:
+        """Highlights, then quotations with their speakers (the usual view)."""
+        options: list[Option | None] = []
+        entries: list[QuoteEntry] = []
+        if highlights:
+            options.append(Option(Content.styled("Highlights", "bold $primary"), disabled=True))
+            entries.append(QuoteEntry("heading", None, 0))
+        for highlight in highlights:
+            parts: list[str | tuple[str, str]] = [("▌", "$accent"), _short(highlight.text)]
+            if highlight.note:
+                parts += ["\n", ("✎ " + _short(highlight.note), "$text-secondary italic")]
+            options.append(Option(Content.assemble(*parts)))
+            entries.append(
+                QuoteEntry(
+                    "highlight",
+                    highlight.paragraph,
+                    highlight.start or 0,
+                    highlight.end or 0,
+                    highlight.text,
+                    highlight.id,
+                    highlight.note,
+                )
+            )
+        if quotations:
+            title = "Quotations · w: by speaker"
+            options.append(Option(Content.styled(title, "bold $primary"), disabled=True))
+            entries.append(QuoteEntry("heading", None, 0))
+        for quote in quotations:
+            options.append(_quotation_option(quote, with_speaker=True))
+            entries.append(QuoteEntry("quote", quote.paragraph, quote.start, quote.end, quote.text))
+        if not options:
+            options.append(
+                Option(Content.styled("No highlights or quotations", "$text-muted"), disabled=True)
+            )
+            entries.append(QuoteEntry("heading", None, 0))
+        return options, entries
+
+    def _speaker_options(
+        self, quotations: Sequence[Quotation]
+    ) -> tuple[list[Option | None], list[QuoteEntry]]:
+        """The by-speaker view: speakers with counts, or one speaker's quotations."""
+        from reader.quotes import by_speaker
+
+        options: list[Option | None] = []
+        entries: list[QuoteEntry] = []
+        groups = by_speaker(quotations)
+        if self._view == "speaker":
+            group = next((g for s, g in groups if s == self._speaker), [])
+            name = self._speaker or "Unattributed"
+            title = f"{name} · {len(group)} · w: back"
+            options.append(Option(Content.styled(title, "bold $primary"), disabled=True))
+            entries.append(QuoteEntry("heading", None, 0))
+            for quote in group:
+                options.append(_quotation_option(quote, with_speaker=False))
+                entries.append(
+                    QuoteEntry("quote", quote.paragraph, quote.start, quote.end, quote.text)
+                )
+            return options, entries
+        title = "Speakers · w: back"
+        options.append(Option(Content.styled(title, "bold $primary"), disabled=True))
+        entries.append(QuoteEntry("heading", None, 0))
+        for speaker, group in groups:
+            label: list[str | tuple[str, str]] = (
+                [speaker] if speaker else [("unattributed", "$text-muted italic")]
+            )
+            options.append(Option(Content.assemble(*label, (f"  {len(group)}", "$accent"))))
+            entries.append(QuoteEntry("speaker", None, 0, text=speaker or ""))
+        if not groups:
+            options.append(Option(Content.styled("No quotations", "$text-muted"), disabled=True))
+            entries.append(QuoteEntry("heading", None, 0))
+        return options, entries
+
+    @property
+    def view(self) -> str:
+        """``"all"``, ``"speakers"`` or ``"speaker"`` (one speaker's quotations)."""
+        return self._view
+
+    def _switch(self, view: str, speaker: str | None = None) -> None:
+        self._view, self._speaker = view, speaker
+        self.show(self._highlights, self._quotations, keep=0)
+
+    def action_by_speaker(self) -> None:
+        """``w``: the by-speaker view; from it (or one speaker) back one step."""
+        if self._view == "all":
+            self._switch("speakers")
+        elif self._view == "speakers":
+            self._switch("all")
+        else:
+            self._switch("speakers")
+
+    def action_all_speakers(self) -> None:
+        """``backspace``: from one speaker's quotations back to the list of speakers."""
+        if self._view == "speaker":
+            self._switch("speakers")
 
     def _put_cursor_near(self, index: int) -> None:
         self._add_all_waiting()
@@ -255,13 +360,14 @@ class QuotePane(OptionList):
         if self.highlighted is None:
             return None
         entry = self.entry(self.highlighted)
-        return entry if entry is not None and entry.kind != "heading" else None
+        return entry if entry is not None and entry.kind in ("highlight", "quote") else None
 
     def clear(self) -> None:
         """Empty the pane (no article shown)."""
         self._entries = []
         self._shown = None
         self._waiting = []
+        self._highlights, self._quotations = (), ()
         self.clear_options()
         self.border_subtitle = ""
 
@@ -273,5 +379,8 @@ class QuotePane(OptionList):
         """Turn a chosen entry into a ``Jump``."""
         event.stop()
         entry = self.entry(event.option_index)
+        if entry is not None and entry.kind == "speaker":
+            self._switch("speaker", entry.text or None)
+            return
         if entry is not None and entry.paragraph is not None:
             self.post_message(self.Jump(entry.paragraph, entry.start))

@@ -34,7 +34,7 @@ class LaidLine:
     """One screen row of the article.
 
     ``role`` is one of ``"text"``, ``"code"``, ``"table"``, ``"rule"``, ``"blank"``,
-    ``"title"``, ``"meta"`` or ``"header-rule"``. For block rows ``block`` indexes the
+    ``"title"``, ``"deck"``, ``"meta"`` or ``"header-rule"``. For block rows ``block`` indexes the
     document's blocks and ``block_text[start:end]`` is what the row shows after ``prefix``;
     header rows keep their own ``text``. ``quote`` is the number of quote bars to draw and
     ``prefix`` the indentation / list marker drawn after them.
@@ -219,6 +219,9 @@ def _header(title: str, meta: str, width: int) -> list[LaidLine]:
     lines: list[LaidLine] = []
     for s, e in wrap_text(title, width):
         lines.append(LaidLine(-1, 0, 0, "title", text=title[s:e]))
+    meta, _, deck = meta.partition("\n")
+    for s, e in wrap_text(deck, width) if deck else ():
+        lines.append(LaidLine(-1, 0, 0, "deck", text=deck[s:e]))
     if meta:
         for s, e in wrap_text(meta, width):
             lines.append(LaidLine(-1, 0, 0, "meta", text=meta[s:e]))
@@ -242,7 +245,8 @@ def layout_article(
     blocks: Sequence[Block], measure: int, *, title: str = "", meta: str = ""
 ) -> list[LaidLine]:
     """Lay out ``blocks`` (after a title header when ``title`` is given) at ``measure``
-    columns. Returns the rows in order; see ``LaidLine``."""
+    columns. ``meta`` is the line under the title; a second line of it (after a newline)
+    is the deck, shown between the two. Returns the rows in order; see ``LaidLine``."""
     measure = max(MIN_TEXT_WIDTH, measure)
     lines: list[LaidLine] = _header(title, meta, measure) if title else []
     previous: Block | None = None

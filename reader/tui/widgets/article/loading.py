@@ -24,7 +24,7 @@ from reader.models import Article, Highlight
 from reader.sanitize import clean_line, clean_text
 from reader.text.article_head import head_blocks, head_is_whole
 from reader.text.document import Block, parse_document
-from reader.text.passages import resolve_anchor
+from reader.text.passages import resolve_range
 from reader.tui.scroll_range import set_scroll_range
 from reader.tui.widgets.article.layout import (
     DEFAULT_MEASURE,
@@ -122,6 +122,23 @@ class DocumentCache:
 
     def __len__(self) -> int:
         return len(self._docs)
+
+
+def _deck(article: Article, markdown: str | None) -> str:
+    """The article's deck (its summary) to show under the title: '' when there is none or
+    when the body opens with it (a feed's teaser is often the first paragraph)."""
+    deck = clean_line(article.summary or "")
+    if not deck:
+        return ""
+    start = " ".join((markdown or "")[: len(deck) * 2 + 200].split())
+    return "" if " ".join(deck.split()[:12]) in start else deck
+
+
+def _header_meta(article: Article, markdown: str | None) -> str:
+    """``layout_article``'s ``meta``: the meta line, then the deck on a line of its own."""
+    deck = _deck(article, markdown)
+    meta = _meta_line(article)
+    return f"{meta}\n{deck}" if deck else meta
 
 
 def _meta_line(article: Article) -> str:
@@ -254,7 +271,7 @@ class ArticleLoading(ArticlePosition):
         self._reached_end_sent = False
         self._pending_position = min(1.0, max(0.0, position))
         title = clean_line(article.title) or "(untitled)"
-        meta = _meta_line(article)
+        meta = _header_meta(article, markdown)
         measure = self._effective_measure()
         if self.loading:
             self.loading = False
@@ -307,8 +324,21 @@ class ArticleLoading(ArticlePosition):
         self.loading = False
         self._apply(LaidDocument([], [], self._effective_measure(), []))
 
+    def update_article(self, article: Article) -> None:
+        """Take a change to the shown article's fields (tags, title…): its header is laid
+        out again when what it shows changed, keeping the place."""
+        shown = self._article
+        if shown is None or shown.id != article.id:
+            return
+        self._article = article
+        header = (clean_line(article.title) or "(untitled)", _header_meta(article, self._markdown))
+        key = self._doc_key
+        if key is not None and key[4:] != header:  # (the article may be changed in place)
+            self._doc_key = (*key[:4], *header)
+            self._relayout(force=True)
+
     def set_highlights(self, highlights: Sequence[Highlight]) -> None:
-        """Mark ``highlights`` (found with ``resolve_anchor``) without moving the view.
+        """Mark ``highlights`` (found with ``resolve_range``) without moving the view.
         The same highlights again change nothing (no rows are drawn again)."""
         highlights = list(highlights)
         if highlights == self._highlights:
@@ -373,7 +403,7 @@ class ArticleLoading(ArticlePosition):
         )
         kept_selection = True
         if self._selection is not None and not (
-            same_blocks and self._selection[0] < len(preview.blocks) - 1
+            same_blocks and self._selection[2] < len(preview.blocks) - 1
         ):
             kept_selection = False
             self._selection = None
@@ -428,10 +458,11 @@ class ArticleLoading(ArticlePosition):
             return self._measure
         return max(20, min(self._measure, width - 2))
 
-    def _relayout(self) -> None:
-        """Lay the same blocks out again (measure or width changed), keeping the place."""
+    def _relayout(self, *, force: bool = False) -> None:
+        """Lay the same blocks out again (measure or width changed, or ``force``: the
+        header did), keeping the place."""
         measure = self._effective_measure()
-        if measure == self._doc.measure:
+        if measure == self._doc.measure and not force:
             self._invalidate()
             return
         anchor = self._top_anchor()
@@ -439,7 +470,7 @@ class ArticleLoading(ArticlePosition):
         title, meta = "", ""
         if self._article is not None:
             title = clean_line(self._article.title) or "(untitled)"
-            meta = _meta_line(self._article)
+            meta = _header_meta(self._article, self._markdown)
         key = None
         cached = None
         if self._article is not None and self._markdown is not None and not doc.partial:
@@ -485,12 +516,12 @@ class ArticleLoading(ArticlePosition):
         order: list[tuple[int, int, int]] = []
         if paragraphs:
             for hl in self._highlights:
-                found = resolve_anchor(paragraphs, hl)
+                found = resolve_range(paragraphs, hl)
                 if found is None:
                     continue
-                p, s, e = found
-                marks.setdefault(p, []).append((s, e))
-                order.append(found)
+                for p, s, e in found:
+                    marks.setdefault(p, []).append((s, e))
+                order.append(found[0])
         order.sort()
         self._marks = marks
         self._mark_order = order

@@ -1,8 +1,8 @@
 """The selection and the highlight jumps of the article pane.
 
 Owns ``ArticleSelection``, a base of ``ArticleView``: a sentence-based selection (``v``,
-grown and shrunk by sentences) or a mouse-drag selection snapped to words, always inside
-ONE paragraph; ``[``/``]`` jumps between the marked highlights. Changes are posted as
+grown and shrunk by sentences, on across paragraphs) or a mouse-drag selection snapped to
+words inside one paragraph; ``[``/``]`` jumps between the marked highlights. Changes are posted as
 ``ArticleView.SelectionChanged``.
 """
 
@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import events
 from textual.message import Message
 
-from reader.text.document import sentence_spans
+from reader.text.document import sentence_spans, trim_unpaired_quotes
 from reader.tui.widgets.article.layout import column_to_offset
 from reader.tui.widgets.article.strips import ArticleStrips
 
@@ -41,15 +41,25 @@ class ArticleSelection(ArticleStrips):
 
     @property
     def selection(self) -> tuple[int, int, int, str] | None:
-        """``(paragraph, start, end, text)`` of the selection, or ``None``.
-
-        A selection always lies inside ONE paragraph (block); growing it stops at the
-        paragraph's last sentence and a mouse drag is clamped to the paragraph it began in.
-        """
+        """``(paragraph, start, end, text)`` of the selection, or ``None``: ``start`` is in
+        ``paragraph``, ``end`` in ``selection_end_paragraph`` (the same paragraph unless
+        the selection was grown past its end with ``j``/``J``). The text of a selection
+        across paragraphs is theirs joined by a blank line. A mouse drag stays in the
+        paragraph it began in."""
         if self._selection is None:
             return None
-        b, s, e = self._selection
-        return (b, s, e, self._doc.blocks[b].text[s:e])
+        first, s, last, e = self._selection
+        blocks = self._doc.blocks
+        if first == last:
+            return (first, s, e, blocks[first].text[s:e])
+        pieces = [blocks[first].text[s:], *(b.text for b in blocks[first + 1 : last])]
+        pieces.append(blocks[last].text[:e])
+        return (first, s, e, "\n\n".join(piece.strip() for piece in pieces))
+
+    @property
+    def selection_end_paragraph(self) -> int | None:
+        """The paragraph the selection ends in (see ``selection``), or ``None``."""
+        return self._selection[2] if self._selection is not None else None
 
     @property
     def current_highlight(self) -> tuple[int, int, int] | None:
@@ -70,29 +80,59 @@ class ArticleSelection(ArticleStrips):
             for s, e in sentence_spans(text):
                 if e > line.start:
                     self._selecting = True
-                    self._set_selection((line.block, s, e))
+                    self._set_selection((line.block, s, line.block, e))
                     return
         self.app.bell()
 
     def extend_selection(self, delta: int) -> None:
-        """Grow (``delta > 0``) or shrink (``delta < 0``) the selection by sentences,
-        within its paragraph; it never shrinks below its first sentence."""
+        """Grow (``delta > 0``) or shrink (``delta < 0``) the selection by one sentence;
+        past the end of a paragraph it goes on into the next one (and back). It never
+        shrinks below its first sentence."""
         if self._selection is None:
             self.start_selection()
             return
-        b, s, e = self._selection
-        spans = sentence_spans(self._doc.blocks[b].text)
+        first, s, last, e = self._selection
+        blocks = self._doc.blocks
+        spans = sentence_spans(blocks[last].text)
         ends = [se for _, se in spans]
         # index of the sentence the selection currently ends in
-        i = bisect.bisect_left(ends, e)
-        i = min(i, len(ends) - 1)
-        first = max(0, bisect.bisect_right([ss for ss, _ in spans], s) - 1)
-        target = max(first, min(len(spans) - 1, i + delta))
-        new_end = spans[target][1] if spans else e
-        if target == i and delta > 0 and new_end <= e:
-            self.app.bell()
+        i = min(bisect.bisect_left(ends, e), len(ends) - 1)
+        lowest = 0
+        if last == first:
+            lowest = max(0, bisect.bisect_right([ss for ss, _ in spans], s) - 1)
+        target = i + (1 if delta > 0 else -1)
+        if delta > 0 and (not spans or target >= len(spans)):
+            following = self._next_text_block(last)
+            if following is None:
+                self.app.bell()
+                return
+            next_spans = sentence_spans(blocks[following].text)
+            self._set_selection((first, s, following, next_spans[0][1]))
             return
-        self._set_selection((b, s, max(new_end, s + 1)))
+        if delta < 0 and target < lowest:
+            previous = self._previous_text_block(last, first)
+            if previous is None:
+                self.app.bell()
+                return
+            self._set_selection((first, s, previous, len(blocks[previous].text.rstrip())))
+            return
+        self._set_selection((first, s, last, max(spans[target][1], s + 1 if last == first else 1)))
+
+    def _next_text_block(self, block: int) -> int | None:
+        """The next block after ``block`` with a sentence in it (not a rule or blank)."""
+        blocks = self._doc.blocks
+        for index in range(block + 1, len(blocks)):
+            if blocks[index].kind != "rule" and sentence_spans(blocks[index].text):
+                return index
+        return None
+
+    def _previous_text_block(self, block: int, first: int) -> int | None:
+        """The block before ``block`` (not before ``first``) with a sentence in it."""
+        blocks = self._doc.blocks
+        for index in range(block - 1, first - 1, -1):
+            if blocks[index].kind != "rule" and sentence_spans(blocks[index].text):
+                return index
+        return None
 
     def cancel_selection(self) -> None:
         """Drop the selection."""
@@ -131,12 +171,16 @@ class ArticleSelection(ArticleStrips):
         column = x - self._margin() - prefix_cells
         return (line.block, column_to_offset(self._doc.blocks[line.block].text, line, column))
 
-    def _set_selection(self, selection: tuple[int, int, int] | None) -> None:
+    def _set_selection(self, selection: tuple[int, int, int, int] | None) -> None:
+        if selection is not None and selection[0] == selection[2]:
+            b, s, _, e = selection
+            s, e = trim_unpaired_quotes(self._doc.blocks[b].text, s, e)
+            selection = (b, s, b, e)
         self._selection = selection
         self._invalidate()
         if selection is not None:
-            b, _s, e = selection
-            row = self._row_of(b, max(0, e - 1))
+            _b, _s, last, e = selection
+            row = self._row_of(last, max(0, e - 1))
             if row is not None:
                 self.scroll_to_region_rows(row)
         self.post_message(self.SelectionChanged(self.selection))
@@ -222,9 +266,10 @@ class ArticleSelection(ArticleStrips):
         start, end = _snap_words(text, min(anchor, offset), max(anchor, offset))
         if end <= start:
             return
+        start, end = trim_unpaired_quotes(text, start, end)
         self._selecting = False
-        if self._selection != (block, start, end):
-            self._selection = (block, start, end)
+        if self._selection != (block, start, block, end):
+            self._selection = (block, start, block, end)
             self._invalidate()
             self.post_message(self.SelectionChanged(self.selection))
 

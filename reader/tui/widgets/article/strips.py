@@ -14,6 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
+from textual.geometry import Region
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -35,11 +36,13 @@ class ArticleStrips(ScrollView):
         self._doc = LaidDocument([], [], DEFAULT_MEASURE, [])
         self._notice = ""
         self._marks: dict[int, list[tuple[int, int]]] = {}
-        self._selection: tuple[int, int, int] | None = None
+        # (first block, start offset in it, last block, end offset in that one)
+        self._selection: tuple[int, int, int, int] | None = None
         self._strip_cache: LRUCache[int, Strip] = LRUCache(maxsize=1024)
         self._strip_width = -1  # the content width the cached strips were built for
         self._styles: dict[str, Style] | None = None
         self._base: Style | None = None
+        self._styles_before: tuple[dict[str, Style], Style] | None = None  # see render_lines
         self.strips_built = 0
         """How many rows were rendered (cache misses); for tests and profiling."""
 
@@ -71,19 +74,29 @@ class ArticleStrips(ScrollView):
     # -- rendering -------------------------------------------------------------------------------
     def notify_style_update(self) -> None:
         """Styles changed (theme, CSS, focus): the rows are built again, unless every
-        style they use is the same (focus only changes the pane's border)."""
+        style they use turns out the same when next drawn (``render_lines``: the focus
+        only changes the pane's border)."""
         super().notify_style_update()
-        old_styles, old_base = self._styles, self._base
+        if self._styles is not None and self._base is not None:
+            if self._styles_before is None:
+                self._styles_before = (self._styles, self._base)
+        else:
+            self._strip_cache.clear()
         self._styles = None
         self._base = None
-        if (
-            old_styles is not None
-            and old_base is not None
-            and self._base_style() == old_base
-            and all(self._style(name) == style for name, style in old_styles.items())
-        ):
-            return
-        self._strip_cache.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The rows of ``crop`` (after a style update, the rows built before are kept
+        only if every style they use is the same now)."""
+        before, self._styles_before = self._styles_before, None
+        if before is not None:
+            old_styles, old_base = before
+            same = self._base_style() == old_base and all(
+                self._style(name) == style for name, style in old_styles.items()
+            )
+            if not same:
+                self._strip_cache.clear()
+        return super().render_lines(crop)
 
     def _style(self, name: str) -> Style:
         if self._styles is None:
@@ -120,7 +133,7 @@ class ArticleStrips(ScrollView):
 
     def _notice_strip(self, width: int) -> Strip:
         base = self._base_style()
-        text = Text(self._notice, style=self._style("notice"), end="")
+        text = Text(self._notice, style=base + self._style("notice"), end="")
         margin = self._margin()
         return Strip([Segment(" " * margin, base), *text.render(self.app.console)])
 
@@ -197,13 +210,15 @@ class ArticleStrips(ScrollView):
                 if b > s0 and a < e0:
                     runs.append((max(a, s0) - s0, min(b, e0) - s0, mark))
         selection = self._selection
-        if selection is not None and selection[0] == line.block:
-            _, a, b = selection
+        if selection is not None and selection[0] <= line.block <= selection[2]:
+            first, a, last, b = selection
+            a = a if line.block == first else 0
+            b = b if line.block == last else len(block.text)
             if b > s0 and a < e0:
                 runs.append((max(a, s0) - s0, min(b, e0) - s0, _bg(self._style("selection"))))
         if not runs:
-            if piece:  # plain body text is left unstyled: Textual draws it in the base style
-                segments.append(Segment(piece, None if style is base else style))
+            if piece:  # in the base style: a segment without one reaches the terminal in
+                segments.append(Segment(piece, style))  # its default colours (SGR 39/49)
             return _cells(piece)
         cuts = sorted({0, len(piece), *(a for a, _, _ in runs), *(b for _, b, _ in runs)})
         for a, b in zip(cuts, cuts[1:], strict=False):
@@ -224,7 +239,7 @@ class ArticleStrips(ScrollView):
         return _SPAN_STYLES.get(name, _PLAIN)
 
 
-_HEADER_STYLES = {"title": "title", "meta": "meta", "header-rule": "rule"}
+_HEADER_STYLES = {"title": "title", "deck": "deck", "meta": "meta", "header-rule": "rule"}
 _UNDERLINE = Style(underline=True)
 _PLAIN = Style()
 _SPAN_STYLES = {

@@ -36,8 +36,6 @@ class ArticleView(ArticleLoading, can_focus=True):
         Binding("K", "shrink_selection", "Shrink", show=False, id="shrink_selection"),
         Binding("space,pagedown", "page_down", "Page down", show=False, id="page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
-        Binding("g,home", "top", "Top", show=False, id="top"),
-        Binding("G,end", "bottom", "Bottom", show=False, id="bottom"),
         Binding("plus,equals_sign", "wider", "Wider", show=False, id="wider"),
         Binding("minus", "narrower", "Narrower", show=False, id="narrower"),
         Binding(
@@ -65,13 +63,14 @@ class ArticleView(ArticleLoading, can_focus=True):
         ),
     ]
     """Keys: j/k/arrows scroll a row (grow/shrink the selection while selecting), J/K
-    grow/shrink the selection, space/pagedown and pageup page, g/G go to the top/end,
-    +/- change the measure, v starts a selection, escape cancels it, [ and ] jump between
-    highlights."""
+    grow/shrink the selection (on across paragraphs), space/pagedown and pageup page, +/-
+    change the measure, v starts a selection, escape cancels it, [ and ] jump between
+    highlights. g/G (home/end) are the main screen's ``top``/``bottom`` commands."""
 
     COMPONENT_CLASSES = {
         "article-view--title",
         "article-view--meta",
+        "article-view--deck",
         "article-view--rule",
         "article-view--heading",
         "article-view--link",
@@ -96,6 +95,7 @@ class ArticleView(ArticleLoading, can_focus=True):
         scrollbar-gutter: stable;
         & > .article-view--title { color: $text; text-style: bold; }
         & > .article-view--meta { color: $text-muted; }
+        & > .article-view--deck { color: $text; text-style: italic; }
         & > .article-view--rule { color: $primary 60%; }
         & > .article-view--heading { color: $accent; text-style: bold; }
         & > .article-view--link { color: $primary; text-style: underline; }
@@ -187,16 +187,31 @@ class ArticleView(ArticleLoading, can_focus=True):
         )
 
     def action_top(self) -> None:
+        """To the top (``g`` / ``home``: the main screen's ``top`` command)."""
         self.scroll_to(y=0, animate=False)
 
     def action_bottom(self) -> None:
+        """To the end (``G`` / ``end``: the main screen's ``bottom`` command)."""
         self.scroll_to(y=self.max_scroll_y, animate=False)
 
     def action_wider(self) -> None:
-        self.set_measure(self._measure + MEASURE_STEP)
+        self.step_measure(+1)
 
     def action_narrower(self) -> None:
-        self.set_measure(self._measure - MEASURE_STEP)
+        self.step_measure(-1)
+
+    def step_measure(self, direction: int) -> str:
+        """Make the text one step wider (``direction > 0``) or narrower, from the width it
+        is shown at (a measure wider than the pane shows at the pane's width, so a step
+        from the measure itself could change nothing), and say the width shown now."""
+        before = self._effective_measure()
+        self.set_measure(before + direction * MEASURE_STEP)
+        now = self._effective_measure()
+        message = f"Text width {now}"
+        if now == before:
+            message += " (the pane's full width)" if direction > 0 else " (the narrowest)"
+        self.notify(message, timeout=2)
+        return message
 
     def action_start_selection(self) -> None:
         self.start_selection()
