@@ -46,3 +46,34 @@ class NothingToExport(ReaderError):
 
     def __init__(self) -> None:
         super().__init__("no highlights match: nothing exported")
+
+
+# What an operating-system error means to a user, by errno (the rest: its strerror).
+_CAUSES = {
+    "ENOSPC": "disk full",
+    "EDQUOT": "disk quota exceeded",
+    "EROFS": "read-only file system",
+    "EACCES": "permission denied",
+    "EPERM": "permission denied",
+    "EISDIR": "is a folder, not a file",
+    "ENOTDIR": "a part of the path is not a folder",
+    "ELOOP": "a loop of symbolic links",
+    "ENOENT": "no such file or folder",
+    "EIO": "input/output error (a failing disk?)",
+    "ENAMETOOLONG": "the name is too long",
+    "EMFILE": "too many open files",
+    "EFBIG": "file too large for this file system",
+}
+
+
+def describe_os_error(err: OSError, path: object = None) -> str:
+    """One line for an operating-system error: ``<file>: <cause>`` (``disk full``,
+    ``permission denied``, ...), naming ``path`` when the error names no file."""
+    import errno
+
+    name = errno.errorcode.get(err.errno or 0, "")
+    cause = _CAUSES.get(name) or (err.strerror or str(err) or type(err).__name__).lower()
+    where = err.filename if err.filename is not None else path
+    if err.filename2 is not None:
+        where = f"{where} -> {err.filename2}"
+    return f"{where}: {cause}" if where is not None else cause

@@ -6,8 +6,11 @@ Nothing here asserts a promise by itself; the tests in ``test_promises.py`` do.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
+import re
+import select
 import signal
 import subprocess
 import sys
@@ -177,3 +180,97 @@ def random_delays(rng: random.Random, count: int, low: float, high: float) -> li
     delays = [low + width * (i + rng.random()) for i in range(count)]
     rng.shuffle(delays)
     return delays
+
+
+def run_tui_in_pty(db: Path, config_dir: Path, seconds: float = 4.0) -> bytes:
+    """Start ``reader --db DB`` on a new 120x40 pseudo-terminal, press no key for
+    ``seconds``, then ``q``: every byte the app wrote to its terminal."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    env = {**child_env(), "READER_CONFIG_DIR": str(config_dir)}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the reader on its own terminal
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        os.execve(sys.executable, reader_cmd(db), env)
+    out = b""
+
+    def read_for(limit: float) -> bytes:
+        got = b""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                got += chunk
+        return got
+
+    try:
+        out = read_for(seconds)
+        os.write(fd, b"q")
+        out += read_for(3.0)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    return out
+
+
+def injected_sequences(out: bytes, payload: str) -> list[str]:
+    """The escape sequences of ``payload`` (stored text) that a terminal's output holds
+    (each from its introducer through the next 6 characters), and any C1 control in it."""
+    starts = [m.start() for m in re.finditer("[\x1b\x80-\x9f]", payload)]
+    found = [payload[i : i + 7] for i in starts if payload[i : i + 7].encode() in out]
+    text = out.decode("utf-8", "replace")
+    return [repr(f) for f in found] + [f"U+{ord(c):04X}" for c in text if 0x80 <= ord(c) <= 0x9F]
+
+
+def session_members(sid: int) -> list[int]:
+    """Live (not zombie) processes of session ``sid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, session = fields[0], int(fields[3])
+        if session == sid and state != "Z":
+            found.append(int(entry))
+    return found
+
+
+def write_pages(folder: Path, count: int) -> None:
+    """``count`` HTML pages of 1,500 paragraphs each (a fraction of a second to parse)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        paragraphs = "".join(
+            f"<p>Page {i} paragraph {j} says something about item {i * j} here.</p>"
+            for j in range(1500)
+        )
+        (folder / f"page-{i:03d}.html").write_text(
+            f"<html><head><title>Page {i}</title></head><body><article>"
+            f"<h1>Page {i}</h1>{paragraphs}</article></body></html>",
+            encoding="utf-8",
+        )
+
+
+def read_until_eof(stream: int, seconds: float) -> bool:
+    """Read ``stream`` until end-of-file; False if it is still open after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([stream], [], [], 0.2)
+        if ready and not os.read(stream, 65536):
+            return True
+    return False

@@ -74,6 +74,11 @@ def article_json(
 @click.option(
     "--verbose", "-v", is_flag=True, help="List the files skipped in folders, one per line."
 )
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="In folders, follow symbolic links that lead out of the folder (not by default).",
+)
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -82,6 +87,7 @@ def add(
     feeds: tuple[str, ...],
     as_json: bool,
     verbose: bool,
+    follow_links: bool,
 ) -> None:
     """Import files, folders (recursively), web pages (http/https URLs) or feeds (--feed).
 
@@ -103,7 +109,13 @@ def add(
 
     if files:
         outcomes += _import_with_progress(
-            library, files, tags, report, skipped, show_progress=not as_json
+            library,
+            files,
+            tags,
+            report,
+            skipped,
+            show_progress=not as_json,
+            follow_links=follow_links,
         )
     if urls:
         from reader.ingest.fetch import import_urls
@@ -152,7 +164,7 @@ def skipped_summary(skipped: list[Path]) -> str:
 
 
 def _import_with_progress(
-    library, files, tags, report, skipped, *, show_progress: bool
+    library, files, tags, report, skipped, *, show_progress: bool, follow_links: bool = False
 ) -> list[ImportOutcome]:
     progress: Progress | None = None
     task = None
@@ -178,7 +190,13 @@ def _import_with_progress(
 
     try:
         return import_paths(
-            library, files, tags=tags, on_outcome=on_outcome, on_total=on_total, skipped=skipped
+            library,
+            files,
+            tags=tags,
+            on_outcome=on_outcome,
+            on_total=on_total,
+            skipped=skipped,
+            follow_links=follow_links,
         )
     finally:
         if progress is not None:

@@ -7,6 +7,7 @@ stderr and exit status 1 (2 for an internal error), never a traceback; set
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -21,8 +22,8 @@ from rich.text import Text
 
 from reader.cli.new_library import NewLibrary
 from reader.cli.plain_output import PIPE_WIDTH
-from reader.errors import NoLibrary, ReaderError
-from reader.sanitize import clean_line
+from reader.errors import NoLibrary, ReaderError, describe_os_error
+from reader.sanitize import clean_line, clean_tree, escape_unsafe_json
 from reader.settings.config import resolve_db_path
 from reader.startup.snapshot import refresh_start_snapshot
 from reader.store import Library
@@ -55,11 +56,20 @@ class ReaderGroup(click.Group):
                 self.add_command(command)
         return super().get_command(ctx, cmd_name)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as err:
+            _usage_error(ctx, err)
+            raise  # (not reached)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as err:  # a subcommand's arguments
+            _usage_error(ctx, err)
         except ReaderError as err:
-            click.echo(f"reader: {err}", err=True)
+            click.echo(f"reader: {clean_line(str(err))}", err=True)
             ctx.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
@@ -68,12 +78,24 @@ class ReaderGroup(click.Group):
             ctx.exit(130)
         except BrokenPipeError:
             ctx.exit(0)
+        except OSError as err:  # the machine: disk full, read-only, a folder in the way
+            if os.environ.get("READER_DEBUG"):
+                traceback.print_exc()
+            click.echo(f"reader: {clean_line(describe_os_error(err))}", err=True)
+            ctx.exit(1)
         except Exception as err:  # a bug: still one line, unless debugging
             if os.environ.get("READER_DEBUG"):
                 traceback.print_exc()
-            detail = " ".join(str(err).split())[:300]
+            detail = clean_line(str(err))[:300]
             click.echo(f"reader: internal error: {type(err).__name__}: {detail}", err=True)
             ctx.exit(2)
+
+
+def _usage_error(ctx: click.Context, err: click.UsageError) -> None:
+    """A bad argument or option: one line on stderr, exit status 2."""
+    where = err.ctx.command_path if err.ctx is not None else "reader"
+    click.echo(f"reader: {clean_line(err.format_message())} (see `{where} --help`)", err=True)
+    ctx.exit(2)
 
 
 def db_option_callback(
@@ -100,7 +122,7 @@ def open_library(ctx: click.Context, *, create: bool = False) -> Library:
     """
     path = library_path(ctx)
     made: NewLibrary | None = None
-    if not path.exists():
+    if not path.exists() and not _link_loop(path):  # (a loop: Library says so)
         if not create:
             raise NoLibrary(path)
         made = NewLibrary.note(path)
@@ -127,6 +149,8 @@ def open_library(ctx: click.Context, *, create: bool = False) -> Library:
             pass  # a cache: the next start opens the library first instead
         finally:
             library.close()
+            for notice in library.take_notices():
+                click.echo(f"reader: {clean_line(notice)}", err=True)
             if made is not None and message is None:
                 made.discard()
             elif message:
@@ -134,6 +158,19 @@ def open_library(ctx: click.Context, *, create: bool = False) -> Library:
 
     ctx.call_on_close(close)
     return library
+
+
+def _link_loop(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link that leads round in a loop."""
+    if not path.is_symlink():
+        return False
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # (Python 3.11) a loop
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def stdout_console() -> Console:
@@ -149,7 +186,15 @@ def stderr_console() -> Console:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n")
+    """Write ``data`` as JSON, every unsafe character escaped (see ``escape_unsafe_json``).
+    A string that cannot be written as UTF-8 (a file name's undecodable byte) is cleaned
+    first (``clean_tree``: such a byte becomes U+FFFD)."""
+    try:
+        raw = orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    except TypeError:
+        raw = orjson.dumps(clean_tree(data), option=orjson.OPT_INDENT_2)
+    text = raw.decode("utf-8")
+    sys.stdout.write(escape_unsafe_json(text) + "\n")
     sys.stdout.flush()
 
 

@@ -157,12 +157,14 @@ def write_export(fmt, items, quotes, out: Path | None) -> Path | None:
 def import_highlights(ctx: click.Context, path: str) -> None:
     """Restore highlights from a JSON export into this library (matching articles by URL or text)."""
     library = open_library(ctx)
+    from reader.ingest.importers import read_input
+    from reader.limits import MAX_EXPORT_BYTES
+
+    raw = read_input(Path(path), limit=MAX_EXPORT_BYTES)  # a regular file only
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ReaderError(
-            f"{path}: cannot read ({getattr(err, 'strerror', None) or err})"
-        ) from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ReaderError(f"{clean_line(path)}: cannot read ({err})") from None
     report = restore_highlights(library, text, source=path)
     stdout_console().print(
         Text(

@@ -43,7 +43,9 @@ from typing import Any, NamedTuple
 from reader.errors import ImportFailed, ReaderError
 from reader.ingest.importers import find_importable, parse_file
 from reader.models import ParsedArticle
+from reader.sanitize import clean_line
 from reader.store import Library
+from reader.store.atomic_files import naming
 from reader.store.library import PreparedBody, prepare_body
 from reader.text.tokens import joined_unique_tokens
 
@@ -88,15 +90,20 @@ def _parse_one(path: str, stage_dir: str | None = None, number: int = 0) -> _Pre
     file ``number``, for the storing process to rename into place."""
     try:
         parsed = parse_file(path)
+        prepared = prepare_body(parsed.markdown, path)
     except ReaderError as err:
         return str(err)
-    prepared = prepare_body(parsed.markdown)
     parsed.markdown = prepared.body  # add_parsed uses ``prepared``; this saves a copy
     staged = None
     if stage_dir is not None:
         staged = os.path.join(stage_dir, f"{number}.md")
-        with open(staged, "wb") as handle:
-            handle.write(prepared.body.encode("utf-8"))
+        try:
+            with open(staged, "wb") as handle:
+                handle.write(prepared.body.encode("utf-8"))
+        except OSError as exc:  # disk full, ...: the bodies folder is named, not this file
+            with contextlib.suppress(OSError):
+                os.unlink(staged)
+            raise naming(exc, Path(stage_dir).parent) from None
     return _Prepared(parsed, prepared, joined_unique_tokens(prepared.body, _SEP), staged)
 
 
@@ -127,11 +134,24 @@ _RESULT_PIPE_BYTES = 1 << 20  # asked for (Linux): a worker rarely waits to send
 _F_SETPIPE_SZ = 1031
 
 
-def _worker_main(tasks: Connection, results: Connection, stage_dir: str | None) -> None:
+def _worker_main(
+    tasks: Connection,
+    results: Connection,
+    stage_dir: str | None,
+    inherited: Sequence[Connection] = (),
+) -> None:
     """A worker process: parse each task's files, send their results back in one message.
 
     An unexpected exception is sent back in place of the results (the storing process
-    raises it). Ctrl-C is left to the storing process, which stops the workers."""
+    raises it). Ctrl-C is left to the storing process, which stops the workers.
+
+    ``inherited`` are the storing process's ends of this worker's pipes and of the
+    workers forked before it, copied by the fork: closed first, so that when the storing
+    process dies (however it dies) the last write end of ``tasks`` is gone, ``recv``
+    sees end-of-file and the worker ends (it would otherwise wait forever, holding the
+    caller's standard output open)."""
+    for connection in inherited:
+        connection.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # What the fork copied lives as long as the worker: keep the cyclic GC off it (its
     # collections would walk it all, and write to every page of it, copying them).
@@ -152,7 +172,10 @@ def _worker_main(tasks: Connection, results: Connection, stage_dir: str | None) 
                 message = pickle.dumps((False, exc), _PICKLE)
             except Exception:  # noqa: BLE001 - an exception that does not pickle
                 message = pickle.dumps((False, RuntimeError(repr(exc))), _PICKLE)
-        results.send_bytes(message)
+        try:
+            results.send_bytes(message)
+        except OSError:  # the storing process is gone
+            return
 
 
 class _Worker:
@@ -194,8 +217,13 @@ class _WorkerPool:
                 task_in, task_out = context.Pipe(duplex=False)
                 result_in, result_out = context.Pipe(duplex=False)
                 _grow_pipe(result_in)
+                parent_ends = [task_out, result_in]
+                for worker in self.workers:
+                    parent_ends += [worker.tasks, worker.results]
                 process = context.Process(
-                    target=_worker_main, args=(task_in, result_out, stage_dir), daemon=True
+                    target=_worker_main,
+                    args=(task_in, result_out, stage_dir, parent_ends),
+                    daemon=True,
                 )
                 process.start()
                 task_in.close()
@@ -313,17 +341,25 @@ def import_paths(
     workers: int | None = None,
     on_outcome: Callable[[ImportOutcome], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    follow_links: bool = False,
     skipped: list[Path] | None = None,
 ) -> list[ImportOutcome]:
-    """Import files and folders (recursively) into ``library``; one outcome per file.
+    """Import files and folders (recursively) into ``library``; one outcome per file,
+    and one error per link not followed or subfolder unreadable (``find_importable``).
     Files in the folders that are not of a kind imported are appended to ``skipped``."""
     from reader.search.index_cache import ImportIndexer  # loaded only when importing
 
-    files = [str(p) for p in find_importable(paths, skipped=skipped)]
-    if on_total:
-        on_total(len(files))
-    outcomes: list[ImportOutcome] = []
     pending: list[ImportOutcome] = []
+
+    def not_read(path: Path, reason: str) -> None:
+        error = str(ImportFailed(clean_line(str(path)), reason))
+        pending.append(ImportOutcome(str(path), "error", error=error))
+
+    found = find_importable(paths, follow_links=follow_links, on_skip=not_read, skipped=skipped)
+    files = [str(p) for p in found]
+    if on_total:
+        on_total(len(files) + len(pending))
+    outcomes: list[ImportOutcome] = []
     indexer = ImportIndexer(library, len(files))  # loads the index at the first added one
 
     def flush() -> None:

@@ -64,9 +64,18 @@ def feed_id(source: str) -> str:
 
 
 def _source_key(url_or_file: str) -> str:
+    """The feed's URL or absolute path, as remembered to refresh it: ``ImportFailed``
+    for a path that is not UTF-8 text (its undecodable bytes cannot be stored)."""
     if is_url(url_or_file):
         return url_or_file.strip()
-    return str(Path(url_or_file).expanduser().resolve())
+    key = str(Path(url_or_file).expanduser().resolve())
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ImportFailed(
+            clean_line(url_or_file), "the feed's file name is not valid UTF-8: rename it"
+        ) from None
+    return key
 
 
 def read_feed(url_or_file: str) -> FeedData:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reader.sanitize import clean_tree
 from reader.settings.paths import config_dir, default_db_path
 
 SORTS = ("added", "published", "title", "reading")
@@ -81,7 +82,7 @@ def load_config(path: Path | None = None) -> Config:
         config.problems.append(f"{path}: cannot read ({err.strerror or err}); using defaults")
         return config
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = clean_tree(tomllib.loads(raw.decode("utf-8")))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         config.problems.append(f"{path}: not valid TOML ({err}); using defaults")
         return config

@@ -35,11 +35,11 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 import orjson
 
 from reader.models import Article, Highlight
+from reader.sanitize import bytes_may_be_unsafe
 from reader.search.order import in_order
 from reader.settings.paths import journal_path_for, snapshot_path
 from reader.store.atomic_files import atomic_write_bytes, file_signature
 from reader.store.library import article_from_record
-from reader.store.storage import looks_suspicious
 from reader.text.article_head import body_digest, head_blocks
 from reader.text.document import BLOCK_KINDS, SPAN_STYLES, Block, Span
 
@@ -177,7 +177,7 @@ def read_start_snapshot(library_path: Path) -> StartSnapshot | None:
 def parse_start_snapshot(raw: bytes, library_path: Path) -> StartSnapshot | None:
     """The snapshot saved as ``raw``, or None when it is stale (``library_path`` changed
     since it was taken) or not a well-formed snapshot."""
-    if looks_suspicious(raw):
+    if bytes_may_be_unsafe(raw):
         return None  # controls or bidi marks: not written by us (we save cleaned text)
     try:
         data = orjson.loads(raw)
@@ -240,7 +240,7 @@ def _saved_head(library_path: Path, digest: str) -> list[Any] | None:
     None when there is none to take."""
     try:
         raw = snapshot_path(library_path).read_bytes()
-        if looks_suspicious(raw):
+        if bytes_may_be_unsafe(raw):
             return None
         data = orjson.loads(raw)
         if data.get("version") != SNAPSHOT_VERSION or data.get("head_digest") != digest:

@@ -48,10 +48,15 @@ def shared_file_mode(path: Path) -> int:
 def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` so that a crash leaves either the old or the new file.
 
-    The file gets ``mode`` when given, else the temporary file's private ``0o600``.
+    The file gets ``mode`` when given, else the temporary file's private ``0o600``. An
+    ``OSError`` (disk full, read-only, ...) names ``path``, not the temporary file, and
+    leaves no temporary file behind.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise naming(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -60,11 +65,18 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
         if mode is not None:
             os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+        if isinstance(exc, OSError):
+            raise naming(exc, path) from None
         raise
     fsync_folder(path.parent)
+
+
+def naming(exc: OSError, path: Path) -> OSError:
+    """``exc`` as an error about ``path`` (the file the caller meant to write)."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(path))
 
 
 class AtomicWrites:
@@ -82,12 +94,15 @@ class AtomicWrites:
 
     def add(self, path: Path, data: bytes, *, mode: int | None = None) -> None:
         """Write ``data`` for ``path`` (renamed into place by ``commit``)."""
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        self._pending.append((tmp_name, path))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        if mode is not None:
-            os.chmod(tmp_name, mode)
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            self._pending.append((tmp_name, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            if mode is not None:
+                os.chmod(tmp_name, mode)
+        except OSError as exc:
+            raise naming(exc, path) from None
 
     def commit(self) -> None:
         """Make every added file durable, then put each in place."""

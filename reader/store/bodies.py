@@ -18,6 +18,7 @@ from reader.sanitize import clean_text
 from reader.store.atomic_files import (
     STALE_TEMP_SECONDS,
     atomic_write_bytes,
+    naming,
     remove_stale_temp_files,
 )
 
@@ -45,7 +46,10 @@ class BodyStore:
         which costs the storing process far less than creating the file."""
         path = self.path_for(article_id)
         if staged is not None and not durable:
-            os.replace(staged, path)
+            try:
+                os.replace(staged, path)
+            except OSError as exc:
+                raise naming(exc, path) from None
             return
         data = markdown.encode("utf-8")
         if durable:
@@ -55,8 +59,13 @@ class BodyStore:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._folder_made = True
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise naming(exc, path) from None
 
     def staging_dir(self) -> Path:
         """A new, private folder inside the bodies folder (so a rename moves a file from

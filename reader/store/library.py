@@ -38,10 +38,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from reader.errors import Ambiguous, NotFound, ReaderError, StoreError
+from reader.errors import Ambiguous, NotFound, ReaderError, StoreError, describe_os_error
 from reader.gc_pause import gc_paused
+from reader.limits import check_body
 from reader.models import Article, Highlight, ParsedArticle
-from reader.sanitize import clean_line, clean_tag, clean_text
+from reader.sanitize import clean_line, clean_tag, clean_text, text_is_clean
 from reader.settings.paths import bodies_folder_for
 from reader.store.atomic_files import remove_stale_temp_files
 from reader.store.backups import backup_due, backup_folder, take_backup
@@ -241,34 +242,14 @@ class PreparedBody:
     word_count: int
 
 
-def prepare_body(markdown: str) -> PreparedBody:
+def prepare_body(markdown: str, name: str = "<article>") -> PreparedBody:
     """The stored form of an imported body (controls dropped, one final newline), its
     ``content_hash`` and word count. Pure: an import may run it in a worker process and
-    hand the result to ``Library.add_parsed(..., prepared=...)``."""
-    body = (markdown if _nothing_to_clean(markdown) else clean_text(markdown)).strip() + "\n"
+    hand the result to ``Library.add_parsed(..., prepared=...)``. ``ImportFailed`` (naming
+    ``name``) for a body over the limits (``limits.check_body``)."""
+    check_body(markdown, name)
+    body = (markdown if text_is_clean(markdown) else clean_text(markdown)).strip() + "\n"
     return PreparedBody(body, content_hash(body), count_words(body))
-
-
-# Bytes of text that ``clean_text`` keeps as they are: tab, newline and printable ASCII.
-_PLAIN_ASCII = b"\t\n" + bytes(range(0x20, 0x7F))
-_ALL_ASCII = bytes(range(0x80))
-# The UTF-8 of what ``clean_text`` removes beyond ASCII: C1 controls, bidi marks, the line
-# and paragraph separators, zero-width characters and the BOM.
-_CLEANED_BEYOND_ASCII = re.compile(
-    rb"\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0\xa6-\xa9]|\xd8\x9c|\xef\xbb\xbf"
-)
-
-
-def _nothing_to_clean(text: str) -> bool:
-    """True when ``clean_text(text) == text`` (found with byte operations, ~6x faster)."""
-    other = text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_ASCII)
-    if not other:
-        return True
-    # Any ASCII byte left is a control (or a carriage return); the rest are whole UTF-8
-    # characters, so a match can only start at a character's first byte.
-    return len(other.translate(None, _ALL_ASCII)) == len(other) and not (
-        _CLEANED_BEYOND_ASCII.search(other)
-    )
 
 
 def short_id(seed: str, taken: Iterable[str] | set[str] | dict[str, Any]) -> str:
@@ -287,6 +268,17 @@ _record_values = operator.attrgetter(*_RECORD_FIELDS)
 _OPTIONAL_TEXT = ("author", "site", "url", "source_path", "published", "summary")
 _FLAGS = ("bookmarked", "read", "unfetched")
 _COUNTS = ("word_count", "reading_minutes", "highlight_count")
+MAX_COUNT = 1 << 31  # a count at or above this is damage (a body is at most 5 M characters)
+
+
+def _in_range(a: Article) -> bool:
+    """Whether the counts and the position are in their ranges (types checked before)."""
+    return (
+        0 <= a.word_count < MAX_COUNT
+        and 0 <= a.reading_minutes < MAX_COUNT
+        and 0 <= a.highlight_count < MAX_COUNT
+        and 0.0 <= a.position <= 1.0
+    )
 
 
 def _well_typed(a: Article) -> bool:
@@ -314,12 +306,11 @@ def _well_typed(a: Article) -> bool:
     )
 
 
-def _number(value: Any, kind: type) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            return kind(value)
-        except (OverflowError, ValueError):  # inf, nan
-            return kind(0)
+def _number(value: Any, kind: type, top: float) -> Any:
+    """``value`` as ``kind`` within ``0..top``; anything else (text, NaN, infinity, a
+    number out of range) is 0: a count or position is recomputed or read again later."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= top:
+        return kind(value)
     return kind(0)
 
 
@@ -338,8 +329,8 @@ def _coerce(a: Article) -> Article:
     for name in _FLAGS:
         setattr(a, name, getattr(a, name) is True)
     for name in _COUNTS:
-        setattr(a, name, max(0, _number(getattr(a, name), int)))
-    a.position = min(1.0, max(0.0, _number(a.position, float)))
+        setattr(a, name, _number(getattr(a, name), int, MAX_COUNT - 1))
+    a.position = _number(a.position, float, 1.0)
     return a
 
 
@@ -379,6 +370,29 @@ def shown_article(key: str, doc: dict[str, Any], *, suspicious: bool) -> Article
     return article
 
 
+def highlight_from_record(key: str, doc: dict[str, Any]) -> Highlight:
+    """The ``Highlight`` stored under ``key``, each field checked: text that is not text
+    is made text, an offset that is not a whole number from 0 to ``MAX_COUNT`` is
+    dropped (the passage is then found by its text), unknown fields are ignored."""
+    known = {k: v for k, v in doc.items() if k in Highlight.__dataclass_fields__}
+    known.setdefault("article_id", "")
+    known.setdefault("text", "")
+    highlight = Highlight(**{**known, "id": key})
+    if type(highlight.text) is not str:
+        highlight.text = clean_text(str(highlight.text)) if highlight.text is not None else ""
+    for name in ("article_id", "created"):
+        if type(getattr(highlight, name)) is not str:
+            setattr(highlight, name, "")
+    for name in ("note", "color"):
+        value = getattr(highlight, name)
+        if value is not None and type(value) is not str:
+            setattr(highlight, name, clean_text(str(value)))
+    offsets = (highlight.paragraph, highlight.start, highlight.end)
+    if not all(v is None or (type(v) is int and 0 <= v < MAX_COUNT) for v in offsets):
+        highlight.paragraph = highlight.start = highlight.end = None
+    return highlight
+
+
 def text_order(highlight: Highlight) -> tuple[int, int]:
     """Sort key of an article's highlights: in the order of the text."""
     paragraph = highlight.paragraph if highlight.paragraph is not None else 1 << 30
@@ -391,9 +405,9 @@ def article_from_record(key: str, doc: dict[str, Any]) -> Article:
     if tuple(doc) == _FIELD_ORDER:  # written by this store: fast path
         article = Article(key, *doc.values())
         shape = tuple(map(type, doc.values()))
-        if shape in _GOOD_SHAPES and _all_text(article.tags):
+        if shape in _GOOD_SHAPES and _all_text(article.tags) and _in_range(article):
             return article
-        if _well_typed(article):
+        if _well_typed(article) and _in_range(article):
             if len(_GOOD_SHAPES) < _MAX_SHAPES:
                 _GOOD_SHAPES.add(shape)
             return article
@@ -402,14 +416,19 @@ def article_from_record(key: str, doc: dict[str, Any]) -> Article:
         article = Article(id=key, **doc)
     except TypeError:  # fields from another version: keep what we know
         article = Article.from_dict({**doc, "id": key})
-    return article if _well_typed(article) else _coerce(article)
+    return article if _well_typed(article) and _in_range(article) else _coerce(article)
 
 
 class Library:
     """One library file and its bodies. Create with ``Library(path)``; close when done."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path).expanduser().resolve()
+        try:
+            self.path = Path(path).expanduser().resolve()
+        except RuntimeError:  # (Python 3.11) a loop of symbolic links
+            raise StoreError(f"{path}: a loop of symbolic links, not a library file") from None
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a folder, not a library file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.bodies = BodyStore(bodies_folder_for(self.path))
         self._file_lock: FileLock | None = None  # made on the first write (see ``_lock``)
@@ -481,6 +500,7 @@ class Library:
         return self._file_lock
 
     _writer: int | None = None  # the thread inside ``_write`` (holding the lock), if any
+    _new_bodies: list[str] = []  # noqa: RUF012 - bodies the current write added
     _write_depth = 0  # how many ``_write`` blocks that thread is in
 
     @contextlib.contextmanager
@@ -505,9 +525,15 @@ class Library:
                 f"{self.path}: locked by another reader process for over "
                 f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
             ) from None
+        except OSError as exc:  # a folder in its place, a read-only folder, ...
+            cause = describe_os_error(exc, self._lock.lock_file).split(": ")[-1]
+            raise StoreError(
+                f"{self._lock.lock_file}: cannot lock the library ({cause}); nothing was written"
+            ) from None
         self._writer, self._write_depth = threading.get_ident(), 1
+        self._new_bodies = []
         try:
-            with self._storage.deferred():
+            with self._failed_write_undone(), self._storage.deferred():
                 if (
                     self._lock.lock_counter == 1
                     and self._storage.path.exists()
@@ -525,6 +551,34 @@ class Library:
         finally:
             self._writer, self._write_depth = None, 0
             self._lock.release()
+
+    def take_notices(self) -> list[str]:
+        """What the user should hear about the library files since the last call (an
+        unfinished write cut off and kept aside), each once."""
+        notices = list(self._storage.notices)
+        self._storage.notices.clear()
+        return notices
+
+    @contextlib.contextmanager
+    def _failed_write_undone(self) -> Iterator[None]:
+        """A write that fails (disk full, read-only, ...) leaves no orphan body file: the
+        bodies it wrote are removed, and the articles it added are forgotten (other
+        changes stay pending, written with the next write, as the storage does)."""
+        try:
+            yield
+        except BaseException:
+            # (What the storage managed to write before the error stays, bodies and all.)
+            unwritten = self._storage.unwritten("articles", self._new_bodies)
+            for article_id in unwritten:
+                with contextlib.suppress(OSError):
+                    self.bodies.delete(article_id)
+                article = self._articles.pop(article_id, None)
+                if article is not None:
+                    self._unindex_article(article)
+            self._storage.forget_documents("articles", unwritten)
+            raise
+        finally:
+            self._new_bodies = []
 
     def compact(self) -> bool:
         """Fold the journal of small changes into the library file now (also done as the
@@ -693,7 +747,8 @@ class Library:
             body, digest, words = "", "", 0
         else:
             if prepared is None:
-                prepared = prepare_body(parsed.markdown)
+                label = parsed.source_path or parsed.url or parsed.title
+                prepared = prepare_body(parsed.markdown, clean_line(label))
             body, digest, words = prepared.body, prepared.content_hash, prepared.word_count
         with self._write():
             existing = self.find_duplicate(parsed.url, digest or None)
@@ -708,7 +763,7 @@ class Library:
                 author=clean_line(parsed.author) or None,
                 site=clean_line(parsed.site) or None,
                 url=clean_line(parsed.url) or None,
-                source_path=parsed.source_path,
+                source_path=clean_line(parsed.source_path) or None,
                 published=clean_line(parsed.published) or None,
                 added=now_iso(),
                 summary=clean_line(parsed.summary) or None,
@@ -720,6 +775,7 @@ class Library:
             )
             if not unfetched:
                 in_batch = self._write_depth > 1
+                self._new_bodies.append(article_id)
                 self.bodies.write(article_id, body, durable=not in_batch, staged=staged)
                 self._unsynced_bodies += in_batch
             self._put(article)
@@ -730,6 +786,7 @@ class Library:
         body = clean_text(parsed.markdown).strip() + "\n"
         with self._write():
             article = self._require(article_id)
+            self._new_bodies.append(article_id)  # (an unfetched article had none)
             self.bodies.write(article_id, body)
             self._unindex_article(article)
             article.content_hash = content_hash(body)
@@ -820,7 +877,7 @@ class Library:
             if article is not None and article.highlight_count == 0:
                 return []
         found = [
-            Highlight.from_dict({**doc, "id": key})
+            highlight_from_record(key, doc)
             for key, doc in raw.items()
             if article_id is None or doc.get("article_id") == article_id
         ]
@@ -893,7 +950,7 @@ class Library:
         hid = self.resolve_highlight_id(id_or_prefix)
         doc = self._highlights_table.get(doc_id=doc_id_of(hid))
         assert doc is not None
-        return Highlight.from_dict({**doc, "id": hid})
+        return highlight_from_record(hid, doc)
 
     def remove_highlight(self, highlight_id: str) -> Highlight:
         with self._write():

@@ -7,18 +7,23 @@ files, for a library ``lib.json``:
 - ``lib.json``, the main file: every table as one JSON object, plus ``"_epoch"``, a
   random id that changes on every full rewrite. It is only ever replaced whole (temporary
   file, fsync, rename), so on disk it is always a complete version.
-- ``lib.json.journal``, the journal: a header line ``{"journal":1,"epoch":...}`` naming
-  the main file's epoch, then one JSON line per flushed change set,
-  ``{"c":[{"t":table,"id":doc_id,"doc":{...}|null}, ...]}`` (``null``: deleted). A
-  change set is one line, so a write touching two documents (a highlight and its
-  article's count) lands whole or not at all. Appends are fsynced before returning.
+- ``lib.json.journal``, the journal: a header line ``{"journal":2,"epoch":...}`` naming
+  the main file's epoch, then one line per flushed change set,
+  ``{"c":[{"t":table,"id":doc_id,"doc":{...}|null}, ...]}`` (``null``: deleted), a tab
+  and the CRC-32 of the JSON in 8 hex digits. A change set is one line, so a write
+  touching two documents (a highlight and its article's count) lands whole or not at
+  all. Appends are fsynced before returning. (A version 1 journal, lines without the
+  checksum, is still read, and appended to in its own form until the next rewrite.)
 
 The data is the main file with the journal's change sets applied in order. A journal
 whose header names another epoch is left over from a rewrite interrupted between the
 rename and the journal's removal: everything in it is already in the main file, so it is
-ignored (and replaced at the next write). A torn or invalid *last* line is a write
-killed mid-append (never reported done): it is ignored, and cut off by the next append.
-An invalid line followed by more lines is damage: ``StoreError``, and nothing is written.
+ignored (and replaced at the next write). A last line without its newline is a write
+killed mid-append (never reported done, a *torn* write): it is ignored; the next write
+cuts it off, first keeping its bytes in the backups folder (``torn_tail_path``) and
+saying so once in ``notices``. A complete line (newline-terminated) whose checksum or
+content is wrong is damage, wherever it is: ``StoreError``, and nothing is written.
+(In a version 1 journal an invalid last line is taken as torn, as it always was.)
 
 The library tells the storage which documents a write changed (``note_change``); a flush
 with no noted changes (a write path that did not say), or with many, rewrites the main
@@ -33,6 +38,10 @@ closes the race of a replaced file that looks identical (reused inode, same size
 coarse mtime) without reading the whole file.
 
 A main file that is not valid JSON is never overwritten: opening it raises ``StoreError``.
+
+Stored text is not trusted: when the bytes read (main file or journal lines) may hold an
+unsafe character (``sanitize.bytes_may_be_unsafe``), every string of the data read is
+cleaned (``sanitize.clean_tree``) before anything sees it, and ``suspicious`` is set.
 """
 
 from __future__ import annotations
@@ -42,6 +51,8 @@ import hashlib
 import os
 import re
 import secrets
+import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,13 +60,15 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from reader.errors import StoreError
+from reader.errors import StoreError, describe_os_error
 from reader.gc_pause import gc_paused
+from reader.sanitize import bytes_may_be_unsafe, clean_tree
 from reader.settings.paths import journal_path_for
 from reader.store.atomic_files import (
     FileSignature,
     atomic_write_bytes,
     file_signature,
+    naming,
 )
 
 EPOCH_KEY = "_epoch"
@@ -72,7 +85,7 @@ def read_file_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise StoreError(f"{path}: cannot read the library ({exc.strerror or exc})") from None
+        raise StoreError(f"{path}: cannot read the library ({_cause(exc)})") from None
 
 
 def load_json_file(path: Path) -> dict[str, Any]:
@@ -113,35 +126,47 @@ def parse_main_bytes(path: Path, raw: bytes) -> tuple[dict[str, Any], str | None
     return data, epoch
 
 
-# What a control, bidi or zero-width character looks like in JSON bytes written by orjson
-# (C0 escaped as \u00XX or \b \f \r; DEL, C1 and the rest as raw UTF-8). Text the
-# store writes never holds these, so a match means a file edited or made elsewhere.
-# Searched in pieces that scan fast (one alternation over megabytes takes tens of ms):
-# escapes by a pattern starting with a backslash, and the multi-byte marks among the
-# non-ASCII bytes only (a UTF-8 character's bytes stay together when ASCII is deleted).
-_ESCAPE_MARKS = re.compile(rb"\\(?:[bfr]|u00[01])")
-_ASCII_BYTES = bytes(range(0x80))
-_NON_ASCII_MARKS = re.compile(
-    rb"\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0\xa6-\xa9]|\xd8\x9c|\xef\xbb\xbf"
-)
-
-
-def looks_suspicious(raw: bytes) -> bool:
-    """Whether JSON bytes may hold control, bidi or zero-width characters."""
-    if b"\x7f" in raw or (b"\\" in raw and _ESCAPE_MARKS.search(raw)):
-        return True
-    if raw.isascii():
-        return False
-    return _NON_ASCII_MARKS.search(raw.translate(None, _ASCII_BYTES)) is not None
+def _cause(exc: OSError) -> str:
+    """Why a file could not be used, in a few words (``disk full``, ...)."""
+    return describe_os_error(exc).rsplit(": ", 1)[-1]
 
 
 def _digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 
+JOURNAL_VERSION = 2
+
+
 def journal_header(epoch: str) -> bytes:
     """The first line of a journal continuing the main file of ``epoch``."""
-    return orjson.dumps({"journal": 1, "epoch": epoch}) + b"\n"
+    return orjson.dumps({"journal": JOURNAL_VERSION, "epoch": epoch}) + b"\n"
+
+
+def journal_version(header: bytes) -> int:
+    """The version a journal's header line names (1 when it names none)."""
+    with contextlib.suppress(orjson.JSONDecodeError):
+        value = orjson.loads(header)
+        if isinstance(value, dict) and isinstance(value.get("journal"), int):
+            return value["journal"]
+    return 1
+
+
+def journal_entry(payload: bytes, version: int = JOURNAL_VERSION) -> bytes:
+    """One journal line for the JSON ``payload``: with its checksum from version 2."""
+    if version >= 2:
+        return payload + b"\t%08x\n" % zlib.crc32(payload)
+    return payload + b"\n"
+
+
+def _entry_payload(line: bytes, version: int) -> bytes | None:
+    """The JSON of a complete journal line, or None when its checksum is wrong."""
+    if version < 2:
+        return line
+    payload, tab, crc = line.rpartition(b"\t")
+    if not tab or len(crc) != 8 or b"%08x" % zlib.crc32(payload) != crc:
+        return None
+    return payload
 
 
 Change = tuple[str, str, dict[str, Any] | None]
@@ -176,13 +201,15 @@ def _parse_change_set(line: bytes) -> list[Change] | None:
 
 
 def parse_journal(
-    path: Path, raw: bytes, *, at_start: bool
+    path: Path, raw: bytes, *, at_start: bool, version: int = JOURNAL_VERSION
 ) -> tuple[str | None, list[Change], int]:
     """Read journal bytes: (header epoch, changes, bytes consumed).
 
-    ``at_start``: ``raw`` begins with the header line (else it is a tail of change
-    sets). Stops before a torn or invalid last line; raises ``StoreError`` for an
-    invalid line followed by more data.
+    ``at_start``: ``raw`` begins with the header line, whose version then applies (else
+    it is a tail of change sets of ``version``). Stops before a last line without its
+    newline (torn, or still being written by another process); raises ``StoreError``
+    for a complete line that fails its check (in a version 1 journal: for an invalid
+    line followed by more data; an invalid last line is taken as torn).
     """
     epoch: str | None = None
     changes: list[Change] = []
@@ -192,27 +219,37 @@ def parse_journal(
     while pos < end:
         newline = raw.find(b"\n", pos)
         if newline < 0:
-            break  # torn last line: a write killed mid-append
+            break  # torn last line: a write killed mid-append (or still going on)
         line = raw[pos:newline]
+        last = not raw[newline + 1 :].strip()
         if first:
             header = None
             with contextlib.suppress(orjson.JSONDecodeError):
                 header = orjson.loads(line)
             if not isinstance(header, dict) or not isinstance(header.get("epoch"), str):
-                if not raw[newline + 1 :].strip():
+                if last:
                     break  # the last line: torn
                 raise _damaged_journal(path, "its first line is not a journal header")
             epoch = header["epoch"]
+            version = journal_version(line)
             first = False
         else:
-            parsed = _parse_change_set(line)
+            payload = _entry_payload(line, version)
+            parsed = None if payload is None else _parse_change_set(payload)
             if parsed is None:
-                if not raw[newline + 1 :].strip():
-                    break  # the last line: torn
-                raise _damaged_journal(path, f"invalid line at byte {pos}")
+                if last and version < 2:
+                    break  # a version 1 journal cannot tell: taken as torn
+                what = "fails its checksum" if payload is None else "is not a change set"
+                raise _damaged_journal(path, f"the complete line at byte {pos} {what}")
             changes.extend(parsed)
         pos = newline + 1
     return epoch, changes, pos
+
+
+def _clean_changes(changes: list[Change]) -> None:
+    """Clean every string of journal changes read from a file that may hold controls."""
+    for index, (table, doc_id, doc) in enumerate(changes):
+        changes[index] = (clean_tree(table), clean_tree(doc_id), clean_tree(doc))
 
 
 def apply_changes(data: dict[str, Any], changes: list[Change]) -> None:
@@ -247,7 +284,10 @@ class AtomicJSONStorage(Storage):
         self.tail_log: list[tuple[str, str]] = []  # (table, id) applied from the journal
         self.full_writes = 0  # main file rewrites by this instance
         self._digest = b""  # of the main file's bytes, when it has no epoch
-        self.suspicious = False  # the files last read may hold controls (not written by us)
+        # The files last read held unsafe characters (not written by us): the data in
+        # memory was cleaned (``sanitize.clean_tree``) as it was read.
+        self.suspicious = False
+        self.notices: list[str] = []  # what the user should hear about (taken by the caller)
 
     # -- TinyDB's Storage interface ---------------------------------------------------
     def read(self) -> dict[str, Any] | None:
@@ -323,7 +363,9 @@ class AtomicJSONStorage(Storage):
         raw = read_file_bytes(self.path)
         with gc_paused():
             data, epoch = parse_main_bytes(self.path, raw)
-        suspicious = looks_suspicious(raw)
+        suspicious = bytes_may_be_unsafe(raw)
+        if suspicious:
+            clean_tree(data)
         offset = docs = 0
         if epoch is not None and journal_signature is not None:
             journal = self._read_journal_bytes(0) or b""
@@ -331,10 +373,12 @@ class AtomicJSONStorage(Storage):
                 self.journal_path, journal, at_start=True
             )
             if journal_epoch == epoch:  # else: left over from before the last rewrite
+                if bytes_may_be_unsafe(journal[:consumed]):
+                    suspicious = True
+                    _clean_changes(changes)
                 apply_changes(data, changes)
                 offset, docs = consumed, len(changes)
                 self._journal_head_bytes = journal[: journal.find(b"\n") + 1]
-                suspicious = suspicious or looks_suspicious(journal[:consumed])
         self._data = data
         self._epoch = epoch
         self._signature = signature
@@ -360,7 +404,7 @@ class AtomicJSONStorage(Storage):
             return b""
         except OSError as exc:
             raise StoreError(
-                f"{self.journal_path}: cannot read the library journal ({exc.strerror or exc})"
+                f"{self.journal_path}: cannot read the library journal ({_cause(exc)})"
             ) from None
 
     def _read_journal_tail(
@@ -389,18 +433,24 @@ class AtomicJSONStorage(Storage):
                 self._load(file_signature(self.path), file_signature(self.journal_path))
                 return True
             raw = tail
-            _, changes, consumed = parse_journal(self.journal_path, raw, at_start=False)
+            _, changes, consumed = parse_journal(
+                self.journal_path,
+                raw,
+                at_start=False,
+                version=journal_version(self._journal_head_bytes),
+            )
             self._journal_signature = journal_signature
         if not changes:
             self._journal_offset = max(self._journal_offset, consumed)
             return False
         assert self._data is not None
+        if bytes_may_be_unsafe(raw[:consumed]):
+            self.suspicious = True
+            _clean_changes(changes)
         apply_changes(self._data, changes)
         self._journal_offset += consumed
         self._journal_docs += len(changes)
         self.tail_log.extend((table, doc_id) for table, doc_id, _ in changes)
-        if looks_suspicious(raw[:consumed]):
-            self.suspicious = True
         self.generation += 1
         return True
 
@@ -460,27 +510,37 @@ class AtomicJSONStorage(Storage):
             {"t": table, "id": doc_id, "doc": self._data.get(table, {}).get(doc_id)}
             for table, doc_id in changes
         ]
-        line = orjson.dumps({"c": items}) + b"\n"
+        payload = orjson.dumps({"c": items})
         if self._journal_offset == 0:  # a new journal (or one left from an older epoch)
+            line = journal_entry(payload)
             header = journal_header(self._epoch)
             data = header + line
             atomic_write_bytes(self.journal_path, data)
             self._journal_head_bytes = header
             self._journal_offset = len(data)
         else:
-            fd = os.open(self.journal_path, os.O_WRONLY)
+            line = journal_entry(payload, journal_version(self._journal_head_bytes))
+            try:
+                fd = os.open(self.journal_path, os.O_RDWR)
+            except OSError as exc:
+                raise naming(exc, self.journal_path) from None
             try:
                 size = os.fstat(fd).st_size
                 if size < self._journal_offset:  # not the journal we read: never pad it
                     raise StoreError(f"{self.journal_path}: the library journal shrank; try again")
-                if size > self._journal_offset:
-                    os.ftruncate(fd, self._journal_offset)  # cut a torn last line
+                if size > self._journal_offset:  # a torn last line: kept aside, cut off
+                    self._keep_torn_tail(
+                        os.pread(fd, size - self._journal_offset, self._journal_offset)
+                    )
+                    os.ftruncate(fd, self._journal_offset)
                 try:
                     os.pwrite(fd, line, self._journal_offset)
                     os.fsync(fd)
-                except BaseException:
+                except BaseException as exc:
                     with contextlib.suppress(OSError):
                         os.ftruncate(fd, self._journal_offset)
+                    if isinstance(exc, OSError):
+                        raise naming(exc, self.journal_path) from None
                     raise
             finally:
                 os.close(fd)
@@ -500,6 +560,10 @@ class AtomicJSONStorage(Storage):
         self._epoch = epoch
         self._signature = file_signature(self.path)
         self._digest = b""
+        if self._journal_offset:  # a torn last line would go with the journal: keep it
+            tail = self._read_journal_bytes(self._journal_offset)
+            if tail:
+                self._keep_torn_tail(tail)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.journal_path)
         self._journal_signature = None
@@ -507,6 +571,45 @@ class AtomicJSONStorage(Storage):
         self._journal_docs = 0
         self._dirty = False
         self.full_writes += 1
+
+    def unwritten(self, table: str, doc_ids: list[str]) -> list[str]:
+        """Those of ``doc_ids`` not written to the files: not in the data at all, or
+        changed and waiting for a flush that failed."""
+        data = (self._data or {}).get(table, {})
+        return [
+            doc_id
+            for doc_id in doc_ids
+            if doc_id not in data
+            or (self._dirty and (self._force_full or (table, doc_id) in self._changes))
+        ]
+
+    def forget_documents(self, table: str, doc_ids: list[str]) -> None:
+        """Drop documents added in memory and never written (a write that failed and
+        is taken back): they are neither kept nor written by the next flush."""
+        for doc_id in doc_ids:
+            if self._data is not None:
+                self._data.get(table, {}).pop(doc_id, None)
+            self._changes.pop((table, doc_id), None)
+
+    def _keep_torn_tail(self, tail: bytes) -> None:
+        """Keep the bytes of a torn last journal line (a write killed mid-append, never
+        reported done) in the backups folder before they are cut off, and say so once
+        in ``notices``. (Called under the write lock: no other process is appending.)"""
+        from reader.store.backups import backup_folder
+
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        aside = backup_folder(self.path) / f"{self.journal_path.name}-torn-{stamp}-{os.getpid()}"
+        try:
+            atomic_write_bytes(aside, tail)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.journal_path}: cannot keep its unfinished last write aside in "
+                f"{aside.parent} ({exc.strerror or exc}); nothing was written"
+            ) from None
+        self.notices.append(
+            f"{self.journal_path}: an unfinished last write ({len(tail)} bytes, never "
+            f"reported done) was cut off; its bytes are kept in {aside}"
+        )
 
     def compact(self) -> bool:
         """Fold the journal into the main file (call under the write lock, after a

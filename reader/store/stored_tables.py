@@ -16,7 +16,12 @@ from typing import Any
 from reader.models import Article, Highlight
 from reader.settings.paths import bodies_folder_for
 from reader.store.bodies import BodyStore
-from reader.store.library import SCHEMA_VERSION, shown_article, text_order
+from reader.store.library import (
+    SCHEMA_VERSION,
+    highlight_from_record,
+    shown_article,
+    text_order,
+)
 from reader.store.storage import AtomicJSONStorage
 
 
@@ -37,7 +42,7 @@ class StoredTables:
     def highlights(self, article_id: str) -> list[Highlight]:
         """The article's highlights in text order, as ``Library.highlights`` gives them."""
         found = [
-            Highlight.from_dict({**doc, "id": key})
+            highlight_from_record(key, doc)
             for key, doc in self.highlight_records.items()
             if doc.get("article_id") == article_id
         ]

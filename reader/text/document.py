@@ -510,8 +510,12 @@ _ABBREVIATIONS = frozenset(
 )
 # A sentence ends at . ! ? … (runs of them), then optional closing quotes/brackets, then
 # whitespace. CJK full stops end a sentence without needing a space.
-_END = re.compile(r"""([.!?…]+)(["'”’»)\]]*)(?=\s)|([。！？]+)(["'”’」』）]*)""")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
+# Linear on any text: a run of terminators is tried once, from its start (the lookbehind),
+# and never split (possessive), so a 64 KB line of dots costs one pass.
+_END = re.compile(
+    r"""(?<![.!?…])([.!?…]++)(["'”’»)\]]*+)(?=\s)|(?<![。！？])([。！？]++)(["'”’」』）]*+)"""
+)
+_LONGEST_WORD = 64  # an abbreviation or initial is short: look no further back
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -549,6 +553,16 @@ def _skip_space(text: str, pos: int) -> int:
     return pos
 
 
+def _word_before(text: str, end: int) -> str:
+    """The run of word characters and dots ending at ``end`` (at most ``_LONGEST_WORD``
+    characters are looked at: a longer run is no abbreviation)."""
+    start = end
+    floor = max(0, end - _LONGEST_WORD)
+    while start > floor and (text[start - 1].isalnum() or text[start - 1] in "._"):
+        start -= 1
+    return text[start:end]
+
+
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
     """Whether a Latin-style terminator match really ends a sentence."""
     punct = match.group(1)
@@ -557,9 +571,8 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if next_char and next_char.islower():
         return False  # "… and so", "e.g. the", "Yahoo! is"
     if punct == ".":
-        before = _WORD_BEFORE.search(text, 0, match.start(1))
-        if before is not None:
-            word = before.group(1)
+        word = _word_before(text, match.start(1))
+        if word:
             bare = word.replace(".", "").lower()
             if bare in _ABBREVIATIONS and not match.group(2):
                 return False

@@ -24,6 +24,7 @@ import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import Binding
@@ -114,6 +115,23 @@ class ReaderApp(App[None]):
     def get_default_screen(self) -> MainScreen:
         """The screen the panes are composed on."""
         return self.main_screen
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error ends the app with one line on the terminal, as a command
+        does, never a traceback (``READER_DEBUG=1`` shows Textual's). A Pilot test still
+        gets the exception raised (``_exception``)."""
+        if os.environ.get("READER_DEBUG"):
+            super()._handle_exception(error)
+            return
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        detail = clean_line(str(error))[:300]
+        self._exit_renderables.append(
+            Text(f"reader: internal error: {type(error).__name__}: {detail}")
+        )
+        self._close_messages_no_wait()
 
     def on_mount(self) -> None:
         """Settings problems (as ``reader config show`` reports them), the keymap, the

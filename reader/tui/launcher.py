@@ -3,6 +3,8 @@ snapshot saved at the end.
 
 Owns ``run_tui``, called by ``reader.launch`` (plain ``reader``) and ``reader tui`` /
 ``reader demo``. Textual is imported only inside it, once the snapshot maker is under way.
+Any error ends it with one line on stderr (exit status 1, or 2 for an internal error),
+never a traceback (``READER_DEBUG=1`` shows it).
 """
 
 from __future__ import annotations
@@ -20,6 +22,23 @@ def run_tui(db: Path | None, *, label: str | None = None) -> None:
     pause_for_start()  # the app ends the pause after its first frame
     try:
         _run_tui(db, label=label)
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as err:  # one line, as every command: never a traceback
+        import os
+
+        from reader.errors import ReaderError, describe_os_error
+        from reader.sanitize import clean_line
+
+        if os.environ.get("READER_DEBUG"):
+            raise
+        if isinstance(err, ReaderError | OSError):
+            line = describe_os_error(err) if isinstance(err, OSError) else str(err)
+            print(f"reader: {clean_line(line)}", file=sys.stderr)
+            raise SystemExit(1) from None
+        detail = clean_line(str(err))[:300]
+        print(f"reader: internal error: {type(err).__name__}: {detail}", file=sys.stderr)
+        raise SystemExit(2) from None
     finally:
         end_start_pause()
 
@@ -69,5 +88,7 @@ def _run_tui(db: Path | None, *, label: str | None) -> None:
     finally:
         if app.library_loaded:
             app.library.close()
+            for notice in app.library.take_notices():
+                print(f"reader: {notice}", file=sys.stderr)
     if app.return_code:
         raise SystemExit(app.return_code)

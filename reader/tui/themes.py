@@ -23,6 +23,7 @@ from typing import Any
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+from reader.sanitize import clean_tree
 from reader.settings.paths import bundled_dir, config_dir
 
 DEFAULT_THEME = "night"
@@ -85,7 +86,7 @@ def theme_from_data(data: dict[str, object], path: Path) -> Theme:
 def load_theme_file(path: Path) -> Theme:
     """Read one theme file; ``ThemeFileError`` when it cannot be used."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = clean_tree(tomllib.loads(path.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError) as exc:
         raise ThemeFileError(f"{path.name}: cannot read ({exc.__class__.__name__})") from None
     except tomllib.TOMLDecodeError as exc:

@@ -12,13 +12,13 @@ import pytest
 import reader.store.storage as storage
 from reader.errors import StoreError
 from reader.models import ParsedArticle
+from reader.sanitize import bytes_may_be_unsafe
 from reader.settings.paths import journal_path_for
 from reader.store import Library
 from reader.store.backups import list_backups, restore_backup
 from reader.store.storage import (
     AtomicJSONStorage,
     apply_changes,
-    looks_suspicious,
     parse_journal,
 )
 
@@ -77,7 +77,9 @@ def test_one_write_touching_two_documents_is_one_line(tmp_path: Path) -> None:
     with Library(path) as lib:
         lib.add_highlight(ids[0], "Body number")
     (_, line) = journal_lines(path)
-    tables = sorted(item["t"] for item in orjson.loads(line)["c"])
+    payload, _, crc = line.rstrip(b"\n").rpartition(b"\t")
+    assert len(crc) == 8  # the line's checksum
+    tables = sorted(item["t"] for item in orjson.loads(payload)["c"])
     assert tables == ["articles", "highlights"]
 
 
@@ -328,7 +330,9 @@ def test_journal_with_controls_is_cleaned_on_read(tmp_path: Path) -> None:
         journal = journal_path_for(path)
         doc = orjson.loads(path.read_bytes())["articles"][ids[1]]
         doc["title"] = "evil \x1b]0;pwned\x07 title"
-        line = orjson.dumps({"c": [{"t": "articles", "id": ids[1], "doc": doc}]}) + b"\n"
+        line = storage.journal_entry(
+            orjson.dumps({"c": [{"t": "articles", "id": ids[1], "doc": doc}]})
+        )
         with journal.open("ab") as handle:
             handle.write(line)
         assert a.get(ids[1]).title == "evil ]0;pwned title"
@@ -338,9 +342,9 @@ def test_journal_with_controls_is_cleaned_on_read(tmp_path: Path) -> None:
 
 def test_looks_suspicious_finds_every_kind_of_control() -> None:
     for text in ("\x1b[31m", "a\x08b", "\r", "\x7f", "\x9b", "\u202e", "\u200b", "\ufeff"):
-        assert looks_suspicious(orjson.dumps({"t": f"ok {text} ok"})), repr(text)
+        assert bytes_may_be_unsafe(orjson.dumps({"t": f"ok {text} ok"})), repr(text)
     for text in ("plain", "tab\tand\nnewline", "caf\u00e9 \u201cquoted\u201d \u2014", 'a "q" \\'):
-        assert not looks_suspicious(orjson.dumps({"t": text})), repr(text)
+        assert not bytes_may_be_unsafe(orjson.dumps({"t": text})), repr(text)
 
 
 def test_storage_alone_journals_noted_changes(tmp_path: Path) -> None:

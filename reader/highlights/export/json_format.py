@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from reader.errors import ImportFailed
 from reader.models import Highlight
+from reader.sanitize import escape_unsafe_json
 
 if TYPE_CHECKING:
     from reader.highlights.export import ExportItem, QuoteItem
@@ -75,7 +76,7 @@ def render(
         "exported": exported or datetime.now(UTC).replace(microsecond=0).isoformat(),
         "articles": articles,
     }
-    text = json.dumps(document, ensure_ascii=False, indent=2)
+    text = escape_unsafe_json(json.dumps(document, ensure_ascii=False, indent=2))
     # Lone surrogates cannot be written as UTF-8; keep the file writable.
     return text.encode("utf-8", "replace").decode("utf-8") + "\n"
 

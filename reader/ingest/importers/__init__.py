@@ -8,8 +8,10 @@ expanding folders, and the rule that every failure is an ``ImportFailed`` with a
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from reader.errors import ImportFailed
@@ -90,6 +92,19 @@ def _guarded(data: bytes, name: str, url: str | None, source_path: str | None) -
         raise ImportFailed(name, f"could not parse: {detail}") from None
 
 
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, for a message."""
+    for test, kind in (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
 def read_input(
     path: Path,
     *,
@@ -99,24 +114,43 @@ def read_input(
 ) -> bytes:
     """The bytes of an input file (an article, a feed, an export from another app).
 
-    Raises ``ImportFailed`` with one line for a folder, a missing or unreadable file, or
-    a file over ``limit`` bytes (checked before reading).
+    Only a regular file is read: it is opened without waiting (a named pipe would block
+    the open) and checked on the open file. Raises ``ImportFailed`` with one line for a
+    folder, a named pipe, socket or device, a missing or unreadable file, or a file over
+    ``limit`` bytes (checked before reading).
     """
     name = name or str(path)
     try:
-        if path.is_dir():
-            raise ImportFailed(name, directory_reason)
-        check_size(path.stat().st_size, name, limit)
-        with path.open("rb") as handle:
-            return handle.read(limit + 1)
-    except ImportFailed:
-        raise
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise ImportFailed(name, "no such file") from None
     except PermissionError:
         raise ImportFailed(name, "permission denied") from None
+    except OSError as err:  # a socket cannot be opened: say what it is
+        with contextlib.suppress(OSError):
+            mode = os.stat(path).st_mode
+            if stat.S_ISDIR(mode):
+                raise ImportFailed(name, directory_reason) from None
+            if not stat.S_ISREG(mode):
+                raise ImportFailed(name, f"skipped: {_kind(mode)}, not a regular file") from None
+        raise ImportFailed(name, f"cannot read: {err.strerror or err}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ImportFailed(name, directory_reason)
+        if not stat.S_ISREG(mode):
+            raise ImportFailed(name, f"skipped: {_kind(mode)}, not a regular file")
+        check_size(os.fstat(fd).st_size, name, limit)
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            return handle.read(limit + 1)
+    except ImportFailed:
+        raise
     except OSError as err:
         raise ImportFailed(name, f"cannot read: {err.strerror or err}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def parse_file(path: str | Path, *, url: str | None = None) -> ParsedArticle:
@@ -134,13 +168,19 @@ def _hidden(name: str) -> bool:
 
 
 def find_importable(
-    paths: Iterable[str | Path], *, skipped: list[Path] | None = None
+    paths: Iterable[str | Path],
+    *,
+    follow_links: bool = False,
+    on_skip: Callable[[Path, str], None] | None = None,
+    skipped: list[Path] | None = None,
 ) -> list[Path]:
     """Files to import from ``paths``.
 
     A directory is expanded recursively to its files with a supported suffix, sorted,
-    skipping hidden files and directories (and not following symlinked directories); the
-    other files found in it are appended to ``skipped`` when given. A plain path is
+    skipping hidden files and directories; the other files found in it are appended to
+    ``skipped`` when given. Symbolic links that lead out of the folder are not followed
+    unless ``follow_links``; each link skipped, and each subfolder that cannot be read,
+    is told to ``on_skip(path, reason)``. A plain path is
     returned as given whatever its suffix (content decides later), so a missing file is
     reported by ``parse_file``. Duplicates are dropped; order is kept.
     """
@@ -152,6 +192,10 @@ def find_importable(
             seen.add(path)
             found.append(path)
 
+    def skip(path: Path, reason: str) -> None:
+        if on_skip is not None:
+            on_skip(path, reason)
+
     for entry in paths:
         path = Path(entry)
         if not path.is_dir():
@@ -159,17 +203,65 @@ def find_importable(
             continue
         inside: list[Path] = []
         others: list[Path] = []
-        for root, dirs, files in os.walk(path):
-            dirs[:] = [d for d in dirs if not _hidden(d)]
-            for file_name in files:
-                if _hidden(file_name):
-                    continue
-                if _suffix(file_name) in SUPPORTED_SUFFIXES:
-                    inside.append(Path(root) / file_name)
-                else:
-                    others.append(Path(root) / file_name)
+        for folder, file in _walk(path, follow_links, skip):
+            if _hidden(file):
+                continue
+            if _suffix(file) in SUPPORTED_SUFFIXES:
+                inside.append(folder / file)
+            else:
+                others.append(folder / file)
         for item in sorted(inside):
             add(item)
         if skipped is not None:
             skipped.extend(sorted(others))
     return found
+
+
+def _walk(
+    top: Path, follow_links: bool, skip: Callable[[Path, str], None]
+) -> Iterator[tuple[Path, str]]:
+    """(folder, file name) of every file under ``top``; links are followed only with
+    ``follow_links`` (each real folder visited once: a link loop ends)."""
+    visited: set[tuple[int, int]] = set()
+    real_top = top.resolve()
+
+    def outside(link: Path) -> bool:
+        try:
+            return not link.resolve().is_relative_to(real_top)
+        except (OSError, RuntimeError):  # a link loop
+            return True
+
+    def unreadable(err: OSError) -> None:
+        where = Path(err.filename) if err.filename else top
+        skip(where, f"cannot read this folder ({err.strerror or err}); its files were skipped")
+
+    for root, dirs, files in os.walk(top, onerror=unreadable, followlinks=follow_links):
+        folder = Path(root)
+        if follow_links:
+            try:
+                st = folder.stat()
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) in visited:
+                dirs[:] = []
+                continue
+            visited.add((st.st_dev, st.st_ino))
+        kept = []
+        for name in dirs:
+            if _hidden(name):
+                continue
+            if not follow_links and (folder / name).is_symlink():
+                if outside(folder / name):  # (one inside is walked as itself)
+                    skip(
+                        folder / name, "a link out of the folder: not followed (use --follow-links)"
+                    )
+                continue
+            kept.append(name)
+        dirs[:] = kept
+        for name in files:
+            link = folder / name
+            if not follow_links and link.is_symlink() and outside(link):
+                if not _hidden(name) and _suffix(name) in SUPPORTED_SUFFIXES:
+                    skip(link, "a link out of the folder: not followed (use --follow-links)")
+                continue
+            yield folder, name

@@ -1,6 +1,6 @@
 """What kind of file this is, decided by its content (the file name only breaks ties).
 
-Owns: the size limit check, the binary and empty checks, and the choice between the HTML,
+Owns: the binary and empty checks, and the choice between the HTML,
 Markdown and plain-text importers (``detect_format``).
 """
 
@@ -12,10 +12,9 @@ from typing import Literal
 from reader.errors import ImportFailed
 from reader.ingest.importers.decoding import looks_binary
 from reader.ingest.importers.non_article import non_article_reason
+from reader.limits import MAX_IMPORT_BYTES, check_size
 
 __all__ = ["MAX_IMPORT_BYTES", "Format", "check_size", "detect_format", "sniff_text_format"]
-
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 Format = Literal["html", "markdown", "text"]
 
@@ -23,8 +22,11 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 
+# Patterns here see up to 64 KB of untrusted text: each is linear (atomic groups and
+# possessive quantifiers never retry a run another way; a link's text and address stop at
+# the next bracket or parenthesis), so no crafted line can make detection backtrack.
 _HTML_START = re.compile(
-    r"\A(?:\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|body)\b",
+    r"\A(?>\s++|<!--.*?-->|<\?xml[^>]*+>)*+<(?:!doctype\s++html|html|head|body)\b",
     re.IGNORECASE | re.DOTALL,
 )
 _HTML_ANYWHERE = re.compile(r"<(?:html|head|body)[\s>]|<!doctype\s+html", re.IGNORECASE)
@@ -38,19 +40,10 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z
 _ATX_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
 _SETEXT = re.compile(r"^[^\n\s][^\n]*\n(?:=+|-{3,})[ \t]*$", re.MULTILINE)
 _FENCE = re.compile(r"^(?:```|~~~)", re.MULTILINE)
-_MD_LINK = re.compile(r"!?\[[^\]\n]+\]\([^)\s]+(?:\s+\"[^\"]*\")?\)")
+_MD_LINK = re.compile(r"!?\[[^\[\]\n]++\]\([^()\s]++(?:\s++\"[^\"\n]*+\")?\)")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])\*\*[^*\n]+\*\*(?![\w*])|(?<![\w_])__[^_\n]+__(?![\w_])")
 _MD_LIST = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,3}[.)])[ \t]+\S", re.MULTILINE)
 _MD_QUOTE = re.compile(r"^>[ \t]?\S", re.MULTILINE)
-
-
-def check_size(size: int, name: str, limit: int = MAX_IMPORT_BYTES) -> None:
-    """Raise ``ImportFailed`` when ``size`` bytes is over ``limit``."""
-    if size > limit:
-        raise ImportFailed(
-            name,
-            f"file too large ({size / (1024 * 1024):.1f} MB, limit {limit // (1024 * 1024)} MB)",
-        )
 
 
 def _looks_html(sample: str, suffix: str) -> bool:

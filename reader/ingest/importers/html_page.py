@@ -35,6 +35,7 @@ from reader.ingest.importers.html_clean import (
 )
 from reader.ingest.importers.html_metadata import choose_title, extract_metadata
 from reader.ingest.importers.html_readability import extract_article_tree
+from reader.limits import check_markup
 from reader.models import ParsedArticle
 from reader.sanitize import clean_line
 
@@ -310,9 +311,11 @@ def parse_html(
 ) -> ParsedArticle:
     """Extract the article of a saved HTML page as Markdown plus its metadata.
 
-    Raises ``ImportFailed`` when no article text can be found; never another exception.
+    Raises ``ImportFailed`` when no article text can be found or the page is over the
+    limits (``limits.check_markup``); never another exception.
     """
     source = source_path or url or "<html>"
+    check_markup(data, source)
     try:
         return _parse(data, url=url, source_path=source_path, source=source)
     except ImportFailed:

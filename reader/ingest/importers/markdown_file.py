@@ -18,12 +18,15 @@ __all__ = ["parse_front_matter", "parse_markdown", "split_front_matter"]
 FrontValue = str | list[str]
 
 _OPEN = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
-_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w .-]*?)\s*:(?:\s+(?P<value>.*))?$")
-_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+# These see untrusted lines of any length: each is linear (a key is at most 80 characters;
+# a heading's closing hashes are cut by ``_atx_heading``, not by a lazy pattern).
+_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w .-]{0,80}?)\s*+:(?:\s++(?P<value>.*))?$")
+_ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]++|$)")
 _SETEXT_LINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _TAG_SPLIT = re.compile(r"[,;]")
 _WORDY = re.compile(r"[^\W_]")
-_TITLE_MARKUP = re.compile(r"[*_`]+|!?\[([^\]]*)\]\([^)]*\)")
+_TITLE_MARKUP = re.compile(r"[*_`]++|!?\[([^\[\]]*+)\]\([^()]*+\)")
+_COMMENT = re.compile(r"(?<!\s)\s++#.*$")
 
 _TITLE_KEYS = ("title", "name", "headline")
 _URL_KEYS = ("url", "link", "source", "canonical", "canonical_url", "permalink", "original_url")
@@ -61,7 +64,19 @@ def _unquote(value: str) -> str:
             .replace("\\\\", "\\")
         )
     # An unquoted value ends at a comment.
-    return re.sub(r"\s+#.*$", "", value).strip()
+    return _COMMENT.sub("", value).strip()
+
+
+def _atx_heading(line: str) -> tuple[int, str] | None:
+    """``(level, text)`` of an ATX heading line (``## Text ##``), else None."""
+    opener = _ATX_OPEN.match(line)
+    if opener is None:
+        return None
+    text = line[opener.end() :].rstrip(" \t")
+    unclosed = text.rstrip("#")
+    if unclosed != text and unclosed and unclosed[-1] in " \t":
+        text = unclosed.rstrip(" \t")
+    return (len(opener.group(1)), text) if text else None
 
 
 def _split_flow_list(inner: str) -> list[str]:
@@ -180,10 +195,10 @@ def _take_heading(body: str) -> tuple[str | None, str]:
             in_fence = not in_fence
         if in_fence:
             continue
-        atx = _ATX.match(line)
+        atx = _atx_heading(line)
         if atx:
-            candidate = (index, 1, atx.group(2))
-            if len(atx.group(1)) == 1:
+            candidate = (index, 1, atx[1])
+            if atx[0] == 1:
                 first_heading = candidate
                 break
             first_heading = first_heading or candidate

@@ -21,10 +21,10 @@ from reader.errors import ImportFailed, ReaderError
 from reader.ingest.importers import read_input
 from reader.ingest.importers.dates import parse_date
 from reader.ingest.importers.decoding import decode_bytes
+from reader.limits import MAX_EXPORT_BYTES
 from reader.models import ParsedArticle
 from reader.sanitize import clean_line
 
-MAX_EXPORT_BYTES = 1024 * 1024 * 1024  # one export file (a Wallabag JSON holds every text)
 MAX_ROW_ERRORS_KEPT = 200
 
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
@@ -164,25 +164,49 @@ def csv_rows(
     return keys, rows
 
 
-def zip_members(path: Path) -> dict[str, bytes]:
-    """Every file in a zip archive by its name; ``ImportFailed`` for a damaged archive."""
-    name = str(path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            out: dict[str, bytes] = {}
-            total = 0
-            for info in archive.infolist():
-                if info.is_dir():
-                    continue
-                total += info.file_size
-                if total > MAX_EXPORT_BYTES:
-                    raise ImportFailed(name, "the archive unpacks to more than 1 GB")
-                out[info.filename] = archive.read(info)
-            return out
-    except ImportFailed:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError) as err:
-        raise ImportFailed(name, f"not a readable zip archive ({err})") from None
+class ZipMembers:
+    """The files of a zip archive, each decompressed only when read (``read``), so a
+    member never needed is never unpacked. What all reads unpack is capped at
+    ``MAX_EXPORT_BYTES``, counted as it is decompressed (the archive's own sizes are not
+    trusted). ``ImportFailed`` (one line) for a damaged archive or one over the cap.
+    Use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self.name = str(path)
+        self.unpacked = 0
+        try:
+            self._archive = zipfile.ZipFile(path)
+            self._infos = {i.filename: i for i in self._archive.infolist() if not i.is_dir()}
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError) as err:
+            raise ImportFailed(self.name, f"not a readable zip archive ({err})") from None
+
+    @property
+    def names(self) -> list[str]:
+        """The names of the files in the archive, in its order."""
+        return list(self._infos)
+
+    def read(self, member: str) -> bytes:
+        left = MAX_EXPORT_BYTES - self.unpacked
+        try:
+            with self._archive.open(self._infos[member]) as handle:
+                data = handle.read(left + 1)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError) as err:
+            raise ImportFailed(f"{self.name}:{member}", f"not readable ({err})") from None
+        self.unpacked += len(data)
+        if len(data) > left:
+            raise ImportFailed(
+                self.name, f"the archive unpacks to more than {MAX_EXPORT_BYTES >> 20} MB"
+            )
+        return data
+
+    def close(self) -> None:
+        self._archive.close()
+
+    def __enter__(self) -> ZipMembers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # -- values ----------------------------------------------------------------------------------------

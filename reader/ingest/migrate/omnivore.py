@@ -18,17 +18,18 @@ from typing import Any
 import orjson
 
 from reader.errors import ImportFailed
+from reader.ingest.importers import read_input
 from reader.ingest.migrate.common import (
     MAX_EXPORT_BYTES,
     Entry,
     ExportData,
     HighlightSpec,
+    ZipMembers,
     decode,
     has_text,
     html_loader,
     split_tags,
     to_iso,
-    zip_members,
 )
 
 _BACKLINK = re.compile(r"\s*\[[^\]]{0,8}\]\((?:https?://)?[^)\s]*\)\s*$")
@@ -39,19 +40,23 @@ class _Files:
 
     def __init__(self, path: Path) -> None:
         self.name = str(path)
-        self._data: dict[tuple[str, str], bytes | Path] = {}
+        self._data: dict[tuple[str, str], str | Path] = {}  # a member's name, or a file
+        self._archive: ZipMembers | None = None
         if path.is_dir():
             total = 0
             for file in sorted(path.rglob("*")):
                 if file.is_file() and not file.name.startswith("."):
                     total += file.stat().st_size
                     if total > MAX_EXPORT_BYTES:
-                        raise ImportFailed(self.name, "the export is larger than 1 GB")
+                        raise ImportFailed(
+                            self.name, f"the export is larger than {MAX_EXPORT_BYTES >> 20} MB"
+                        )
                     self._data[(file.parent.name.lower(), file.name)] = file
         elif path.suffix.lower() == ".zip":
-            for member, raw in zip_members(path).items():
+            self._archive = ZipMembers(path)
+            for member in self._archive.names:
                 parts = PurePosixPath(member)
-                self._data[(parts.parent.name.lower(), parts.name)] = raw
+                self._data[(parts.parent.name.lower(), parts.name)] = member
         else:
             raise ImportFailed(self.name, "expected the Omnivore export folder or zip")
 
@@ -65,16 +70,26 @@ class _Files:
         if value is None:
             return None
         if isinstance(value, Path):
-            try:
-                return value.read_bytes()
-            except OSError as err:
-                raise ImportFailed(str(value), f"cannot read: {err.strerror or err}") from None
-        return value
+            return read_input(value, limit=MAX_EXPORT_BYTES)
+        assert self._archive is not None
+        return self._archive.read(value)
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
 
 
 def read(path: Path) -> ExportData:
-    """Read an Omnivore export folder or zip."""
+    """Read an Omnivore export folder or zip (a zip's members one at a time, only those
+    the metadata names)."""
     files = _Files(path)
+    try:
+        return _read(files)
+    finally:
+        files.close()
+
+
+def _read(files: _Files) -> ExportData:
     metadata = files.metadata_files()
     if not metadata:
         raise ImportFailed(files.name, "no metadata_*.json found: not an Omnivore export")

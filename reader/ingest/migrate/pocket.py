@@ -8,18 +8,19 @@ means read, ``time_added`` (Unix seconds) is kept as the added time, and tags ar
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from reader.errors import ImportFailed
 from reader.ingest.migrate.common import (
     Entry,
     ExportData,
+    ZipMembers,
     csv_rows,
     decode,
     read_bytes,
     split_tags,
     to_iso,
-    zip_members,
 )
 from reader.sanitize import is_web_url
 
@@ -43,19 +44,24 @@ def read(path: Path) -> ExportData:
     return data
 
 
-def _files(path: Path) -> list[tuple[str, bytes]]:
+def _files(path: Path) -> Iterator[tuple[str, bytes]]:
+    """Each CSV (or HTML) file of the export, read one at a time."""
     if path.is_dir():
-        found = sorted(p for p in path.rglob("*.csv") if not p.name.startswith("."))
+        found = sorted(p for p in path.rglob("*.csv") if not p.name.startswith(".") and p.is_file())
         if not found:
             raise ImportFailed(str(path), "no Pocket CSV files in this folder")
-        return [(str(p), read_bytes(p)) for p in found]
+        for file in found:
+            yield str(file), read_bytes(file)
+        return
     if path.suffix.lower() == ".zip":
-        members = zip_members(path)
-        csvs = sorted(n for n in members if n.lower().endswith(".csv"))
-        if not csvs:
-            raise ImportFailed(str(path), "no CSV files in this zip: not a Pocket export")
-        return [(f"{path}:{n}", members[n]) for n in csvs]
-    return [(str(path), read_bytes(path))]
+        with ZipMembers(path) as archive:
+            csvs = sorted(n for n in archive.names if n.lower().endswith(".csv"))
+            if not csvs:
+                raise ImportFailed(str(path), "no CSV files in this zip: not a Pocket export")
+            for member in csvs:
+                yield f"{path}:{member}", archive.read(member)
+        return
+    yield str(path), read_bytes(path)
 
 
 def _read_csv(text: str, name: str, data: ExportData) -> None:
