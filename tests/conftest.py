@@ -1,9 +1,12 @@
 """Shared pytest configuration: the ``--soak`` option for long crash-safety runs, and the
 fixtures of the URL and feed tests (a local web site, a library, no politeness delay),
-and ``lib_path``, the TUI tests' library file."""
+and ``lib_path``, the TUI tests' library file. Tests run in UTC (dates are shown in the
+local time zone, so screens and listings would otherwise depend on the machine's)."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +15,9 @@ from local_site import LocalSite
 from test_tui_support import make_library
 
 from reader.store import Library
+
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -36,7 +36,11 @@ PARAGRAPHS = [
 def article_page(
     title: str = "Repair café mends its first hundred items", *, extra: str = ""
 ) -> str:
-    body = "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    # The title's words in the text, so that pages of different titles differ in their
+    # body too (the headline itself is dropped from the body as the title's repeat).
+    body = f"<p>Our reporter on {title.lower()}.</p>\n" + "\n".join(
+        f"<p>{p}</p>" for p in PARAGRAPHS
+    )
     return f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{title} | Pellow Gazette</title>
 <meta name="author" content="Jory Penhale">

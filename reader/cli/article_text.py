@@ -19,6 +19,7 @@ from rich.text import Text
 
 from reader.models import Article
 from reader.sanitize import clean_line, clean_text
+from reader.timestamps import local_minute
 
 MISSING_BODY = "(this article's text is missing: its body file was not found)"
 
@@ -34,7 +35,7 @@ def print_article(console: Console, article: Article, body: str | None) -> None:
         for x in (
             clean_line(article.author),
             clean_line(article.site),
-            clean_line(article.published)[:16],
+            clean_line(local_minute(article.published)),
             f"{article.reading_minutes} min",
         )
         if x

@@ -28,7 +28,9 @@ from reader.models import Article
 from reader.quotes import by_speaker as group_by_speaker
 from reader.quotes import find_quotations
 from reader.sanitize import clean_line, clean_text
+from reader.search.order import in_order
 from reader.text.document import paragraphs
+from reader.timestamps import local_day
 
 PROGRESS_MIN_FILES = 5
 
@@ -246,7 +248,7 @@ def list_articles(
     if search:
         terms.append(search)
     articles = search_library(library, " ".join(terms))
-    articles = sort_articles(articles, sort)
+    articles = in_order(articles, sort)
     if as_json:
         print_json([article_json(a) for a in articles])
         return
@@ -271,7 +273,7 @@ def article_table(articles: list[Article], width: int) -> Iterator[tuple[str, st
             ("★" if a.bookmarked else " ") + (" " if a.read else "•"),
             clean_line(a.title),
             clean_line(a.site or ""),
-            clean_line(a.published or "")[:10],
+            clean_line(local_day(a.published)),
             str(a.reading_minutes),
             clean_line(", ".join(a.tags)),
         )
@@ -296,17 +298,6 @@ def article_table(articles: list[Article], width: int) -> Iterator[tuple[str, st
     for n, row in enumerate(table):
         parts = [pad(fit(v, w), w, right=r) for v, w, r in zip(row, widths, right, strict=True)]
         yield _GAP.join(parts).rstrip(), ("bold" if n == 0 else None)
-
-
-def sort_articles(articles: list[Article], key: str) -> list[Article]:
-    """Sort as the list pane does: added/published newest first, title A-Z, reading shortest."""
-    if key == "published":
-        return sorted(articles, key=lambda a: a.published or "", reverse=True)
-    if key == "title":
-        return sorted(articles, key=lambda a: a.title.casefold())
-    if key == "reading":
-        return sorted(articles, key=lambda a: a.reading_minutes)
-    return sorted(articles, key=lambda a: a.added, reverse=True)
 
 
 @click.command()

@@ -1,11 +1,14 @@
-"""The orders the article list can be sorted in, shared by the TUI's list and the start
-snapshot (which must save the rows in exactly the list's order).
+"""The orders the article list can be sorted in: the one owner of the sort keys, used by
+the TUI's list, ``reader list --sort`` and the start snapshot (which must save the rows
+in exactly the list's order).
 
 Owns ``SORT_LABELS``, ``sort_key``, ``in_order``, ``ids_in_order`` (the same order over
 stored records, for the start snapshot made without building the articles) and
-``start_sort``. The sorts are
-``reader.settings.config.SORTS``: newest added, newest published, title, shortest read; ties are
-broken by id, so an order never depends on the order articles happen to be stored in.
+``start_sort``. The sorts are ``reader.settings.config.SORTS``: newest added, newest published,
+title, shortest read. Dates are compared as instants (``reader.timestamps.instant``), so
+``+05:30`` and ``Z`` dates interleave rightly. "Newest published" puts undated articles
+last (newest added first among them). Ties are broken by the added instant, then by id,
+so an order never depends on the order articles happen to be stored in.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 from reader.models import Article
 from reader.settings.config import SORTS
+from reader.timestamps import instant
 
 NEWEST_FIRST = ("added", "published")
 
@@ -27,15 +31,28 @@ SORT_LABELS = {
 """How the app names each sort (header, notifications)."""
 
 
+def _added_key(added: str | None, article_id: str) -> tuple[float, str]:
+    moment = instant(added)
+    return (moment if moment is not None else float("-inf"), article_id)
+
+
+def _published_key(
+    published: str | None, added: str | None, article_id: str
+) -> tuple[bool, float, float, str]:
+    """Dated articles by their instant, then undated ones (last when newest first)."""
+    moment = instant(published)
+    return (moment is not None, moment or 0.0, *_added_key(added, article_id))
+
+
 def sort_key(sort: str) -> Callable[[Article], Any]:
     """The key of ``sort`` (``added`` for an unknown name)."""
     if sort == "published":
-        return lambda a: (a.published or a.added or "", a.id)
+        return lambda a: _published_key(a.published, a.added, a.id)
     if sort == "title":
         return lambda a: (a.title.casefold(), a.id)
     if sort == "reading":
         return lambda a: (a.reading_minutes, a.title.casefold(), a.id)
-    return lambda a: (a.added or "", a.id)
+    return lambda a: _added_key(a.added, a.id)
 
 
 def in_order(articles: Iterable[Article], sort: str) -> list[Article]:
@@ -47,12 +64,12 @@ def _record_keys(records: dict[str, dict[str, Any]], sort: str) -> list[Any]:
     """``sort_key`` of every stored record (the same key for a well-typed one)."""
     items = records.items()
     if sort == "published":
-        return [(d.get("published") or d.get("added") or "", i) for i, d in items]
+        return [_published_key(d.get("published"), d.get("added"), i) for i, d in items]
     if sort == "title":
         return [(d["title"].casefold(), i) for i, d in items]
     if sort == "reading":
         return [(d["reading_minutes"], d["title"].casefold(), i) for i, d in items]
-    return [(d.get("added") or "", i) for i, d in items]
+    return [_added_key(d.get("added"), i) for i, d in items]
 
 
 def ids_in_order(records: dict[str, dict[str, Any]], sort: str) -> list[str]:

@@ -210,9 +210,9 @@ def resolve_range(paragraphs: Sequence[str], hl: Highlight) -> list[tuple[int, i
     firsts = [(hl.paragraph, hl.start or 0)]
     firsts += [(p, s) for p, s, _ in _occurrences(paragraphs, pieces[0]) if (p, s) != firsts[0]]
     for p, start in firsts:
-        found = _range_at(paragraphs, pieces, p, start)
-        if found is not None:
-            return found
+        spans = _range_at(paragraphs, pieces, p, start)
+        if spans is not None:
+            return spans
     return None
 
 

@@ -2,18 +2,26 @@
 
 Owns: ``parse_date`` (find a date, and a time if there is one, in a short text) and
 ``find_date_line`` (is this whole line just a date line, such as ``14 Apr, 2022 13:52`` or
-``Updated: Thursday, April 14, 2022 1:52 PM ET``?). Time zones are read past and dropped:
-the result is the wall-clock time the page showed.
+``Updated: Thursday, April 14, 2022 1:52 PM ET``?) for text, and ``read_date`` for one
+machine- or human-written date value (a ``<meta>`` content, a ``datetime`` attribute, a
+JSON-LD ``datePublished``), parsed with python-dateutil.
 
-Numeric dates with the day and month both 12 or less (``04/05/2022``) are read day first.
+Results are ISO 8601 and keep the page's offset when it gives one
+(``2020-04-07T07:36:07+05:30``); without an offset the wall-clock time the page showed
+(``2020-04-07T07:36:07``), without a time the day alone (``2020-04-07``). Numeric dates
+with the day and month both 12 or less (``04/05/2022``) are read day first.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+import warnings
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
-__all__ = ["find_date_line", "parse_date"]
+from dateutil import parser as date_parser
+from dateutil import tz
+
+__all__ = ["find_date_line", "parse_date", "read_date"]
 
 _MONTHS = {
     "jan": 1,
@@ -37,7 +45,7 @@ _ORD = r"(?:st|nd|rd|th)?"
 _ISO = re.compile(
     r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?)?"
-    r"(?:Z|[+-]\d{2}:?\d{2})?(?!\d)",
+    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?(?!\d)",
     re.IGNORECASE,
 )
 _DATE_PATTERNS = (
@@ -72,6 +80,63 @@ _FILLER = re.compile(
 _LEFTOVER = re.compile(r"[\w]+", re.UNICODE)
 
 
+_ZONE_AFTER = re.compile(
+    r"\s*\(?(?P<zone>(?:gmt|utc)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|z\b"
+    r"|[a-z]{2,4}\b)",
+    re.IGNORECASE,
+)
+_HOURS: dict[str, float] = {
+    "utc": 0,
+    "gmt": 0,
+    "z": 0,
+    "ut": 0,
+    "wet": 0,
+    "bst": 1,
+    "cet": 1,
+    "wat": 1,
+}
+_HOURS.update({"cest": 2, "eet": 2, "sast": 2, "eest": 3, "msk": 3, "jst": 9, "kst": 9})
+_HOURS.update({"est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6})
+_HOURS.update({"pst": -8, "pdt": -7, "akst": -9, "akdt": -8, "hst": -10})
+_HOURS.update({"aest": 10, "aedt": 11, "acst": 9.5, "awst": 8, "nzst": 12, "nzdt": 13})
+_HOURS.update({"ist": 5.5, "pkt": 5, "sgt": 8, "hkt": 8, "wib": 7, "pht": 8})
+# Names that stand for a summer and a winter offset: the place's rules decide.
+_REGIONS = {
+    "et": "America/New_York",
+    "ct": "America/Chicago",
+    "mt": "America/Denver",
+    "pt": "America/Los_Angeles",
+}
+_NUMERIC_ZONE = re.compile(r"^(?:gmt|utc)?\s*([+-])\s*(\d{1,2}):?(\d{2})?$", re.IGNORECASE)
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    """The time zone an abbreviation or offset (``+0530``, ``GMT+2``, ``EST``, ``Z``)
+    names, or ``None`` when it is unknown."""
+    if not name:
+        return None
+    key = name.strip().lower()
+    numeric = _NUMERIC_ZONE.match(key)
+    if numeric:
+        sign, hours, minutes = numeric.groups()
+        delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        if delta >= timedelta(hours=15):
+            return None
+        return timezone(-delta if sign == "-" else delta)
+    if key in _HOURS:
+        return timezone(timedelta(hours=_HOURS[key])) if _HOURS[key] else UTC
+    if key in _REGIONS:
+        return tz.gettz(_REGIONS[key])
+    return None
+
+
+def _tzinfos(name: str, offset: int | None) -> tzinfo | None:
+    """dateutil's ``tzinfos`` hook: our abbreviations, else what dateutil found."""
+    if offset is not None:
+        return timezone(timedelta(seconds=offset)) if offset else UTC
+    return _zone(name)
+
+
 def _month(name: str) -> int:
     return _MONTHS[name[:3].lower()]
 
@@ -93,9 +158,13 @@ def _time_from(match: re.Match[str]) -> tuple[int, int, int] | None:
     return hour, minute, second
 
 
-def _find_date(text: str) -> tuple[date, tuple[int, int], tuple[int, int, int] | None] | None:
-    """The first date in ``text``: (date, span, time given with an ISO date or None)."""
-    found: list[tuple[int, date, tuple[int, int], tuple[int, int, int] | None]] = []
+_Found = tuple[date, tuple[int, int], tuple[int, int, int] | None, tzinfo | None]
+
+
+def _find_date(text: str) -> _Found | None:
+    """The first date in ``text``: (date, span, time and offset given with an ISO date)."""
+    found: list[tuple[int, date, tuple[int, int], tuple[int, int, int] | None, tzinfo | None]]
+    found = []
     for match in _ISO.finditer(text):
         try:
             day = date(int(match["y"]), int(match["m"]), int(match["d"]))
@@ -106,7 +175,8 @@ def _find_date(text: str) -> tuple[date, tuple[int, int], tuple[int, int, int] |
             hour, minute, second = int(match["H"]), int(match["M"]), int(match["S"] or 0)
             if hour < 24 and minute < 60 and second < 60:
                 clock = (hour, minute, second)
-        found.append((match.start(), day, match.span(), clock))
+        zone = _zone(match["tz"]) if clock and match["tz"] else None
+        found.append((match.start(), day, match.span(), clock, zone))
         break
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
@@ -126,15 +196,15 @@ def _find_date(text: str) -> tuple[date, tuple[int, int], tuple[int, int, int] |
                         day = date(year, second, first)
             except ValueError:
                 continue
-            found.append((match.start(), day, match.span(), None))
+            found.append((match.start(), day, match.span(), None, None))
             break
     if not found:
         return None
     found.sort(key=lambda item: item[0])
-    _, day, span, clock = found[0]
+    _, day, span, clock, zone = found[0]
     if not 1000 <= day.year <= 2999:
         return None
-    return day, span, clock
+    return day, span, clock, zone
 
 
 def _parse(text: str) -> tuple[str, list[tuple[int, int]]] | None:
@@ -142,7 +212,7 @@ def _parse(text: str) -> tuple[str, list[tuple[int, int]]] | None:
     result = _find_date(text)
     if result is None:
         return None
-    day, span, clock = result
+    day, span, clock, zone = result
     spans = [span]
     if clock is None:
         rest = text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
@@ -150,10 +220,13 @@ def _parse(text: str) -> tuple[str, list[tuple[int, int]]] | None:
             clock = _time_from(match)
             if clock is not None:
                 spans.append(match.span())
+                after = _ZONE_AFTER.match(rest, match.end())
+                if after:
+                    zone = _zone(after["zone"])
                 break
     if clock is None:
         return day.isoformat(), spans
-    moment = datetime(day.year, day.month, day.day, *clock)
+    moment = datetime(day.year, day.month, day.day, *clock, tzinfo=zone)
     return moment.isoformat(timespec="seconds"), spans
 
 
@@ -187,5 +260,70 @@ def find_date_line(line: str) -> str | None:
         rest = rest[:start] + " " + rest[end:]
     rest = _FILLER.sub(" ", rest)
     if _LEFTOVER.search(rest):
+        return None
+    return iso
+
+
+_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)")
+_HAS_TIME = re.compile(r"\d:\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
+_EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+_COMPACT = re.compile(r"^((?:19|20)\d\d)([01]\d)([0-3]\d)(?:T?([012]\d)([0-5]\d)([0-5]\d))?$")
+_YEAR = re.compile(r"(?<!\d)(?:19|20|21)\d\d(?!\d)")
+_OLDEST, _NEWEST = 1990, 2100
+
+
+def read_date(value: str | None) -> str | None:
+    """One date value as ISO 8601, keeping its offset (see the module docstring).
+
+    For what a page gives as a date: ``2015-10-15T02:19:15.607Z``,
+    ``Tue, 07 Apr 2020 07:36:07 +0530``, ``December 1, 2016``, ``12-15-2016``, a Unix time
+    in seconds or milliseconds; a longer text (``Published on 1 May 2020``) is searched as
+    ``parse_date`` does. ``None`` when no plausible date (1990-2100) is there.
+    """
+    text = " ".join((value or "").split())[:200]
+    if not text:
+        return None
+    moment: datetime | None = None
+    compact = _COMPACT.match(text)
+    if compact:
+        text = "{}-{}-{}".format(*compact.groups()[:3]) + (
+            "T{}:{}:{}".format(*compact.groups()[3:]) if compact.group(4) else ""
+        )
+    if _EPOCH.match(text):
+        seconds = int(text[:10])
+        moment = datetime.fromtimestamp(seconds, UTC)
+    elif _ISO_START.match(text):
+        try:
+            moment = date_parser.isoparse(text)
+        except (ValueError, OverflowError):
+            moment = _dateutil(text, dayfirst=False)
+        if moment is not None and len(text) == 10:
+            return _plausible_day(moment.date().isoformat())
+    if moment is None:
+        moment = _dateutil(text)
+        if moment is not None and not _HAS_TIME.search(text):
+            return _plausible_day(moment.date().isoformat())
+    if moment is None:
+        return _plausible_day(parse_date(text))
+    if not _OLDEST <= moment.year <= _NEWEST:
+        return None
+    return moment.replace(microsecond=0).isoformat()
+
+
+def _dateutil(text: str, *, dayfirst: bool = True) -> datetime | None:
+    """``dateutil.parser.parse`` of a whole value with a four-digit year, day first when
+    ambiguous; ``None`` when it is not a date alone (words around it)."""
+    if not _YEAR.search(text):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return date_parser.parse(text, dayfirst=dayfirst, tzinfos=_tzinfos)
+        except (ValueError, OverflowError, TypeError, date_parser.ParserError):
+            return None
+
+
+def _plausible_day(iso: str | None) -> str | None:
+    if iso is None or not _OLDEST <= int(iso[:4]) <= _NEWEST:
         return None
     return iso

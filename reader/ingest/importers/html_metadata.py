@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from lxml.html import HtmlElement
 
+from reader.ingest.importers.html_byline import find_author, site_keys
+from reader.ingest.importers.html_published import find_published
 from reader.sanitize import clean_line
 
 _ARTICLE_TYPES = re.compile(
@@ -96,6 +97,14 @@ def _names(value: object) -> list[str]:
     return []
 
 
+def _persons(value: object) -> bool:
+    """True when a JSON-LD author value is one or more objects typed ``Person``."""
+    items = value if isinstance(value, list) else [value]
+    return bool(items) and all(
+        isinstance(item, dict) and str(item.get("@type", "")).lower() == "person" for item in items
+    )
+
+
 def _jsonld_objects(data: object, depth: int = 0) -> list[dict]:
     """Every dict in a JSON-LD document (top level, lists and ``@graph``), bounded."""
     if depth > 4:
@@ -114,6 +123,18 @@ def _jsonld_objects(data: object, depth: int = 0) -> list[dict]:
     return []
 
 
+def _resolve(value: object, ids: dict[str, dict]) -> object:
+    """A JSON-LD value with references (``{"@id": "#person-1"}``, as Yoast writes authors
+    in an ``@graph``) replaced by the objects they name."""
+    if isinstance(value, list):
+        return [_resolve(item, ids) for item in value[:20]]
+    if isinstance(value, dict) and "name" not in value:
+        ref = value.get("@id")
+        if isinstance(ref, str) and ref in ids:
+            return ids[ref]
+    return value
+
+
 def _jsonld(root: HtmlElement) -> dict[str, str]:
     """Headline, name, author, datePublished, publisher and description of the article."""
     for script in root.iter("script"):
@@ -125,17 +146,22 @@ def _jsonld(root: HtmlElement) -> dict[str, str]:
             data = json.loads(raw)
         except (ValueError, RecursionError):
             continue
-        for obj in _jsonld_objects(data):
+        objects = _jsonld_objects(data)
+        ids = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+        for obj in objects:
             types = obj.get("@type")
             types = types if isinstance(types, list) else [types]
             if not any(isinstance(t, str) and _ARTICLE_TYPES.match(t) for t in types):
                 continue
+            author = _resolve(obj.get("author"), ids)
             found = {
                 "headline": meta_text(obj.get("headline")),
                 "name": meta_text(obj.get("name")),
-                "author": ", ".join(dict.fromkeys(_names(obj.get("author")))),
+                "author": ", ".join(dict.fromkeys(_names(author)))[:300],
+                "author_person": "yes" if _persons(author) else "",
                 "published": meta_text(obj.get("datePublished")),
-                "publisher": ", ".join(_names(obj.get("publisher"))[:1]),
+                "created": meta_text(obj.get("dateCreated")),
+                "publisher": ", ".join(_names(_resolve(obj.get("publisher"), ids))[:1]),
                 "description": meta_text(obj.get("description")),
                 "url": meta_text(obj.get("url")),
             }
@@ -143,60 +169,17 @@ def _jsonld(root: HtmlElement) -> dict[str, str]:
     return {}
 
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
-
-
-def normalize_date(value: str | None) -> str | None:
-    """ISO 8601 ``YYYY-MM-DDTHH:MM:SS`` (or ``YYYY-MM-DD``) from a machine-readable date."""
-    value = meta_text(value)
-    if not value:
-        return None
-    match = _ISO_DATE.match(value)
-    if match:
-        y, mo, d, h, mi, s = match.groups()
-        try:
-            datetime(int(y), int(mo), int(d))
-        except ValueError:
-            return None
-        if h is None:
-            return f"{y}-{mo}-{d}"
-        return f"{y}-{mo}-{d}T{h}:{mi}:{s or '00'}"
-    compact = re.match(r"^(\d{4})(\d{2})(\d{2})$", value)
-    if compact:
-        return normalize_date("-".join(compact.groups()))
-    return None
-
-
-_BYLINE_CLASS = re.compile(r"byline|author|writer|contributor", re.I)
-_BYLINE_PREFIX = re.compile(r"^(?:by|from|written by|von|par|por)\s+", re.I)
-
-
-def _byline(root: HtmlElement) -> str | None:
-    """An author name from ``rel=author`` links or elements classed as bylines."""
-    for el in root.iter("a", "span", "div", "p", "address"):
-        if el.get("rel", "").lower() == "author":
-            name = meta_text(el.text_content())
-            if 0 < len(name) <= 100:
-                return _BYLINE_PREFIX.sub("", name)
-    for el in root.iter():
-        if not isinstance(el, HtmlElement):
-            continue
-        names = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
-        if not _BYLINE_CLASS.search(names):
-            continue
-        name = _BYLINE_PREFIX.sub("", meta_text(el.text_content()))
-        if 0 < len(name) <= 80:
-            return name
-    return None
-
-
-def _time_published(root: HtmlElement) -> str | None:
-    """The first ``<time datetime>`` that looks like a publication date."""
-    for el in root.iter("time"):
-        date = normalize_date(el.get("datetime"))
-        if date:
-            return date
-    return None
+_AUTHOR_KEYS = (
+    "dc:creator",
+    "dcterm:creator",
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "dc.creator",
+    "citation_author",
+)
 
 
 def _first(*values: str | None) -> str | None:
@@ -213,39 +196,6 @@ def extract_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     jsonld = _jsonld(root)
     title_el = root.find(".//title")
     doc_title = meta_text(title_el.text_content()) if title_el is not None else ""
-    author = _first(
-        jsonld.get("author"),
-        meta.get("author"),
-        meta.get("article:author")
-        if not meta.get("article:author", "").startswith("http")
-        else None,
-        meta.get("dc.creator"),
-        meta.get("dc:creator"),
-        meta.get("parsely-author"),
-        meta.get("sailthru.author"),
-        meta.get("byl"),
-    )
-    if author is None:
-        author = _byline(root)
-    published = None
-    for candidate in (
-        meta.get("article:published_time"),
-        jsonld.get("published"),
-        meta.get("datepublished"),
-        meta.get("og:published_time"),
-        meta.get("dc.date"),
-        meta.get("dc.date.issued"),
-        meta.get("dcterms.created"),
-        meta.get("date"),
-        meta.get("pubdate"),
-        meta.get("parsely-pub-date"),
-        meta.get("sailthru.date"),
-    ):
-        published = normalize_date(candidate)
-        if published:
-            break
-    if published is None:
-        published = _time_published(root)
     canonical = None
     for link in root.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split():
@@ -254,16 +204,23 @@ def extract_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     page_url = _first(canonical, meta.get("og:url"), url)
     if page_url and not re.match(r"^[a-z][a-z0-9+.-]*://", page_url, re.I):
         page_url = url or None
+    site = _first(meta.get("og:site_name"), jsonld.get("publisher"), meta.get("application-name"))
+    keys = site_keys(
+        (site, jsonld.get("publisher"), meta.get("application-name"), meta.get("og:site_name"))
+    )
+    authors = (
+        (jsonld.get("author"), bool(jsonld.get("author_person"))),
+        *((meta_text(meta.get(k)), False) for k in _AUTHOR_KEYS),
+    )
+    author = find_author(root, authors, keys)
     return PageMetadata(
         meta=meta,
         jsonld=jsonld,
         doc_title=doc_title,
         author=author,
-        site=_first(
-            meta.get("og:site_name"), jsonld.get("publisher"), meta.get("application-name")
-        ),
+        site=site,
         url=page_url,
-        published=published,
+        published=find_published(root, meta, jsonld, page_url),
         summary=_first(
             meta.get("og:description"),
             meta.get("description"),
@@ -271,89 +228,3 @@ def extract_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
             jsonld.get("description"),
         ),
     )
-
-
-_SEPARATORS = "|\\-\u2013\u2014\\\\/>\u00bb"
-_SEP_RUN = re.compile(rf"\s[{_SEPARATORS}]\s")
-_HIERARCHICAL = re.compile(r"\s[\\/>\u00bb]\s")
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", text.casefold())
-
-
-def _word_count(text: str) -> int:
-    return len(text.split())
-
-
-def text_similarity(a: str, b: str) -> float:
-    """Share of ``b``'s text (by characters of its words) that also occurs in ``a``."""
-    tokens_a = set(_words(a))
-    tokens_b = _words(b)
-    if not tokens_a or not tokens_b:
-        return 0.0
-    unique_b = [t for t in tokens_b if t not in tokens_a]
-    return 1 - len(" ".join(unique_b)) / len(" ".join(tokens_b))
-
-
-def title_from_document(doc_title: str, headings: list[str], h1_texts: list[str]) -> str:
-    """Clean a ``<title>``: drop a site-name part after a separator or before a colon.
-
-    The rules follow Readability.js: cut at the last `` | `` / `` - `` style separator
-    (or the first, when too little is left), keep a colon title that an ``<h1>``/``<h2>``
-    repeats, use a single ``<h1>`` when the title is very short or long, and keep the
-    original when the cleanup leaves four words or fewer.
-    """
-    orig = cur = meta_text(doc_title)
-    hierarchical = False
-    separators = list(_SEP_RUN.finditer(orig))
-    if separators:
-        hierarchical = bool(_HIERARCHICAL.search(orig))
-        cur = orig[: separators[-1].start()]
-        if _word_count(cur) < 3:
-            cur = re.sub(rf"^[^{_SEPARATORS}]*[{_SEPARATORS}]", "", orig)
-    elif ": " in cur:
-        if not any(meta_text(h) == orig for h in headings):
-            cur = orig[orig.rfind(":") + 1 :]
-            if _word_count(cur) < 3:
-                cur = orig[orig.find(":") + 1 :]
-            elif _word_count(orig[: orig.find(":")]) > 5:
-                cur = orig
-    elif (len(cur) > 150 or len(cur) < 15) and len(h1_texts) == 1:
-        cur = h1_texts[0]
-    cur = meta_text(cur)
-    count = _word_count(cur)
-    if count <= 4 and (not hierarchical or count != _word_count(_SEP_RUN.sub("", orig)) - 1):
-        cur = orig
-    return cur
-
-
-def choose_title(md: PageMetadata, headings: list[str], h1_texts: list[str]) -> str:
-    """Pick the article title: JSON-LD, then Dublin Core / Open Graph / Twitter meta, then
-    the cleaned ``<title>`` (see ``title_from_document``), then the first ``<h1>``."""
-    doc_title = title_from_document(md.doc_title, headings, h1_texts) if md.doc_title else ""
-    name, headline = md.jsonld.get("name"), md.jsonld.get("headline")
-    jsonld_title: str | None
-    if name and headline and name != headline:
-        name_ok = text_similarity(name, doc_title) > 0.75
-        headline_ok = text_similarity(headline, doc_title) > 0.75
-        jsonld_title = headline if headline_ok and not name_ok else name
-    else:
-        jsonld_title = name or headline
-    meta = md.meta
-    for candidate in (
-        jsonld_title,
-        meta.get("dc:title"),
-        meta.get("dcterm:title"),
-        meta.get("og:title"),
-        meta.get("weibo:article:title"),
-        meta.get("weibo:webpage:title"),
-        meta.get("title"),
-        meta.get("twitter:title"),
-        meta.get("parsely-title"),
-        doc_title,
-    ):
-        candidate = meta_text(candidate)
-        if candidate:
-            return candidate
-    return next((h for h in h1_texts if h), "")

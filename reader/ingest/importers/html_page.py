@@ -33,8 +33,10 @@ from reader.ingest.importers.html_clean import (
     tree_text,
     visible_text,
 )
-from reader.ingest.importers.html_metadata import choose_title, extract_metadata
+from reader.ingest.importers.html_leftovers import drop_leftovers
+from reader.ingest.importers.html_metadata import extract_metadata
 from reader.ingest.importers.html_readability import extract_article_tree
+from reader.ingest.importers.html_title import choose_title, headline_texts
 from reader.limits import check_markup
 from reader.models import ParsedArticle
 from reader.sanitize import clean_line
@@ -58,11 +60,20 @@ def _unmark(text: str) -> str:
 
 
 class _Converter(html2text.HTML2Text):
-    """html2text that escapes brackets inside link text.
+    """html2text that escapes brackets inside link text, and keeps a space between a bold
+    run and a link after it.
 
     A citation link such as ``<a href="#note-2">[2]</a>`` otherwise becomes ``[[2]](url)``,
     which many Markdown readers do not take as a link, showing the URL as text.
     """
+
+    def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
+        # html2text puts a space between a bold run and the word after it, but not when
+        # that word is a link's: "**Revivez**[le direct](…)" ran the two together.
+        if start and tag == "a" and self.preceding_stressed and not (self.code or self.pre):
+            self.preceding_stressed = False
+            self.space = True
+        super().handle_tag(tag, attrs, start)
 
     def handle_data(self, data: str, entity_char: bool = False) -> None:
         if self.astack and self.astack[-1] is not None and not (self.code or self.pre):
@@ -265,6 +276,7 @@ def _article_tree(root: HtmlElement, url: str | None, title: str) -> HtmlElement
     fragment = lxml.html.Element("div")
     fragment.append(article)
     clean_article(fragment, title)
+    drop_leftovers(fragment)
     _lean(fragment, url)
     return fragment
 
@@ -336,7 +348,7 @@ def _parse(
     md = extract_metadata(root, url)
     h1_texts = [clean_line(h.text_content()) for h in root.iter("h1")]
     headings = h1_texts + [clean_line(h.text_content()) for h in root.iter("h2")]
-    title = choose_title(md, headings[:200], h1_texts)
+    title = choose_title(md, headings[:200], h1_texts, headline_texts(root))
 
     strip_chrome(root, mode="light")
     article = _article_tree(root, md.url, title)

@@ -95,8 +95,8 @@ class HelpScreen(ModalScreen[None]):
         Binding("k,up", "scroll(-1)", "Up", show=False),
         Binding("space,pagedown", "page(1)", "Page down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("g,home", "scroll_end(False)", "Top", show=False),
-        Binding("G,end", "scroll_end(True)", "Bottom", show=False),
+        Binding("g,home", "scroll_to_edge(False)", "Top", show=False),
+        Binding("G,end", "scroll_to_edge(True)", "Bottom", show=False),
     ]
     """Keys that close and scroll the help."""
 
@@ -148,7 +148,7 @@ class HelpScreen(ModalScreen[None]):
         step = max(1, scroller.scrollable_content_region.height - 1)
         scroller.scroll_relative(y=pages * step, animate=False)
 
-    def action_scroll_end(self, bottom: bool) -> None:
+    def action_scroll_to_edge(self, bottom: bool) -> None:
         """To the top, or the bottom."""
         scroller = self._scroller
         scroller.scroll_to(y=scroller.max_scroll_y if bottom else 0, animate=False)

@@ -47,6 +47,7 @@ from textual.widgets import OptionList
 
 from reader.models import Article
 from reader.sanitize import clean_line
+from reader.timestamps import local_day
 from reader.tui.pending_input import after_input
 from reader.tui.scroll_range import set_scroll_range
 
@@ -73,7 +74,7 @@ def article_row(article: Article) -> Content:
     Built with ``Content.assemble`` from plain strings, so article data is never markup.
     """
     details = [
-        (article.published or article.added or "")[:10],
+        local_day(article.published or article.added),
         f"{article.reading_minutes}m" if article.reading_minutes else "",
         " ".join(f"#{tag}" for tag in article.tags),
         article.site or "",

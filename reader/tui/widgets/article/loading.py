@@ -25,6 +25,7 @@ from reader.sanitize import clean_line, clean_text
 from reader.text.article_head import head_blocks, head_is_whole
 from reader.text.document import Block, parse_document
 from reader.text.passages import resolve_range
+from reader.timestamps import local_day
 from reader.tui.scroll_range import set_scroll_range
 from reader.tui.widgets.article.layout import (
     DEFAULT_MEASURE,
@@ -147,7 +148,7 @@ def _meta_line(article: Article) -> str:
         if value and clean_line(value):
             parts.append(clean_line(value))
     if article.published:
-        parts.append(clean_line(article.published)[:10])
+        parts.append(clean_line(local_day(article.published)))
     if article.reading_minutes:
         parts.append(f"{article.reading_minutes} min read")
     tags = " ".join(f"#{clean_line(t)}" for t in article.tags if clean_line(t))

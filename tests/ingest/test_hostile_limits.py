@@ -94,7 +94,7 @@ def test_an_archive_is_unpacked_member_by_member_under_a_cap(
         with pytest.raises(ImportFailed, match="unpacks to more than 4 MB"):
             migrate(library, "pocket", archive)
         assert len(library) == 0
-    data = Path(__file__).parent / "data" / "migrate" / "omnivore"
+    data = Path(__file__).resolve().parents[1] / "data" / "migrate" / "omnivore"
     omnivore = tmp_path / "omnivore.zip"
     files = {
         "export/" + f.relative_to(data).as_posix(): f.read_text(encoding="utf-8")

@@ -1,0 +1,225 @@
+"""The author of a saved page: which byline to trust, and how to clean it.
+
+Owns ``find_author`` (JSON-LD, then ``<meta>``, then the page's own byline elements:
+``itemprop=author``, ``rel=author``, elements classed as bylines) and ``clean_author``
+(one byline text to the names in it). A byline is taken apart into names: "By" and role
+words ("Staff Writer") go, words run together by the page's markup are split
+("ByJane Doe", "Jane DoeStaff Writer"), page furniture ("See full bio", a date, "Follow")
+is cut, and a name equal to the site or publisher is never an author.
+Callers get ``None`` rather than a doubtful name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from reader.ingest.importers.dates import parse_date
+from reader.ingest.importers.html_published import in_aside
+from reader.sanitize import clean_line
+
+_PREFIX = re.compile(
+    r"^(?:(?:written|posted|published|reported|story|text|words|photos?)\s+)?"
+    r"(?:by|from|von|par|por|door|di|av|af|autor(?:in)?|author)\b\s*:?\s*",
+    re.I,
+)
+_GLUED_BY = re.compile(r"^By(?=[A-ZÀ-ÖØ-Þ])")
+_ROLE = (
+    r"(?:(?:senior|staff|contributing|special|chief|associate|deputy|managing|executive|"
+    r"political|foreign|science|tech(?:nology)?|business|sports?|national|news|guest|"
+    r"investigative|legal|health|features?|opinion|digital|assistant|bureau)\s+)*"
+    r"(?:writers?|reporters?|correspondents?|editors?|columnists?|contributors?|"
+    r"photographers?|producers?|journalists?|analysts?|critic)"
+)
+_GLUED_WORD = re.compile(
+    rf"(?<=[a-zà-öø-ÿ])(?=(?:{_ROLE}|See|Follow|Email|More|Updated|Published|Posted|"
+    r"Read|View|Contact)\b)",
+    re.I,
+)
+_ONLY_ROLE = re.compile(rf"^\s*(?:the\s+)?{_ROLE}\s*$", re.I)
+_TRAILING_ROLE = re.compile(rf"(?<=\S)[\s,\-–—]+\b{_ROLE}\b.*$", re.I)
+_FURNITURE = re.compile(
+    r"\b(?:see full bio|full bio|bio|follow|email|e-mail|contact|updated|published|posted|"
+    r"read more|more from|more by|view all|all posts|twitter|facebook|linkedin|instagram|"
+    r"\d+\s*min(?:ute)?s?\s+read)\b.*$",
+    re.I,
+)
+_SPLIT_NAMES = re.compile(
+    r"\s*(?:&|\band\b|\bund\b|\bet\b|;|\||·|•|/|\n"
+    r"|\b(?:edited|illustrated|photos?|reviewed|translated|additional reporting)\s+by\b)\s*",
+    re.I,
+)
+_NOT_A_NAME = re.compile(r"\d|@|https?:|www\.|\.com\b|[<>{}=]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_BYLINE_CLASS = re.compile(r"byline|author|writer|contributor|creator", re.I)
+_NOT_BYLINE_CLASS = re.compile(
+    r"avatar|image|photo|img|follow|bio\b|description|comment|related|more-from|social|share",
+    re.I,
+)
+_MAX_NAMES = 6
+_REL_TAGS = frozenset({"a", "span", "div", "p", "address", "li"})
+_AUTHOR_LINK = re.compile(
+    r"/(?:authors?|by|people|profiles?|staff|writers?|journalists?)/[^/?#]+/?(?:$|[?#])", re.I
+)
+_DATE_WORDS_BEFORE = re.compile(
+    r"(?:\b(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?,?\s*){0,2}$",
+    re.I,
+)
+_WITH = re.compile(r"\(\s*(?:avec|with)\b", re.I)
+
+
+def _key(name: str) -> str:
+    """A name reduced to its letters, case folded: for comparing with the site name."""
+    return "".join(_LETTERS.findall(name.casefold()))
+
+
+def _looks_like_name(name: str) -> bool:
+    if not name or len(name) > 60 or _NOT_A_NAME.search(name):
+        return False
+    if not _LETTERS.search(name):
+        return False
+    if _CJK.search(name):
+        return len(name.replace(" ", "")) <= 20
+    words = name.split()
+    if not 1 <= len(words) <= 5 or all(len(w.strip(".")) < 2 for w in words):
+        return False
+    # Names are capitalised where the script has capitals ("s sai" is a handle).
+    return name.lower() == name.upper() or any(w[:1].isupper() for w in words)
+
+
+def _one_name(part: str) -> str | None:
+    part = _PREFIX.sub("", part.strip(" ,:-–—|\t"))
+    if _ONLY_ROLE.match(part):
+        return None
+    part = _TRAILING_ROLE.sub("", part)
+    part = part.strip(" ,:-–—|.()[]")
+    return part if _looks_like_name(part) else None
+
+
+def _cut_date(text: str) -> str:
+    """``text`` up to a date in it ("Jane Doe March 3, 2020" keeps "Jane Doe")."""
+    if not re.search(r"\d", text):
+        return text
+    for match in re.finditer(r"\d", text):
+        head = text[: match.start()]
+        # The date may start with a month or weekday name just before the digit.
+        head = _DATE_WORDS_BEFORE.sub("", head)
+        if parse_date(text[len(head) :]):
+            return head
+        break
+    return text
+
+
+def clean_author(raw: str | None, site_keys: Iterable[str] = ()) -> str | None:
+    """The names in one byline text, joined with ", "; ``None`` when none is left.
+
+    ``site_keys`` are ``_key`` forms of the site and publisher names: a name equal to one
+    of them is the publisher, not an author.
+    """
+    text = clean_line(raw or "")
+    if not text or len(text) > 300:
+        return None
+    text = _WITH.sub(" and ", text).replace("(", " ").replace(")", " ")
+    text = _GLUED_BY.sub("By ", text)
+    text = _GLUED_WORD.sub(" ", text)
+    text = _PREFIX.sub("", text)
+    text = _FURNITURE.sub("", text)
+    text = _cut_date(text)
+    sites = set(site_keys)
+    names: list[str] = []
+    for chunk in _SPLIT_NAMES.split(text):
+        # "Jane Doe, John Roe" is two names; "Doe, Jane" is one written surname first.
+        commas = [c for c in chunk.split(",") if c.strip() and _key(c) not in sites]
+        if len(commas) > 1 and all(len(c.split()) >= 2 for c in commas):
+            parts = commas
+        else:
+            parts = [",".join(commas)] if commas else []
+        for part in parts:
+            name = _one_name(part)
+            if name and _key(name) not in sites and name not in names:
+                names.append(name)
+    if not names or len(names) > _MAX_NAMES:
+        return None
+    return ", ".join(" ".join(name.split()) for name in names)
+
+
+def site_keys(names: Iterable[str | None]) -> set[str]:
+    """The ``_key`` forms of the site and publisher names. (Not the host name: a personal
+    site is often named after its author.)"""
+    keys = {_key(n) for n in names if n}
+    keys.discard("")
+    return keys
+
+
+def _element_text(el: HtmlElement) -> str:
+    """An element's text with a space between the pieces of markup, so that
+    ``<span>By</span><a>Jane Doe</a>`` reads "By Jane Doe", not "ByJane Doe"."""
+    return " ".join(t.strip() for t in el.itertext() if t.strip())
+
+
+def _byline_elements(root: HtmlElement) -> Iterable[HtmlElement]:
+    """Elements a page marks as its byline, most specific first: microdata authors, then
+    ``rel=author`` links, elements classed as bylines and links to an author's page,
+    outside related-article boxes, sidebars, navigation and comments."""
+    elements = list(root.iter(etree.Element))
+    for el in elements:
+        if "author" in (el.get("itemprop") or "").lower():
+            names = [
+                n for n in el.iter(etree.Element) if (n.get("itemprop") or "").lower() == "name"
+            ]
+            yield from names or [el]
+    for el in elements:
+        rel = el.get("rel")
+        if rel and "author" in rel.lower().split() and el.tag in _REL_TAGS and not in_aside(el):
+            yield el
+    for el in elements:
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if len(marks) < 5 or el.tag in ("html", "body", "meta", "script"):
+            continue
+        byline = _BYLINE_CLASS.search(marks) and not _NOT_BYLINE_CLASS.search(marks)
+        if byline and not in_aside(el):
+            yield el
+    # Last: a link to an author page (/author/jane-doe, /by/jane-doe, /people/…).
+    for el in root.iter("a"):
+        if _AUTHOR_LINK.search(el.get("href") or "") and not in_aside(el):
+            yield el
+
+
+def _typed_person(el: HtmlElement) -> bool:
+    """True when microdata says the element (or the one it names) is a Person."""
+    for node in (el, el.getparent()):
+        if node is not None and "person" in (node.get("itemtype") or "").lower():
+            return True
+    return False
+
+
+def page_byline(root: HtmlElement, keys: set[str]) -> str | None:
+    """The first byline element of the page that holds a clean name."""
+    for seen, el in enumerate(_byline_elements(root)):
+        if seen > 200:
+            break
+        content = el.get("content")
+        text = content if content else _element_text(el)
+        author = clean_author(text, () if _typed_person(el) else keys)
+        if author:
+            return author
+    return None
+
+
+def find_author(
+    root: HtmlElement, candidates: Iterable[tuple[str | None, bool]], keys: set[str]
+) -> str | None:
+    """The author: the first of ``candidates`` (JSON-LD and ``<meta>`` values in order of
+    trust, each with whether the page types it a Person, which may share the site's name)
+    that cleans to a name, else the page's byline elements."""
+    for candidate, person in candidates:
+        if candidate and not candidate.strip().lower().startswith(("http:", "https:")):
+            author = clean_author(candidate, () if person else keys)
+            if author:
+                return author
+    return page_byline(root, keys)

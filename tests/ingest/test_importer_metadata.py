@@ -1,0 +1,176 @@
+"""Title, author and publication date of saved pages, one page per failure class (issue 21).
+
+The pages in tests/data/metadata are our own writing; each holds one way pages write their
+metadata that the importer got wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.ingest.importers.dates import read_date
+from reader.ingest.importers.html_byline import clean_author
+from reader.ingest.importers.html_page import parse_html
+
+DATA = Path(__file__).parent.parent / "data" / "metadata"
+
+
+def parsed(name: str):
+    path = DATA / name
+    return parse_html(path.read_bytes(), source_path=str(path))
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        # A CJK title has no spaces: the site part is cut all the same.
+        ("cjk-title-site-suffix.html", "港の遊歩道を四十年ぶりに架け替えへ"),
+        # A section of the site after the separator, inside og:title.
+        ("og-title-section-suffix.html", "Harbour board votes to rebuild the east quay walkway"),
+        # A social/SEO variant of the headline the page shows: the page's headline.
+        ("seo-title-and-headline.html", "East quay walkway rebuild approved, closures expected"),
+        # The quotes as the page shows them, not as the metadata wrote them.
+        ("curly-quotes-headline.html", "Board calls the rebuild “overdue” and ‘worth every penny’"),
+    ],
+)
+def test_titles(page: str, title: str) -> None:
+    assert parsed(page).title == title
+
+
+@pytest.mark.parametrize(
+    ("page", "author"),
+    [
+        ("run-together-byline.html", "Tomasz Ferreira"),  # <span>By</span><a>Name</a>
+        ("byline-with-role.html", "Halldis Brennan"),  # Name<span>Staff Writer</span>
+        ("byline-by-alone.html", "Ines Okonjo"),  # "By" alone is no author
+        ("byline-furniture.html", "Priya Castellano"),  # "See full bio", a date
+        ("publisher-as-author.html", "Oskar Lindqvist"),  # meta author = site name
+        ("publisher-only.html", None),  # ... and nothing else: no author
+        ("jsonld-author-list.html", "Mei Tanaka-Ross, Dario Vukovic"),
+    ],
+)
+def test_authors(page: str, author: str | None) -> None:
+    assert parsed(page).author == author
+
+
+@pytest.mark.parametrize(
+    ("page", "published"),
+    [
+        ("date-rfc2822-meta.html", "2020-04-07T07:36:07+05:30"),
+        ("date-written-out.html", "2016-12-01"),
+        ("date-us-dashes.html", "2016-12-15"),  # data-published, month first
+        ("date-time-element.html", "2023-01-30T09:45:00-05:00"),  # not the updated <time>
+        ("date-related-first.html", "2022-09-14T18:20:00+01:00"),  # not the related story's
+        ("date-modified-meta.html", "2023-11-20T07:30:00+00:00"),  # not the modified date
+        ("jsonld-author-list.html", "2021-06-02T08:15:00+02:00"),  # dateCreated, last resort
+    ],
+)
+def test_published_dates(page: str, published: str) -> None:
+    assert parsed(page).published == published
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ByJordan Vale", "Jordan Vale"),
+        ("Jordan ValeStaff Writer", "Jordan Vale"),
+        ("By", None),
+        ("by Ana Ruiz and Li Wen", "Ana Ruiz, Li Wen"),
+        ("Written by Ana Ruiz Edited by Li Wen", "Ana Ruiz, Li Wen"),
+        ("Ruiz, Ana", "Ruiz, Ana"),  # surname first is one name
+        ("Ana Ruiz, Li Wen", "Ana Ruiz, Li Wen"),
+        ("Ana Ruiz Updated 4 hours ago", "Ana Ruiz"),
+        ("Ana Ruiz | Follow", "Ana Ruiz"),
+        ("https://example.org/people/ana", None),
+        ("s sai", None),  # a handle, not a name
+        ("Ana Ruiz, Staff Writer", "Ana Ruiz"),
+        ("Staff Writer", None),
+    ],
+)
+def test_clean_author(raw: str, expected: str | None) -> None:
+    assert clean_author(raw) == expected
+
+
+def test_author_equal_to_site_name_is_dropped() -> None:
+    keys = {"bbcnews"}
+    assert clean_author("BBC News", keys) is None
+    assert clean_author("Ana Ruiz, BBC News", keys) == "Ana Ruiz"
+    assert clean_author("By Ana Ruiz, BBC News", keys) == "Ana Ruiz"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Tue, 07 Apr 2020 07:36:07 +0530", "2020-04-07T07:36:07+05:30"),
+        ("2015-10-15T02:19:15.607Z", "2015-10-15T02:19:15+00:00"),
+        ("2016-12-01T10:00:00", "2016-12-01T10:00:00"),  # no offset given: none invented
+        ("2016-12-01", "2016-12-01"),
+        ("December 1, 2016", "2016-12-01"),
+        ("12-15-2016", "2016-12-15"),
+        ("1 Dec 2016 10:00 EST", "2016-12-01T10:00:00-05:00"),
+        ("Thu Sep 16 2021 03:52:10 GMT+0000 (UTC)", "2021-09-16T03:52:10+00:00"),
+        ("1480550400", "2016-12-01T00:00:00+00:00"),
+        ("20161201", "2016-12-01"),
+        ("20161201T101500", "2016-12-01T10:15:00"),
+        ("Published on 1 May 2020", "2020-05-01"),
+        ("12", None),
+        ("soon", None),
+        ("1850-01-01", None),
+    ],
+)
+def test_read_date(value: str, expected: str | None) -> None:
+    assert read_date(value) == expected
+
+
+def test_a_time_after_the_word_updated_is_not_the_publication_date() -> None:
+    html = (
+        "<html><head><title>Walkway rebuild approved</title></head><body><article>"
+        "<h1>Walkway rebuild approved</h1><p>Updated: <time datetime='2023-02-10'>Feb 10</time>"
+        " · <time datetime='2023-01-30'>Jan 30</time></p>"
+        "<p>The harbour board met on a wet Tuesday evening to settle the question.</p>"
+        "</article></body></html>"
+    )
+    assert parse_html(html).published == "2023-01-30"
+
+
+def test_a_generic_host_label_is_no_site_name() -> None:
+    html = (
+        "<html><head><meta property='og:title' content='Tide tables explained - News analysis'>"
+        "</head><body><article><p>The harbour board met on a wet Tuesday evening.</p>"
+        "</article></body></html>"
+    )
+    parsed = parse_html(html, url="https://news.quayside.example/tides")
+    assert parsed.title == "Tide tables explained - News analysis"
+
+
+def test_jsonld_author_given_by_reference_in_a_graph() -> None:
+    graph = (
+        '{"@context":"https://schema.org","@graph":['
+        '{"@type":"Article","headline":"Walkway rebuild approved",'
+        '"author":{"@id":"https://quay.example/#/person/7"},'
+        '"publisher":{"@id":"https://quay.example/#org"},"datePublished":"2022-03-01T09:00:00+00:00"},'
+        '{"@type":"Organization","@id":"https://quay.example/#org","name":"Quayside Courier"},'
+        '{"@type":"Person","@id":"https://quay.example/#/person/7","name":"Rosalind Achebe"}]}'
+    )
+    html = (
+        f'<html><head><script type="application/ld+json">{graph}</script></head><body>'
+        "<article><h1>Walkway rebuild approved</h1><p>The harbour board met on a wet "
+        "Tuesday evening to settle the question.</p></article></body></html>"
+    )
+    parsed = parse_html(html)
+    assert parsed.author == "Rosalind Achebe"
+    assert parsed.site == "Quayside Courier"
+
+
+def test_link_to_an_author_page_is_the_last_resort_byline() -> None:
+    html = (
+        "<html><head><title>Walkway rebuild approved</title></head><body>"
+        '<nav><a href="/authors/editor-in-chief">Our editors</a></nav>'
+        "<article><h1>Walkway rebuild approved</h1>"
+        '<p><a href="/by/kwame-lindholm">Kwame Lindholm</a></p>'
+        "<p>The harbour board met on a wet Tuesday evening to settle the question.</p>"
+        "</article></body></html>"
+    )
+    assert parse_html(html).author == "Kwame Lindholm"
