@@ -38,6 +38,8 @@ COMMAND_MODULES: dict[str, str] = {
     "migrate": "migrate_commands",
     "config": "config_commands",
     "restore": "maintenance",
+    "sync": "sync_commands",
+    "merge-library": "sync_commands",
 }
 
 

@@ -17,6 +17,9 @@ folder = "~/vault/Reading" # default --out for the obsidian format
 
 [keys]                     # action id = "key[,key...]" (see the help screen, `?`)
 toggle_bookmark = "B"
+
+[sync]
+auto = true                # the app syncs after its first screen and at quit
 ```
 """
 
@@ -48,6 +51,7 @@ class Config:
     export_format: str = "markdown"
     export_folder: Path | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    sync_auto: bool = False
     path: Path | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -63,6 +67,7 @@ class Config:
                 "folder": str(self.export_folder) if self.export_folder else None,
             },
             "keys": dict(self.keys),
+            "sync": {"auto": self.sync_auto},
         }
 
 
@@ -94,7 +99,7 @@ def _apply(config: Config, data: dict[str, Any], path: Path) -> None:
     def bad(key: str, why: str) -> None:
         config.problems.append(f"{path}: {key}: {why}; using the default")
 
-    known = {"theme", "sort", "text_width", "db", "export", "keys"}
+    known = {"theme", "sort", "text_width", "db", "export", "keys", "sync"}
     for key in data:
         if key not in known:
             bad(key, "unknown setting")
@@ -137,6 +142,17 @@ def _apply(config: Config, data: dict[str, Any], path: Path) -> None:
             config.export_folder = Path(export["folder"]).expanduser()
         else:
             bad("export.folder", "must be a folder path")
+    sync = data.get("sync", {})
+    if not isinstance(sync, dict):
+        bad("sync", "must be a table")
+        sync = {}
+    for key, value in sync.items():
+        if key != "auto":
+            bad(f"sync.{key}", "unknown setting")
+        elif isinstance(value, bool):
+            config.sync_auto = value
+        else:
+            bad("sync.auto", "must be true or false")
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         bad("keys", 'must be a table of action = "key"')

@@ -4,7 +4,9 @@ touches TinyDB.
 Layout on disk, for a library file ``lib.json``:
 
 - ``lib.json``: the TinyDB file (metadata only): tables ``articles``, ``highlights``,
-  ``settings``, ``feeds`` and ``_meta`` (the schema version). Document ids are the
+  ``settings``, ``feeds``, ``stamps`` (when each article's ``STAMPED_FIELDS`` last
+  changed, for a sync; a highlight's note keeps its own ``note_at``) and ``_meta`` (the
+  schema version). Document ids are the
   articles' and highlights' own 8-hex-digit ids.
 - ``lib.json.journal``: the documents changed since ``lib.json`` was last rewritten,
   one line per write (see ``storage.py``): a bookmark appends a line, not megabytes.
@@ -29,7 +31,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import filterfalse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -154,6 +156,25 @@ class AddResult:
 def now_iso() -> str:
     """The current UTC time as ISO 8601 with seconds."""
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+#: The article fields whose last change is stamped (``stamps`` table), so that a sync can
+#: tell which machine changed a field last (see ``reader.sync.merge``).
+STAMPED_FIELDS = ("title", "bookmarked", "read", "position")
+_last_stamp = ""
+
+
+def change_stamp() -> str:
+    """The time of a change: ISO 8601 UTC with microseconds, always increasing in one
+    process (two changes in the same microsecond still come in order)."""
+    global _last_stamp
+    now = datetime.now(UTC)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if stamp <= _last_stamp:
+        last = datetime.strptime(_last_stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        stamp = (last + timedelta(microseconds=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    _last_stamp = stamp
+    return stamp
 
 
 # A URL that is only scheme://host/path, in printable ASCII with no spaces: no userinfo,
@@ -440,6 +461,7 @@ class Library:
         self._settings_table = self._db.table("settings", cache_size=0)
         self._feeds_table = self._db.table("feeds", cache_size=0)
         self._meta_table = self._db.table("_meta", cache_size=0)
+        self._stamps_table = self._db.table("stamps", cache_size=0)
         self._cache_generation = -1
         self._tail_seen = 0  # entries of the storage's tail_log applied to the cache
         self._articles: dict[str, Article] = {}
@@ -823,8 +845,24 @@ class Library:
                 if name not in Article.__dataclass_fields__ or name == "id":
                     raise ValueError(f"unknown article field {name!r}")
                 setattr(article, name, value)
+            self._stamp(article_id, [name for name in fields if name in STAMPED_FIELDS])
             self._put(article)
             return article
+
+    def _stamp(self, article_id: str, names: list[str]) -> None:
+        """Record now as the time of the last change of the article's fields ``names``."""
+        if not names:
+            return
+        stamps = dict(self._raw_table("stamps").get(article_id) or {})
+        now = change_stamp()
+        stamps.update(dict.fromkeys(names, now))
+        self._stamps_table.upsert(Document(stamps, doc_id=doc_id_of(article_id)))
+
+    def change_stamps(self) -> dict[str, dict[str, str]]:
+        """Per article id, when each of its ``STAMPED_FIELDS`` last changed (missing: not
+        since this was recorded)."""
+        self.refresh()
+        return self._raw_table("stamps")
 
     def set_bookmarked(self, article_id: str, on: bool) -> Article:
         return self.update(article_id, bookmarked=on)
@@ -858,6 +896,8 @@ class Library:
             hl_ids = [h.id for h in self.highlights(article_id)]
             if hl_ids:
                 self._highlights_table.remove(doc_ids=doc_ids_of(hl_ids))
+            if article_id in self._raw_table("stamps"):
+                self._stamps_table.remove(doc_ids=doc_ids_of([article_id]))
             del self._articles[article_id]
             self._unindex_article(article)
         self.bodies.delete(article_id)
@@ -967,7 +1007,8 @@ class Library:
             highlight = self.get_highlight(highlight_id)
             highlight.note = clean_text(note).strip() or None if note else None
             self._highlights_table.update(
-                {"note": highlight.note}, doc_ids=doc_ids_of([highlight.id])
+                {"note": highlight.note, "note_at": change_stamp()},
+                doc_ids=doc_ids_of([highlight.id]),
             )
             return highlight
 
@@ -980,6 +1021,28 @@ class Library:
     def set_setting(self, key: str, value: Any) -> None:
         with self._write():
             self._settings_table.upsert(Document({"value": value}, doc_id=key))  # type: ignore[arg-type]
+
+    # -- whole tables, for a sync -------------------------------------------------------------
+    def copy_tables(self, names: Iterable[str]) -> dict[str, dict[str, dict[str, Any]]]:
+        """A copy of the stored documents of the tables ``names``, by id (as stored: the
+        caller cleans what it shows)."""
+        self.refresh()
+        data = self._storage.read() or {}
+        return {name: {k: dict(v) for k, v in data.get(name, {}).items()} for name in names}
+
+    def replace_tables(self, tables: dict[str, dict[str, dict[str, Any]]]) -> None:
+        """Replace the tables named in ``tables`` whole (one atomic rewrite of the library
+        file, done before this returns, even inside ``batch``); the other tables are kept.
+        Bodies are the caller's: write those first."""
+        with self._write():
+            data = self._storage.read() or {}
+            for name, docs in tables.items():
+                data[name] = {str(k): dict(v) for k, v in docs.items()}
+            self._storage.require_full_write()
+            self._storage.write(data)
+            self._storage.flush()  # durable before this returns, even inside a batch
+            self._storage.reload_count += 1  # every cached article is rebuilt
+            self._sync_cache()
 
     def feeds(self) -> list[dict[str, Any]]:
         self.refresh()

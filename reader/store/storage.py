@@ -572,6 +572,12 @@ class AtomicJSONStorage(Storage):
         self._dirty = False
         self.full_writes += 1
 
+    def flush(self) -> None:
+        """Write the pending changes now, even inside a ``deferred`` block (a caller that
+        must know them durable before it goes on, e.g. a sync before it moves git's HEAD)."""
+        if self._dirty:
+            self._flush()
+
     def unwritten(self, table: str, doc_ids: list[str]) -> list[str]:
         """Those of ``doc_ids`` not written to the files: not in the data at all, or
         changed and waiting for a flush that failed."""

@@ -43,6 +43,7 @@ from reader.tui.idle_gc import IdleCollector
 from reader.tui.pending_library import PendingLibrary, SnapshotLibrary, SnapshotView
 from reader.tui.screens.main import MainScreen
 from reader.tui.settings_check import binding_ids, settings_problems
+from reader.tui.sync_runner import SyncRunner
 from reader.tui.terminal_title import TerminalTitle
 from reader.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
 
@@ -92,6 +93,7 @@ class ReaderApp(App[None]):
         )
         self.library_label = library_label or library.path.name
         self.config = config if config is not None else load_config()
+        self.syncer = SyncRunner(self, library.path, on_done=lambda: self.main_screen.reload())
         sort = start_sort(self.library.get_setting("sort"), self.config.sort)
         if self._pending is not None and self._pending.snapshot.sort == sort:
             self.view: LibraryView = SnapshotView(self._pending.snapshot, self._finish_loading)  # type: ignore[assignment]
@@ -193,6 +195,8 @@ class ReaderApp(App[None]):
                 return
         self.index_in_background()
         self.main_screen.quote_pane.warm_up()  # compile the quotation patterns
+        if self.config.sync_auto:
+            self.syncer.start(automatic=True)
 
     def _finish_loading(self) -> tuple[Library, LibraryView]:
         """Open the library the first screen was drawn from a snapshot of, and put the real

@@ -134,6 +134,7 @@ COMMANDS: tuple[Command, ...] = (
         key_display="\\",
     ),
     Command("ctrl+r", "reload", "Reload", "Reload the library from disk"),
+    Command("ctrl+s", "sync", "Sync", "Sync the library with your other machines"),
     Command("question_mark", "help", "Help", "Show every key", True, key_display="?"),
     Command("q", "quit", "Quit", "Quit reader", True, on_app=True),
 )

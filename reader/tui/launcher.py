@@ -81,6 +81,10 @@ def _run_tui(db: Path | None, *, label: str | None) -> None:
             maker.close()
     try:
         app.run()
+        if app.config.sync_auto and not app.return_code:
+            from reader.tui.sync_runner import sync_at_quit
+
+            sync_at_quit(path)
         if app.library_loaded:
             app.save_start_snapshot()
         elif maker is not None and maker.raw is not None:  # quit before the library opened

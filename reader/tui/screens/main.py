@@ -306,7 +306,12 @@ class MainScreen(ExportActions):
         self._set_query("")
         self._focus_pane("list")
 
-    # -- reload ------------------------------------------------------------------------------
+    # -- reload, sync ------------------------------------------------------------------------
+    def action_sync(self) -> None:
+        """Sync the library with the other machines, in the background."""
+        self.save_unsaved_position()
+        self.reader_app.syncer.start()
+
     def action_reload(self) -> None:
         """Re-read the library file now."""
         changed = self.reload()
