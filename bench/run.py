@@ -720,12 +720,19 @@ def render_table(report: Report) -> str:
                 verdict,
             )
         )
-    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    lines.extend(aligned_rows(table))
+    return "\n".join(lines)
+
+
+def aligned_rows(table: Sequence[Sequence[str]]) -> list[str]:
+    """A header row, a rule and the rows, in columns as wide as their widest cell."""
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    lines = []
     for n, cells in enumerate(table):
         lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return lines
 
 
 # -- main -------------------------------------------------------------------------------------------------

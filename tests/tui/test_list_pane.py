@@ -3,10 +3,12 @@ swapping the rows; hostile titles shown literally; the messages the app listens 
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import OptionList
 
 from reader.models import Article
+from reader.tui.widgets import list_pane
 from reader.tui.widgets.list_pane import ROW_HEIGHT, ListPane
 
 SIZE = (60, 24)  # the pane is 22 lines high inside its border: 11 rows show
@@ -70,6 +72,7 @@ async def test_cursor_keys_move_and_post_highlighted() -> None:
     app = PaneApp(articles(100))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await pilot.pause()  # the app hears of the cursor after the frame that shows it
         pane = app.query_one(ListPane)
         assert pane.highlighted == 0 and app.highlighted[-1] == "a00000"
         await pilot.press("j", "j", "down")
@@ -86,6 +89,7 @@ async def test_cursor_keys_move_and_post_highlighted() -> None:
         await pilot.press("j")
         assert pane.highlighted == 99  # stays on the last row
         await pilot.press("home")
+        await pilot.pause()
         await pilot.pause()
         assert pane.highlighted == 0 and app.highlighted[-1] == "a00000"
         await pilot.press("enter")
@@ -173,17 +177,36 @@ async def test_fewer_rows_update_scrollbar_and_scroll_position() -> None:
         assert pane.virtual_size.height == 100 * ROW_HEIGHT and pane.show_vertical_scrollbar
 
 
-async def test_on_cursor_hears_of_the_move_before_any_message() -> None:
+async def test_the_cursor_is_drawn_before_the_app_hears_of_it_once_per_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # (the safety net for a pane no frame draws would fire first on a very busy machine)
+    monkeypatch.setattr(list_pane, "ANNOUNCE_AT_LATEST", 30.0)
     rows = articles(20)
     app = PaneApp(rows)
+    frames: list[tuple[int, int]] = []  # (cursor row drawn, calls heard by then)
     async with app.run_test(size=SIZE) as pilot:
         pane = app.query_one(ListPane)
         await pilot.pause()
         heard: list[str] = []
         pane.on_cursor = lambda article: heard.append(article.id)
+        display = app._display
+
+        def recording(screen: object, renderable: object) -> None:
+            display(screen, renderable)  # type: ignore[arg-type]
+            if renderable is not None:
+                frames.append((pane._drawn or 0, len(heard)))
+
+        app._display = recording  # type: ignore[method-assign]
         app.highlighted.clear()
-        pane.highlighted = 5
-        assert heard == [rows[5].id]  # at once, in the same call
-        assert app.highlighted == []  # the message comes later
+        for row in (3, 4, 5):  # three moves before any frame: a key held down
+            pane.highlighted = row
+        assert heard == [] and app.highlighted == []  # nothing but the rows, yet
+        await pilot.pause()
+        await pilot.pause()
+        assert frames and frames[0] == (5, 0)  # the cursor's frame came first
+        assert heard == [rows[5].id]  # then the app heard, once, of where it rests
         await pilot.pause()
         assert app.highlighted == [rows[5].id]
+        await pilot.pause(0.2)
+        assert heard == [rows[5].id] and app.highlighted == [rows[5].id]  # once only

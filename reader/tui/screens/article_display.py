@@ -26,6 +26,7 @@ from reader.errors import ReaderError
 from reader.models import Article
 from reader.sanitize import clean_line
 from reader.search.order import SORT_LABELS
+from reader.tui.pending_input import after_input
 from reader.tui.screens.pane_layout import NARROW, PaneLayout
 from reader.tui.widgets.article.view import ArticleView
 from reader.tui.widgets.list_pane import ArticleOption, ListPane
@@ -77,7 +78,9 @@ class ArticleDisplay(PaneLayout):
         screen)."""
         self._update_window_title()
         text = " · ".join(part for part in self._header_parts() if part)
-        self.list_pane.border_title = f"Articles ({len(self.view.rows)})"
+        border_title = f"Articles ({len(self.view.rows)})"
+        if self.list_pane.border_title != border_title:  # (setting it redraws the pane)
+            self.list_pane.border_title = border_title
         if self._title_timer is not None:
             self._title_timer.stop()
             self._title_timer = None
@@ -171,18 +174,27 @@ class ArticleDisplay(PaneLayout):
         if pending is not None and markdown is not None:
             head = pending.snapshot.head_for(article.id, markdown)
         self.article_view.show(article, markdown, highlights, article.position, head=head)
-        # Quotations are found when the view reports the article laid out (``Ready``),
-        # unless they were found before.
+        # The quote pane follows in a later frame (``_fill_quote_pane``): its quotations
+        # are found once the text is laid out, unless they were found before.
         self._quotations = self._quotations_seen.get((article.id, article.content_hash), [])
-        self.quote_pane.show(highlights, self._quotations)
+        self.quote_pane.forget()
+        article_id = article.id
+        after_input(self, lambda: self._fill_quote_pane(article_id))
+
+    def _fill_quote_pane(self, article_id: str) -> None:
+        """(A frame after the article.) The shown article's highlights, and its quotations
+        when its text is laid out (else they come with ``ArticleView.Ready``)."""
+        if self._shown is None or self._shown.id != article_id:
+            return  # another article is shown by now
+        if self.article_view.ready and not self._quotations:
+            self._find_quotations(article_id)
+        self.quote_pane.show(self._shown_highlights, self._quotations)
 
     def on_article_view_ready(self, event: ArticleView.Ready) -> None:
-        """The article is laid out: find its quotations for the quote pane. Before the
-        first frame they wait for it (the text comes first; their patterns compile)."""
-        if self._first_frame_shown:
-            self._find_quotations(event.article_id)
-        else:
-            self.call_after_refresh(self._find_quotations, event.article_id)
+        """The article is laid out: find its quotations for the quote pane, after the
+        frame that shows the text and the keys pressed meanwhile (``after_input``)."""
+        article_id = event.article_id
+        after_input(self, lambda: self._find_quotations(article_id))
 
     def _find_quotations(self, article_id: str) -> None:
         if self._shown is None or self._shown.id != article_id or self._quotations:
@@ -195,8 +207,7 @@ class ArticleDisplay(PaneLayout):
             found = find_quotations(self.article_view.paragraphs)
             self._quotations_seen.set(key, found)
         self._quotations = found
-        if self._quotations:
-            self.quote_pane.show(self._shown_highlights, self._quotations)
+        self.quote_pane.show(self._shown_highlights, self._quotations)
 
     def _refresh_highlights(self, *, keep: int | None = None, select: str | None = None) -> None:
         """Show the shown article's highlights again (article marks and quote pane)."""

@@ -13,6 +13,11 @@ When a screen resumes, Textual restyles every node of it if the event asks to
 (``ScreenResume.refresh_styles``: ``switch_screen`` asks, in case the stylesheet changed
 meanwhile). The main screen's *first* resume asks too, yet comes right after the mount that
 styled every node, so the first resume skips it; every later one restyles as asked.
+
+``Screen.focused`` repaints the whole screen when it changes (``enter`` into the article,
+``escape`` back, ``tab``): every widget's lines composed and the whole screen written to
+the terminal. The widgets that gain and lose the focus are restyled and repaint
+themselves, so here the focus changes without that repaint.
 """
 
 from __future__ import annotations
@@ -23,11 +28,14 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Input, OptionList
 
 from reader.sanitize import clean_line, is_web_url
 from reader.search.order import SORT_LABELS
 from reader.tui.commands import command_bindings
+from reader.tui.pending_input import after_input
 from reader.tui.screens.export_worker import ExportActions
 from reader.tui.widgets.article.view import ArticleView
 from reader.tui.widgets.filter_bar import FilterBar
@@ -56,6 +64,9 @@ class MainScreen(ExportActions):
     BINDINGS: ClassVar[list[BindingType]] = [*command_bindings()]
     """Every action of ``commands.COMMANDS`` (quitting runs on the app)."""
 
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As ``Screen.focused``, without repainting the whole screen."""
+
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
         self.restyled_on_resume = 0  # resumes that restyled every node (for tests)
@@ -68,8 +79,9 @@ class MainScreen(ExportActions):
         # The classes ``_apply_layout`` sets, set before the first styling pass (setting
         # them after mounting restyles every pane once more before the first frame).
         width = self.app.size.width
-        with Horizontal(id="panes", classes=" ".join(self._layout_classes(width))):
-            yield ListPane(id="list", classes="-current")
+        classes = self._layout_classes(width)
+        with Horizontal(id="panes", classes=" ".join(classes)):
+            yield ListPane(id="list", classes="-current" if "-single" in classes else None)
             yield ArticleView(id="article")
             yield QuotePane(id="quotes")
         yield FilterBar(id="filter")
@@ -125,8 +137,9 @@ class MainScreen(ExportActions):
         article = self._current()
         if article is not None:
             self._focus_pane("article")
-            if article.id != self.reader_app.last_article:
-                self.reader_app.remember_last_article(article.id)
+            if article.id != self.reader_app.last_article:  # written after the frame
+                article_id = article.id
+                after_input(self, lambda: self.reader_app.remember_last_article(article_id))
 
     async def action_back(self) -> None:
         """Back to the list; on the list, clear the filter."""

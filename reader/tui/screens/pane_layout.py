@@ -135,8 +135,12 @@ class PaneLayout(Screen[None]):
         wanted = self._layout_classes(width)
         panes.set_class("-single" in wanted, "-single")
         panes.set_class("-no-quotes" in wanted, "-no-quotes")
+        # ``-current`` matters in one-pane mode only; wider, moving between panes changes
+        # no class (a class change restyles the pane and everything in it)
+        single = "-single" in wanted
         for pane_id in ("list", "article", "quotes"):
-            self.query_one(f"#{pane_id}").set_class(pane_id == self._current_pane, "-current")
+            current = single and pane_id == self._current_pane
+            self.query_one(f"#{pane_id}").set_class(current, "-current")
 
     def _pane_of(self, widget: Widget | None) -> str | None:
         while widget is not None:

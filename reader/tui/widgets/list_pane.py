@@ -15,7 +15,13 @@ Speed: ``show_articles`` only swaps the list and refreshes (O(1) besides finding
 article); rendered rows are cached by (article, width, style) and dropped by
 ``update_article`` when an article changes.
 
-Messages: the pane posts ``ListPane.OptionHighlighted`` as the cursor moves and
+The cursor comes first: a move redraws the two rows it leaves and enters, and the frame
+showing it is drawn before anything else the move causes. Only then is the app told
+(``on_cursor``, then ``ListPane.OptionHighlighted``), once, for the row the cursor rests on:
+moves made before that frame (a key held down, keys queued) cost a row redraw each and
+nothing more.
+
+Messages: the pane posts ``ListPane.OptionHighlighted`` after the cursor's frame and
 ``ListPane.OptionSelected`` on ``enter`` or a click. They subclass ``OptionList``'s
 messages of the same names and keep their handler names (``on_option_list_option_...``)
 and attributes (``option_list``, ``option`` with ``.id``, ``option_index``), so code
@@ -42,8 +48,11 @@ from textual.widgets import OptionList
 from reader.models import Article
 from reader.sanitize import clean_line
 from reader.timestamps import local_day
+from reader.tui.pending_input import after_input
 from reader.tui.scroll_range import set_scroll_range
 
+ANNOUNCE_AT_LATEST = 0.25
+"""Seconds after a cursor move by which the app hears of it even if no frame drew it."""
 BOOKMARK_MARK = "★"
 UNREAD_MARK = "●"
 ROW_HEIGHT = 2
@@ -155,9 +164,11 @@ class ListPane(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.on_cursor: Callable[[Article], None] | None = None
-        """Called with the article under the cursor as soon as the cursor moves, before
-        ``OptionHighlighted`` is posted: the app previews the article in the same frame
-        as the cursor's move (a message arrives a frame later)."""
+        """Called with the article under the cursor once the frame showing the cursor's
+        move is drawn, just before ``OptionHighlighted`` is posted (see the module doc).
+        While it is unset (the app sets it after its first frame) a move is told at once."""
+        self._announce_at_frame = False  # the app hears of the cursor once it is drawn
+        self._announcing = False  # a call of ``_announce`` waits for the next frame
         self.border_title = "Articles"
         self._rows: Sequence[Article] = ()
         self._cache: LRUCache[tuple[str, int, object], tuple[Article, list[Strip]]] = LRUCache(512)
@@ -247,7 +258,8 @@ class ListPane(ScrollView, can_focus=True):
         return max(0, min(len(self._rows) - 1, highlighted))
 
     def watch_highlighted(self, highlighted: int | None) -> None:
-        """Redraw the old and new cursor rows, scroll to the new one and tell the app."""
+        """Redraw the old and new cursor rows and scroll to the new one; the app hears of
+        it after that frame (``_announce``)."""
         if self._drawn is not None and self._drawn != highlighted:
             self.refresh_lines(self._drawn * ROW_HEIGHT, ROW_HEIGHT)
         self._drawn = highlighted
@@ -255,10 +267,43 @@ class ListPane(ScrollView, can_focus=True):
             return
         self.refresh_lines(highlighted * ROW_HEIGHT, ROW_HEIGHT)
         self.scroll_to_highlight()
-        article = self._rows[highlighted]
+        if self.on_cursor is None:  # before the app's first frame: no frame to wait for
+            self._announce()
+            return
+        if self._announce_at_frame or self._announcing:
+            return
+        if self.display and self.is_mounted and self.screen.is_current:
+            # ``render_line`` schedules it while the frame with the cursor is made; the
+            # timer is a safety net for a frame that never draws the pane
+            self._announce_at_frame = True
+            self.set_timer(ANNOUNCE_AT_LATEST, self._announce_if_not_drawn)
+        else:  # not on screen (one-pane layout, a dialog on top): after the next frame
+            self._announce_after_frame()
+
+    def _announce_if_not_drawn(self) -> None:
+        if self._announce_at_frame:
+            self._announce_after_frame()
+
+    def _announce_after_frame(self) -> None:
+        """Tell the app where the cursor rests after the frame being made (and the keys
+        queued by then)."""
+        self._announce_at_frame = False
+        if not self._announcing:
+            self._announcing = True
+            # (through the pane's own queue: a message posted from the screen's callback
+            # would stop bubbling at the screen, which would count as its sender)
+            after_input(self, lambda: self.call_later(self._announce))
+
+    def _announce(self) -> None:
+        """Tell the app where the cursor rests (``on_cursor``, ``OptionHighlighted``)."""
+        self._announcing = False
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self._rows):
+            return
+        article = self._rows[index]
         if self.on_cursor is not None:
             self.on_cursor(article)
-        self.post_message(self.OptionHighlighted(self, ArticleOption(article), highlighted))  # type: ignore[arg-type]
+        self.post_message(self.OptionHighlighted(self, ArticleOption(article), index))  # type: ignore[arg-type]
 
     def scroll_to_highlight(self) -> None:
         """Scroll so the cursor row is on screen."""
@@ -390,6 +435,8 @@ class ListPane(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """One line of the list: half of the row at ``y`` (counting from the top shown),
         or a line of ``empty_text`` when there are no rows."""
+        if self._announce_at_frame:  # this frame shows where the cursor moved
+            self._announce_after_frame()
         width = self.scrollable_content_region.width
         line = self.scroll_offset.y + y
         index, part = divmod(line, ROW_HEIGHT)

@@ -14,6 +14,12 @@ note, ``y`` copies the entry's words.
 Speed: ``show`` leaves the options alone when the entries are the same as shown (moving
 through the list mostly shows "no highlights or quotations" again and again), and
 ``warm_quotations`` compiles ``reader.quotes``' patterns ahead of the first article.
+Every option is wrapped to know its height, so ``show`` puts in the first
+``FIRST_OPTIONS`` (a screenful) at once and the rest ``MORE_OPTIONS`` at a time in later
+frames, each after the keys pressed meanwhile (``reader.tui.pending_input``); a cursor
+placed by the app or a key (``keep``, ``select_highlight``) puts them all in first.
+``forget`` makes the entries of an article no longer shown stop answering before the pane
+is redrawn.
 """
 
 from __future__ import annotations
@@ -31,11 +37,14 @@ from textual.widgets.option_list import Option
 
 from reader.models import Highlight
 from reader.sanitize import clean_line
+from reader.tui.pending_input import after_input
 
 if TYPE_CHECKING:  # reader.quotes is loaded when first needed, not at start
     from reader.quotes import Quotation
 
 MAX_QUOTE_CHARS = 280
+FIRST_OPTIONS = 8  # options put in by ``show`` itself (about a screenful)
+MORE_OPTIONS = 8  # options put in per later frame
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +109,7 @@ class QuotePane(OptionList):
     """The pane's own keys, for the help screen."""
 
     _scroll_range_only = False  # inside ``_update_lines`` (see there)
+    _appending = False  # adding options below the screen: no repaint
 
     class Jump(Message):
         """The user chose an entry: scroll the article to ``paragraph`` at ``start``."""
@@ -118,6 +128,7 @@ class QuotePane(OptionList):
         self._quotations: Sequence[Quotation] = ()
         self._view = "all"  # "all" | "speakers" | "speaker" (one speaker's quotations)
         self._speaker: str | None = None  # the speaker shown in the "speaker" view
+        self._waiting: list[Option] = []  # options ``show`` has not put in yet
         self.rebuilds = 0
         """How many times the options were rebuilt (for tests and profiling)."""
 
@@ -141,6 +152,8 @@ class QuotePane(OptionList):
         """Textual's ``refresh``, without the layout a new scroll range would ask for."""
         if self._scroll_range_only:
             layout = False
+        if self._appending and not regions:
+            repaint = False
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def warm_up(self) -> None:
@@ -173,6 +186,7 @@ class QuotePane(OptionList):
                 self._put_cursor_near(keep)
             return
         self._shown = shown
+        self._waiting = []
         self._highlights, self._quotations = highlights, quotations
         self.rebuilds += 1
         if self._view == "all":
@@ -180,10 +194,49 @@ class QuotePane(OptionList):
         else:
             options, entries = self._speaker_options(quotations)
         self._entries = entries
-        self.set_options(options)
+        first = options if keep is not None else options[:FIRST_OPTIONS]
+        self.set_options(first)
         self.border_subtitle = f"{len(highlights)} hl · {len(quotations)} q"
+        if len(first) < len(options):
+            self._waiting = [o for o in options[len(first) :] if o is not None]
+            after_input(self, lambda: self._add_waiting(shown))
         if keep is not None:
             self._put_cursor_near(keep)
+
+    def _add_waiting(self, shown: tuple[object, ...]) -> None:
+        """Put in the next ``MORE_OPTIONS`` options of ``show`` (if it still shows the
+        same entries), then the next in a later frame."""
+        if shown != self._shown or not self._waiting:
+            return
+        chunk, self._waiting = self._waiting[:MORE_OPTIONS], self._waiting[MORE_OPTIONS:]
+        self._add_options_below(chunk)
+        if self._waiting:
+            after_input(self, lambda: self._add_waiting(shown))
+
+    def _add_options_below(self, options: list[Option]) -> None:
+        """Add options; when the screen is already full, they are below it: only the
+        scroll range changes, nothing on screen is drawn again."""
+        height = self.scrollable_content_region.height
+        self._appending = len(self._lines) >= int(self.scroll_y) + height
+        try:
+            self.add_options(options)
+        finally:
+            self._appending = False
+
+    def _add_all_waiting(self) -> None:
+        """Every option ``show`` held back, now (before the cursor is placed)."""
+        if self._waiting:
+            waiting, self._waiting = self._waiting, []
+            self._add_options_below(waiting)
+
+    def forget(self) -> None:
+        """The article shown changed: the entries stop answering at once (``current`` is
+        ``None``); the options on screen stay until the next ``show`` replaces them."""
+        self._entries = []
+        self._shown = None
+        self._waiting = []
+        if self._view == "speaker":  # another article: its speakers
+            self._view, self._speaker = "speakers", None
 
     def _all_options(
         self, highlights: Sequence[Highlight], quotations: Sequence[Quotation]
@@ -283,6 +336,7 @@ class QuotePane(OptionList):
             self._switch("speakers")
 
     def _put_cursor_near(self, index: int) -> None:
+        self._add_all_waiting()
         count = len(self._entries)
         if count == 0:
             return
@@ -294,6 +348,7 @@ class QuotePane(OptionList):
 
     def select_highlight(self, highlight_id: str) -> None:
         """Put the cursor on the highlight with ``highlight_id`` (if listed)."""
+        self._add_all_waiting()
         for index, entry in enumerate(self._entries):
             if entry.highlight_id == highlight_id:
                 self.highlighted = index
@@ -311,6 +366,7 @@ class QuotePane(OptionList):
         """Empty the pane (no article shown)."""
         self._entries = []
         self._shown = None
+        self._waiting = []
         self._highlights, self._quotations = (), ()
         self.clear_options()
         self.border_subtitle = ""

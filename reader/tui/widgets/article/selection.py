@@ -195,10 +195,17 @@ class ArticleSelection(ArticleStrips):
             self.scroll_to(y=row - height + 1, animate=False)
 
     def _jump_highlight(self, direction: int) -> None:
-        order = self._mark_order
-        if not order:
+        index = self._mark_after(direction) if self._mark_order else None
+        if index is None:
             self.app.bell()
             return
+        self._current_mark = index
+        p, s, _ = self._mark_order[index]
+        self.scroll_to_paragraph(p, s)
+
+    def _mark_after(self, direction: int) -> int | None:
+        """The highlight ``]`` (``direction`` 1) or ``[`` (-1) goes to, if any."""
+        order = self._mark_order
         if self._current_mark is None:
             here = int(self.scroll_y) + CONTEXT_ROWS
             rows = [self._row_of(p, s) or 0 for p, s, _ in order]
@@ -212,12 +219,7 @@ class ArticleSelection(ArticleStrips):
             index = self._current_mark + direction
             if not (0 <= index < len(order)):
                 index = None
-        if index is None:
-            self.app.bell()
-            return
-        self._current_mark = index
-        p, s, _ = order[index]
-        self.scroll_to_paragraph(p, s)
+        return index
 
     # -- mouse selection -------------------------------------------------------------------------------
     def on_mouse_down(self, event: events.MouseDown) -> None:

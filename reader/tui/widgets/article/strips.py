@@ -14,6 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
+from textual.geometry import Region
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -41,6 +42,7 @@ class ArticleStrips(ScrollView):
         self._strip_width = -1  # the content width the cached strips were built for
         self._styles: dict[str, Style] | None = None
         self._base: Style | None = None
+        self._styles_before: tuple[dict[str, Style], Style] | None = None  # see render_lines
         self.strips_built = 0
         """How many rows were rendered (cache misses); for tests and profiling."""
 
@@ -71,10 +73,30 @@ class ArticleStrips(ScrollView):
 
     # -- rendering -------------------------------------------------------------------------------
     def notify_style_update(self) -> None:
+        """Styles changed (theme, CSS, focus): the rows are built again, unless every
+        style they use turns out the same when next drawn (``render_lines``: the focus
+        only changes the pane's border)."""
         super().notify_style_update()
+        if self._styles is not None and self._base is not None:
+            if self._styles_before is None:
+                self._styles_before = (self._styles, self._base)
+        else:
+            self._strip_cache.clear()
         self._styles = None
         self._base = None
-        self._strip_cache.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The rows of ``crop`` (after a style update, the rows built before are kept
+        only if every style they use is the same now)."""
+        before, self._styles_before = self._styles_before, None
+        if before is not None:
+            old_styles, old_base = before
+            same = self._base_style() == old_base and all(
+                self._style(name) == style for name, style in old_styles.items()
+            )
+            if not same:
+                self._strip_cache.clear()
+        return super().render_lines(crop)
 
     def _style(self, name: str) -> Style:
         if self._styles is None:

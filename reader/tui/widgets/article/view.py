@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 
+from reader.tui.pending_input import after_input
 from reader.tui.widgets.article.layout import MEASURE_STEP
 from reader.tui.widgets.article.loading import ArticleLoading
+from reader.tui.widgets.article.selection import CONTEXT_ROWS
 
 
 class ArticleView(ArticleLoading, can_focus=True):
@@ -109,6 +112,45 @@ class ArticleView(ArticleLoading, can_focus=True):
     """
 
     # -- actions ---------------------------------------------------------------------------------------
+    _warming = False  # the next page's rows are built after the frame
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """(The reading position, in the base;) the next page is built after the frame."""
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._warm_after_frame()
+
+    def on_focus(self, event: events.Focus) -> None:
+        """Opened: the next page's rows are built after the frame."""
+        self._warm_after_frame()
+
+    def _warm_after_frame(self) -> None:
+        if not self._warming:
+            self._warming = True
+            after_input(self, self._warm_next_page)
+
+    def _warm_next_page(self) -> None:
+        """(After the frame of a scroll, and the keys pressed meanwhile.) Build the rows
+        of the next page and of the next highlight's, so the next ``space`` or ``]``
+        draws from the cache."""
+        self._warming = False
+        height = self.scrollable_content_region.height
+        width = self.scrollable_content_region.width
+        if height <= 0 or width != self._strip_width:
+            return
+        tops = [int(self.scroll_y) + height]
+        index = self._mark_after(1) if self._mark_order else None
+        if index is not None:
+            row = self._row_of(*self._mark_order[index][:2])
+            if row is not None:
+                tops.append(max(0, row - CONTEXT_ROWS))
+        cache = self._strip_cache
+        for top in tops:
+            for row in range(top, min(len(self._doc.lines), top + height)):
+                if cache.get(row) is None:
+                    self.strips_built += 1
+                    cache[row] = self._build_strip(row, width)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_selection":
             return self._selection is not None or self._selecting
