@@ -3,6 +3,7 @@ recorder of the app's notifications."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,8 @@ from reader.models import ParsedArticle
 from reader.store import Library
 
 if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
     from reader.tui.app import ReaderApp
 
 ARTICLES = [
@@ -83,3 +86,15 @@ def recording(app: ReaderApp) -> list[str]:
 
     app.notify = notify  # type: ignore[method-assign]
     return messages
+
+
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 5.0
+) -> None:
+    """Let the app run until ``condition()`` holds (a timer or a worker may have to fire
+    first; how many frames that takes depends on the machine), failing after ``seconds``."""
+    for _ in range(int(seconds / 0.01)):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    assert condition(), "the app never reached the expected state"

@@ -187,6 +187,8 @@ class ReaderApp(App[None]):
         self.set_timer(FIRST_FRAME_FLUSH_SECONDS, self._open_after_first_frame)
 
     def _open_after_first_frame(self) -> None:
+        if not self.is_running:  # quit before the timer fired: the panes are going away
+            return
         if self._pending is not None:
             try:
                 self._finish_loading()

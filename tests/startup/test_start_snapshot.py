@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_tui_support import ARTICLES, ids_by_title
+from test_tui_support import ARTICLES, ids_by_title, wait_until
 
 from reader.models import Article, Highlight
 from reader.settings.paths import snapshot_path
@@ -140,8 +140,7 @@ async def test_first_screen_comes_from_the_snapshot_then_the_library_opens(
     app = ReaderApp(PendingLibrary(lib_path, snapshot), library_label="test")
     assert isinstance(app.library, SnapshotLibrary) and isinstance(app.view, SnapshotView)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert app.library_loaded
+        await wait_until(pilot, lambda: app.library_loaded)
         assert isinstance(app.library, Library) and isinstance(app.view, LibraryView)
         pane = app.query_one(ListPane)
         assert [pane.get_option_at_index(i).article.title for i in range(4)] == [

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_tui_support import ARTICLES, ids_by_title
+from test_tui_support import ARTICLES, ids_by_title, wait_until
 
 from reader.models import ParsedArticle
 from reader.search.order import ids_in_order, in_order
@@ -190,8 +190,7 @@ async def test_first_screen_from_the_forked_snapshot_then_the_library(lib_path: 
     app = ReaderApp(PendingLibrary(lib_path, snapshot), library_label="test")
     assert not app.library_loaded
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert app.library_loaded
+        await wait_until(pilot, lambda: app.library_loaded)
         article = app.query_one(ArticleView).article
         assert article is not None and article.title == ARTICLES[3][0]
         pane = app.query_one(ListPane)
