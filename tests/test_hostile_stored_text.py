@@ -162,21 +162,26 @@ def test_every_unsafe_code_point_in_every_field_reaches_no_output(
     record_property("stored_text_figure", figure)
 
 
+# What a foreign library file may hold in a text field: escape sequences, unsafe code
+# points and any other character, mixed.
+STORED_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(SEQUENCES),
+        st.sampled_from([chr(p) for p in UNSAFE_POINTS]),
+        st.characters(exclude_categories=("Cs",)),
+    ),
+    min_size=1,
+    max_size=30,
+).map("".join)
+
+
 @settings(
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    text=st.lists(
-        st.one_of(
-            st.sampled_from(SEQUENCES),
-            st.sampled_from([chr(p) for p in UNSAFE_POINTS]),
-            st.characters(exclude_categories=("Cs",)),
-        ),
-        min_size=1,
-        max_size=30,
-    ).map("".join),
+    text=STORED_TEXT,
     ascii_escapes=st.booleans(),
 )
 def test_arbitrary_stored_text_reaches_no_output(
@@ -229,15 +234,7 @@ def test_cleaners_make_text_safe_and_writable() -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    text=st.lists(
-        st.one_of(
-            st.sampled_from(SEQUENCES),
-            st.sampled_from([chr(p) for p in UNSAFE_POINTS]),
-            st.characters(exclude_categories=("Cs",)),
-        ),
-        min_size=1,
-        max_size=30,
-    ).map("".join),
+    text=STORED_TEXT,
     ascii_escapes=st.booleans(),
 )
 def test_arbitrary_stored_text_reaches_no_screen(
