@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 from reader.errors import ImportFailed, NothingToExport, ReaderError
@@ -22,6 +22,7 @@ from reader.store.atomic_files import atomic_write_bytes, shared_file_mode
 from reader.store.library import text_order
 from reader.text.document import paragraphs
 from reader.text.passages import locate_passage, normalize_for_match
+from reader.timestamps import instant
 
 
 def highlight_text(
@@ -66,15 +67,6 @@ def parse_since(text: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.astimezone()
 
 
-def _created_at(highlight: Highlight) -> datetime | None:
-    """When the highlight was made (UTC when the stored time has no offset)."""
-    try:
-        moment = datetime.fromisoformat(highlight.created)
-    except (TypeError, ValueError):
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def export_items(
     library: Library,
     *,
@@ -94,8 +86,8 @@ def export_items(
     by_article: dict[str, list[Highlight]] = {}
     for highlight in library.highlights():
         if since is not None:
-            made = _created_at(highlight)
-            if made is None or made < since:
+            made = instant(highlight.created)  # naive stored times are UTC
+            if made is None or made < since.timestamp():
                 continue
         by_article.setdefault(highlight.article_id, []).append(highlight)
     items: list[ExportItem] = []
