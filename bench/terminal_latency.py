@@ -3,7 +3,7 @@
 Usage::
 
     python bench/terminal_latency.py --sizes 1000,10000,50000 [--presses 40] [--start]
-        [--no-newsboat] [--json out.json]
+        [--no-newsboat] [--keys j,enter,...] [--json out.json]
 
 Owns the through-the-terminal measurement of issue 17. Each program runs in its own tmux
 server at 120x40 (``tmux_screen.TmuxScreen``); a key is sent with ``send-keys`` and the
@@ -230,10 +230,18 @@ def reader_env(home: Path) -> dict[str, str]:
     }
 
 
+KEY_GROUPS = ("j", "b", "enter", "n", "held", "space", "]", "filter")
+"""The rows ``--keys`` can pick (``held``: the held-down ``j``)."""
+
+
 def measure_reader(
-    library: Path, size: int, presses: int, floors: Sequence[TmuxScreen]
+    library: Path,
+    size: int,
+    presses: int,
+    floors: Sequence[TmuxScreen],
+    keys: Sequence[str] = KEY_GROUPS,
 ) -> tuple[list[Figures], dict[str, Figures]]:
-    """Every key of issue 17 on reader, at one size."""
+    """Every key of issue 17 on reader (or those of ``keys``), at one size."""
     from run import working_copy
 
     with working_copy(library) as copy, tempfile.TemporaryDirectory() as home:
@@ -244,25 +252,22 @@ def measure_reader(
             tm.wait_for(shows_title(facts.titles[row]))
             tm.wait_idle(quiet=0.5, timeout=120)  # the search index is built in the back
             run = Run(tm, floors, size)
-            log(f"  reader {size:,}: j")
-            for _ in range(presses):
+            log(f"  reader {size:,}: {', '.join(keys)}")
+            for _ in range(presses if "j" in keys else 0):
                 row += 1
                 run.press("j", "j", shows_title(facts.titles[row]))
-            log(f"  reader {size:,}: b, enter")
-            for _ in range(presses):
+            for _ in range(presses if "b" in keys else 0):
                 run.press("b", "b")
-            for _ in range(presses):
+            for _ in range(presses if "enter" in keys else 0):
                 run.press("Enter", "enter")
                 run.untimed("Escape")
-            log(f"  reader {size:,}: n")
             run.untimed("Enter")
-            for _ in range(presses):
+            for _ in range(presses if "n" in keys else 0):
                 row += 1
                 run.press("n", "n", shows_title(facts.titles[row]))
             run.untimed("Escape")
             # held-down j: a burst, timed to the last article's title
-            log(f"  reader {size:,}: held-down j, space")
-            for _ in range(max(1, presses // 8)):
+            for _ in range(max(1, presses // 8) if "held" in keys else 0):
                 row += BURST
                 tm.wait_idle()
                 try:
@@ -277,7 +282,7 @@ def measure_reader(
                 (i for i in range(row + 1, len(facts.titles)) if facts.word_counts[i] >= 15_000),
                 None,
             )
-            if long_row is not None:
+            if long_row is not None and "space" in keys:
                 run.untimed(*["j"] * (long_row - row))
                 row = long_row
                 tm.wait_for(shows_title(facts.titles[row]))
@@ -296,8 +301,7 @@ def measure_reader(
                 ),
                 None,
             )
-            if marked is not None:
-                log(f"  reader {size:,}: ]")
+            if marked is not None and "]" in keys:
                 run.untimed(*["j"] * (marked - row))
                 row = marked
                 tm.wait_for(shows_title(facts.titles[row]))
@@ -309,9 +313,8 @@ def measure_reader(
                         run.press("]", "]", timeout=1.0)
                         done += 1
                 run.untimed("Escape")
-            log(f"  reader {size:,}: filter")
             typed = 0
-            while typed < presses:
+            while typed < (presses if "filter" in keys else 0):
                 run.untimed("/")
                 for n, char in enumerate(FILTER_TEXT):
                     run.press(char, "filter key", list_count(facts.filter_counts[n]), literal=True)
@@ -538,7 +541,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--start", action="store_true", help="also bench/run.py's cold start")
     parser.add_argument("--start-runs", type=int, default=6)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--keys",
+        default=",".join(KEY_GROUPS),
+        help=f"only these rows of reader's (of {','.join(KEY_GROUPS)})",
+    )
     args = parser.parse_args(argv)
+    args.key_list = [k for k in args.keys.split(",") if k in KEY_GROUPS]
     args.size_list = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     return args
 
@@ -566,7 +575,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             references[0].wait_for(lambda s: "ECHO-READY" in s[0])
             references[1].wait_for(lambda s: any("ECHO-APP-READY" in line for line in s))
-            ours, floors[size] = measure_reader(path, size, args.presses, references)
+            ours, floors[size] = measure_reader(path, size, args.presses, references, args.key_list)
         finally:
             for reference in references:
                 reference.close()

@@ -195,3 +195,35 @@ async def test_the_next_page_is_built_in_the_pause_after_a_page_down(tmp_path: P
             await pilot.press("space")
             await settle(pilot, app)
             assert view.scroll_y > 0 and next_page_built()
+
+
+async def test_moving_the_focus_restyles_the_two_panes_and_no_scrollbar(tmp_path: Path) -> None:
+    """``enter`` and ``escape`` restyle the pane gaining and the pane losing the focus
+    (their borders change colour), not the scrollbars: a scrollbar restyled sets its size
+    rules again and asks for a layout of the whole screen."""
+    from textual.scrollbar import ScrollBar
+
+    app = ReaderApp(library_of(tmp_path / "lib.json", 3))
+    restyled: list[object] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        stylesheet = app.stylesheet
+        apply = stylesheet.apply
+
+        def recording_apply(node: Any, **kwargs: Any) -> None:
+            restyled.append(node)
+            apply(node, **kwargs)
+
+        stylesheet.apply = recording_apply  # type: ignore[method-assign]
+        screen = app.main_screen
+        focused = screen.list_pane.styles.border_top  # the list has the focus at start
+        for key in ("enter", "escape"):
+            restyled.clear()
+            await pilot.press(key)
+            await settle(pilot, app)
+            assert not [n for n in restyled if isinstance(n, ScrollBar)], key
+            assert {screen.list_pane, screen.article_view} <= set(restyled), key
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert screen.article_view.styles.border_top == focused
+        assert screen.list_pane.styles.border_top[1] != focused[1]

@@ -202,6 +202,41 @@ async def test_brackets_jump_between_highlights_from_article_and_quote_pane(
         assert view.scroll_y == first_y
 
 
+async def test_bracket_after_scrolling_home_starts_again_from_the_view_and_marks_current(
+    lib_path: Path,
+) -> None:
+    app, _ = await _app_with_highlights(lib_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        view = app.query_one(ArticleView)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert view.current_highlight == (13, 0, 23)
+        await pilot.press("g")  # back to the top: ] goes from the view, not past the last
+        await pilot.pause()
+        assert view.scroll_y == 0
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert view.current_highlight == (3, 0, 22)
+        assert view.scroll_y > 0
+        # the highlight gone to is drawn in its own colour; the other in the usual one
+        current = view.get_component_rich_style("article-view--highlight-current").bgcolor
+        usual = view.get_component_rich_style("article-view--highlight").bgcolor
+        assert current is not None and current != usual
+
+        def backgrounds(block: int) -> set[object]:
+            row = view._row_of(block, 0)
+            assert row is not None
+            strip = view.render_line(row - int(view.scroll_y))
+            return {seg.style.bgcolor for seg in strip if seg.style is not None}
+
+        assert current in backgrounds(3)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert current not in backgrounds(3) and usual in backgrounds(3)
+        assert current in backgrounds(13)
+
+
 @pytest.mark.parametrize(("fmt", "radio"), [("csv", 3), ("markdown", 0)])
 async def test_e_export_dialog_writes_the_file_and_says_where(
     lib_path: Path, tmp_path: Path, fmt: str, radio: int

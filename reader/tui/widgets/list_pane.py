@@ -50,6 +50,7 @@ from reader.sanitize import clean_line
 from reader.timestamps import local_day
 from reader.tui.pending_input import after_input
 from reader.tui.scroll_range import set_scroll_range
+from reader.tui.widgets.focus_styles import PaneFocusStyles
 
 ANNOUNCE_AT_LATEST = 0.25
 """Seconds after a cursor move by which the app hears of it even if no frame drew it."""
@@ -105,7 +106,7 @@ class ArticleOption:
     disabled = False
 
 
-class ListPane(ScrollView, can_focus=True):
+class ListPane(PaneFocusStyles, ScrollView, can_focus=True):
     """The article list. Posts ``OptionHighlighted`` as the cursor moves (the app previews)
     and ``OptionSelected`` on ``enter`` or a click (the app opens the article)."""
 

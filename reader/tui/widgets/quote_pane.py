@@ -38,6 +38,7 @@ from textual.widgets.option_list import Option
 from reader.models import Highlight
 from reader.sanitize import clean_line
 from reader.tui.pending_input import after_input
+from reader.tui.widgets.focus_styles import PaneFocusStyles
 
 if TYPE_CHECKING:  # reader.quotes is loaded when first needed, not at start
     from reader.quotes import Quotation
@@ -89,7 +90,7 @@ def _quotation_option(quote: Quotation, *, with_speaker: bool) -> Option:
     return Option(Content.assemble(*parts))
 
 
-class QuotePane(OptionList):
+class QuotePane(PaneFocusStyles, OptionList):
     """Highlights and quotations of the shown article."""
 
     BINDINGS = [

@@ -269,6 +269,7 @@ class ArticleLoading(ArticlePosition):
         self._selecting = False
         self._drag_anchor = None
         self._current_mark = None
+        self._current_span = None
         self._reached_end_sent = False
         self._pending_position = min(1.0, max(0.0, position))
         title = clean_line(article.title) or "(untitled)"

@@ -35,6 +35,7 @@ class ArticleSelection(ArticleStrips):
         super().__init__(**kwargs)
         self._mark_order: list[tuple[int, int, int]] = []
         self._current_mark: int | None = None
+        self._jumped_at = -1  # the view's top row after the last jump
         self._selecting = False
         self._drag_anchor: tuple[int, int] | None = None
         self._drag_moved = False
@@ -200,14 +201,19 @@ class ArticleSelection(ArticleStrips):
             self.app.bell()
             return
         self._current_mark = index
-        p, s, _ = self._mark_order[index]
+        p, s, e = self._mark_order[index]
+        self.set_current_span((p, s, e))
         self.scroll_to_paragraph(p, s)
+        self._jumped_at = int(self.scroll_y)
 
     def _mark_after(self, direction: int) -> int | None:
-        """The highlight ``]`` (``direction`` 1) or ``[`` (-1) goes to, if any."""
+        """The highlight ``]`` (``direction`` 1) or ``[`` (-1) goes to, if any: the one after
+        the last jumped to, or, once the view moved since (``g``, ``space``, the mouse),
+        the first below (or above) the top of the view."""
         order = self._mark_order
-        if self._current_mark is None:
-            here = int(self.scroll_y) + CONTEXT_ROWS
+        top = int(self.scroll_y)
+        if self._current_mark is None or top != self._jumped_at:
+            here = top + CONTEXT_ROWS if top else -1
             rows = [self._row_of(p, s) or 0 for p, s, _ in order]
             if direction > 0:
                 candidates = [i for i, r in enumerate(rows) if r > here]

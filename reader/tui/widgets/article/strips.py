@@ -38,6 +38,7 @@ class ArticleStrips(ScrollView):
         self._marks: dict[int, list[tuple[int, int]]] = {}
         # (first block, start offset in it, last block, end offset in that one)
         self._selection: tuple[int, int, int, int] | None = None
+        self._current_span: tuple[int, int, int] | None = None  # the highlight ] went to
         self._strip_cache: LRUCache[int, Strip] = LRUCache(maxsize=1024)
         self._strip_width = -1  # the content width the cached strips were built for
         self._styles: dict[str, Style] | None = None
@@ -70,6 +71,27 @@ class ArticleStrips(ScrollView):
         self._strip_cache.clear()
         self._strip_width = self.scrollable_content_region.width if self.is_mounted else -1
         self.refresh()
+
+    def set_current_span(self, span: tuple[int, int, int] | None) -> None:
+        """Draw the highlight ``(block, start, end)`` as the current one (``]``/``[``),
+        and the one before as an ordinary highlight again: their rows are built anew."""
+        old, self._current_span = self._current_span, span
+        if old == span:
+            return
+        for blocks in (old, span):
+            if blocks is not None:
+                self._forget_block(blocks[0])
+        self.refresh()
+
+    def _forget_block(self, block: int) -> None:
+        """Drop the cached rows of ``block``."""
+        doc = self._doc
+        if not (0 <= block < len(doc.blocks)):
+            return
+        row = doc.first_line[block]
+        while row < len(doc.lines) and doc.lines[row].block == block:
+            self._strip_cache.discard(row)
+            row += 1
 
     # -- rendering -------------------------------------------------------------------------------
     def notify_style_update(self) -> None:
@@ -206,9 +228,13 @@ class ArticleStrips(ScrollView):
         marks = self._marks.get(line.block)
         if marks:
             mark = _bg(self._style("highlight"))
+            current = self._current_span
             for a, b in marks:
                 if b > s0 and a < e0:
-                    runs.append((max(a, s0) - s0, min(b, e0) - s0, mark))
+                    look = mark
+                    if current is not None and current == (line.block, a, b):
+                        look = _bg(self._style("highlight-current"))
+                    runs.append((max(a, s0) - s0, min(b, e0) - s0, look))
         selection = self._selection
         if selection is not None and selection[0] <= line.block <= selection[2]:
             first, a, last, b = selection

@@ -24,9 +24,10 @@ from reader.tui.pending_input import after_input
 from reader.tui.widgets.article.layout import MEASURE_STEP
 from reader.tui.widgets.article.loading import ArticleLoading
 from reader.tui.widgets.article.selection import CONTEXT_ROWS
+from reader.tui.widgets.focus_styles import PaneFocusStyles
 
 
-class ArticleView(ArticleLoading, can_focus=True):
+class ArticleView(PaneFocusStyles, ArticleLoading, can_focus=True):
     """A scrollable, virtual view of one article with highlights and a selection."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -82,6 +83,7 @@ class ArticleView(ArticleLoading, can_focus=True):
         "article-view--marker",
         "article-view--notice",
         "article-view--highlight",
+        "article-view--highlight-current",
         "article-view--selection",
     }
     """Theme-driven styles of the article's parts."""
@@ -107,6 +109,7 @@ class ArticleView(ArticleLoading, can_focus=True):
         & > .article-view--marker { color: $accent; }
         & > .article-view--notice { color: $warning; text-style: bold; }
         & > .article-view--highlight { background: $warning 35%; }
+        & > .article-view--highlight-current { background: $warning 60%; }
         & > .article-view--selection { background: $primary 55%; }
     }
     """
