@@ -99,9 +99,11 @@ def parse_library_bytes(path: Path, raw: bytes) -> dict[str, Any]:
     return parse_main_bytes(path, raw)[0]
 
 
-def parse_main_bytes(path: Path, raw: bytes) -> tuple[dict[str, Any], str | None]:
+def parse_main_bytes(
+    path: Path, raw: bytes | bytearray | memoryview
+) -> tuple[dict[str, Any], str | None]:
     """The tables of a main library file and its epoch (None: written elsewhere)."""
-    if not raw.strip():
+    if not raw or (len(raw) < 64 and not bytes(raw).strip()):
         raise StoreError(f"{path}: the library file is empty or truncated; {_RESTORE_HINT}")
     try:
         data = orjson.loads(raw)
@@ -124,6 +126,53 @@ def parse_main_bytes(path: Path, raw: bytes) -> tuple[dict[str, Any], str | None
                 f"records); {_RESTORE_HINT}"
             )
     return data, epoch
+
+
+def read_file_buffer(path: Path) -> bytearray:
+    """``read_file_bytes`` into a buffer its reader may change (``split_off_table``)."""
+    try:
+        with path.open("rb") as handle:
+            buffer = bytearray(os.fstat(handle.fileno()).st_size)
+            size = handle.readinto(buffer)
+            del buffer[size:]
+            buffer += handle.read()  # grown since the size was taken
+            return buffer
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the library ({_cause(exc)})") from None
+
+
+def split_off_table(
+    raw: bytearray, name: str, others: tuple[str, ...]
+) -> tuple[memoryview, memoryview, slice] | None:
+    """A main library file's bytes cut, without copying, into two JSON objects, the
+    tables before the top-level table ``name`` and the tables after it (``{}`` when none),
+    and the slice of ``raw`` that is ``name``'s records (an object): for a reader that
+    wants the other tables sooner. The table is
+    found by searching for its key and the next table's (one of ``others``), not by
+    parsing, and ``raw`` is changed where it is cut. None when the key is not there. A key
+    searched for cannot be inside a string (JSON escapes a string's quotes); one deeper in
+    the file (a hand-edited record) makes a cut whose parts are not all valid JSON, so the
+    caller parses the parts it uses and reads the whole file again when one fails."""
+    start = raw.find(b',"' + name.encode() + b'":{')
+    if start < 0:
+        return None
+    opening = start + len(name) + 4
+    after = re.compile(rb'\},"(?:' + b"|".join(re.escape(o.encode()) for o in others) + rb')":\{')
+    found = after.search(raw, opening)
+    view = memoryview(raw)
+    if found is not None:
+        end = found.start() + 1  # past the table's closing brace
+        raw[end] = ord("{")  # ',"next":{...}}' becomes '{"next":{...}}'
+        tail = view[end:]
+    else:  # the last table: it ends before the file's closing brace
+        end = len(raw) - 1
+        while end > opening and raw[end] in b" \t\r\n":
+            end -= 1
+        if end <= opening or raw[end] != ord("}") or raw[end - 1] != ord("}"):
+            return None
+        tail = memoryview(b"{}")
+    raw[start] = ord("}")  # the tables before it: '{..."articles":{...}}'
+    return view[: start + 1], tail, slice(opening, end)
 
 
 def _cause(exc: OSError) -> str:

@@ -2,19 +2,26 @@
 
 Owns ``StoredTables`` and ``read_stored_tables``. The start snapshot's child process
 (``reader.startup.snapshot_fork``) reads the library this way: the main file and its journal
-exactly as ``AtomicJSONStorage`` reads them, but no lock, no write of any kind (``Library``
-may migrate the file or remove stale temporary files as it opens), and an object built
-only for the few records the first screen shows, not one per article.
+as ``AtomicJSONStorage`` reads them, but no lock, no write of any kind (``Library`` may
+migrate the file or remove stale temporary files as it opens), and an object built only
+for the few records the first screen shows, not one per article. For speed on a large
+library, the highlights table is parsed only if an article asked about has highlights
+(``split_off_table``), and the files are not scanned for control characters: they are
+taken as ``suspicious``, so every record built is cleaned (the others are never shown).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
+from reader.errors import StoreError
 from reader.models import Article, Highlight
-from reader.settings.paths import bodies_folder_for
+from reader.sanitize import clean_tree
+from reader.settings.paths import bodies_folder_for, journal_path_for
 from reader.store.bodies import BodyStore
 from reader.store.library import (
     SCHEMA_VERSION,
@@ -22,7 +29,66 @@ from reader.store.library import (
     shown_article,
     text_order,
 )
-from reader.store.storage import AtomicJSONStorage
+from reader.store.storage import (
+    Change,
+    apply_changes,
+    parse_journal,
+    parse_main_bytes,
+    read_file_buffer,
+    split_off_table,
+)
+
+TABLES = ("_meta", "articles", "stamps", "highlights", "settings", "feeds")
+"""The tables a library file holds (``Library``'s)."""
+
+
+@dataclass(slots=True)
+class UnparsedRecords:
+    """A table's records left unparsed (``split_off_table``), with the journal's changes
+    to them: parsed all at once, or only those of one article."""
+
+    path: Path
+    raw: bytearray
+    span: slice  # the records' object in ``raw``
+    changes: list[Change]
+
+    def all(self) -> dict[str, dict[str, Any]]:
+        """Every record, by id (``StoreError`` when the bytes are not a set of records)."""
+        try:
+            records = orjson.loads(memoryview(self.raw)[self.span])
+        except orjson.JSONDecodeError:
+            records = None
+        if not isinstance(records, dict) or not all(type(v) is dict for v in records.values()):
+            raise StoreError(f"{self.path}: the highlights table could not be read on its own")
+        return self._changed(records)
+
+    def of_article(self, article_id: str, count: int) -> dict[str, dict[str, Any]] | None:
+        """The ``count`` records whose ``article_id`` is ``article_id``, found by searching
+        for them as this program writes them (that field first), or None when the search
+        does not find exactly ``count`` (the caller then parses them ``all``)."""
+        raw, found = self.raw, {}
+        needle = b':{"article_id":' + orjson.dumps(article_id) + b","
+        at = raw.find(needle, self.span.start, self.span.stop)
+        while at >= 0:
+            key_start = raw.rfind(b',"', self.span.start, at) + 1 or self.span.start + 1
+            end = raw.find(b'},"', at, self.span.stop)
+            end = self.span.stop - 1 if end < 0 else end + 1
+            try:
+                key = orjson.loads(raw[key_start:at])
+                doc = orjson.loads(raw[at + 1 : end])
+            except orjson.JSONDecodeError:
+                return None
+            if type(key) is not str or type(doc) is not dict:
+                return None
+            found[key] = doc
+            at = raw.find(needle, end, self.span.stop)
+        found = {k: d for k, d in self._changed(found).items() if d.get("article_id") == article_id}
+        return found if len(found) == count else None
+
+    def _changed(self, records: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        data = {"highlights": records}
+        apply_changes(data, self.changes)
+        return data["highlights"]
 
 
 @dataclass(slots=True)
@@ -30,10 +96,13 @@ class StoredTables:
     """The records of a library by id, as stored (read-only use)."""
 
     articles: dict[str, dict[str, Any]]
-    highlight_records: dict[str, dict[str, Any]]
+    highlight_records: dict[str, dict[str, Any]] | None
+    """None while they are ``unparsed``."""
     settings: dict[str, dict[str, Any]]
     suspicious: bool  # the files may hold controls: text is cleaned as the library does
     bodies: BodyStore
+    unparsed: UnparsedRecords | None = field(default=None)
+    """The highlights, not parsed yet (``read_stored_tables``)."""
 
     def article(self, article_id: str) -> Article:
         """The article stored under ``article_id``, as ``Library`` shows it."""
@@ -41,9 +110,16 @@ class StoredTables:
 
     def highlights(self, article_id: str) -> list[Highlight]:
         """The article's highlights in text order, as ``Library.highlights`` gives them."""
+        records = self.highlight_records
+        if records is None and self.unparsed is not None:
+            count = self.articles.get(article_id, {}).get("highlight_count")
+            if type(count) is int:
+                records = self.unparsed.of_article(article_id, count)
+            if records is None:
+                records = self.highlight_records = self.unparsed.all()
         found = [
-            highlight_from_record(key, doc)
-            for key, doc in self.highlight_records.items()
+            highlight_from_record(key, clean_tree(dict(doc)) if self.suspicious else doc)
+            for key, doc in (records or {}).items()
             if doc.get("article_id") == article_id
         ]
         found.sort(key=text_order)
@@ -60,20 +136,46 @@ class StoredTables:
 
 
 def read_stored_tables(path: Path) -> StoredTables | None:
-    """The tables of the library file ``path``, or None when it is not a library of this
-    schema version (opening it as a ``Library`` migrates it or says what is wrong).
-    Raises ``StoreError`` for a damaged file, as opening it would."""
-    storage = AtomicJSONStorage(path)
-    data = storage.read()
-    if not data:
-        return None
+    """The tables of the library file ``path`` (and its journal), or None when it is not a
+    library of this schema version (opening it as a ``Library`` migrates it or says what is
+    wrong). Raises ``StoreError`` for a damaged file, as opening it would."""
+    raw = read_file_buffer(path)
+    highlights: slice | None = None
+    data: dict[str, Any] | None = None
+    epoch: str | None = None
+    split = split_off_table(raw, "highlights", tuple(t for t in TABLES if t != "highlights"))
+    if split is not None:
+        before, after, highlights = split
+        try:
+            data, epoch = parse_main_bytes(path, before)
+            data.update(parse_main_bytes(path, after)[0])
+        except StoreError:  # cut in the wrong place: the whole file, as it was
+            data, highlights = None, None
+            raw = read_file_buffer(path)
+    if data is None:
+        data, epoch = parse_main_bytes(path, raw)
     meta = data.get("_meta", {}).get("schema")
     if not meta or meta.get("version") != SCHEMA_VERSION:
         return None
+    changes: list[Change] = []
+    if epoch is not None:
+        journal_path = journal_path_for(path)
+        try:
+            journal = journal_path.read_bytes()
+        except FileNotFoundError:
+            journal = b""
+        except OSError as exc:
+            raise StoreError(f"{journal_path}: cannot read the library journal ({exc})") from None
+        journal_epoch, changes, _ = parse_journal(journal_path, journal, at_start=True)
+        if journal_epoch != epoch:
+            changes = []  # left over from before the main file's last rewrite
+    later = [c for c in changes if c[0] == "highlights"] if highlights is not None else []
+    apply_changes(data, [c for c in changes if highlights is None or c[0] != "highlights"])
     return StoredTables(
         articles=data.get("articles", {}),
-        highlight_records=data.get("highlights", {}),
+        highlight_records=None if highlights is not None else data.get("highlights", {}),
         settings=data.get("settings", {}),
-        suspicious=storage.suspicious,
+        suspicious=True,
         bodies=BodyStore(bodies_folder_for(path)),
+        unparsed=UnparsedRecords(path, raw, highlights, later) if highlights is not None else None,
     )

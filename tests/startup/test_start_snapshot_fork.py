@@ -77,6 +77,29 @@ def test_stored_records_sort_as_the_list_sorts_its_articles(tmp_path: Path) -> N
     library.close()
 
 
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        ["2026-03-01T10:00:00Z", "2026-03-01T09:00:00Z", "2026-02-28T23:59:59Z"],
+        ["2026-03-01T10:00:00Z", "2026-03-01T11:30:00+02:00", "2026-02-28T23:59:59Z"],
+        ["2026-03-01T10:00:00Z", "2026-03-01T09:00:00.500000Z", "not a date"],
+    ],
+)
+def test_added_order_is_the_list_s_with_times_written_alike_or_not(
+    tmp_path: Path, stamps: list[str]
+) -> None:
+    """Times the library wrote (``...Z``, one length) sort as strings; any other way of
+    writing one (an offset, fractions, junk) takes the instants, as the list does."""
+    library = _tied_library(tmp_path / "lib.json")
+    articles = library.articles()
+    for article, stamp in zip(articles, stamps * 4, strict=False):
+        library.update(article.id, added=stamp)
+    records = library._raw_table("articles")
+    expected = [a.id for a in in_order(library.articles(), "added")]
+    assert ids_in_order(records, "added") == expected
+    library.close()
+
+
 @pytest.mark.parametrize("sort", SORTS)
 def test_the_child_makes_the_snapshot_the_app_would_have_saved(lib_path: Path, sort: str) -> None:
     _read_with_cursor(lib_path, ARTICLES[2][0])
