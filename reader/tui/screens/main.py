@@ -37,6 +37,7 @@ from reader.search.order import SORT_LABELS
 from reader.tui.commands import command_bindings
 from reader.tui.pending_input import after_input
 from reader.tui.screens.export_worker import ExportActions
+from reader.tui.widgets.article.frame import ArticleFrame
 from reader.tui.widgets.article.view import ArticleView
 from reader.tui.widgets.filter_bar import FilterBar
 from reader.tui.widgets.footer import ReaderFooter
@@ -82,7 +83,8 @@ class MainScreen(ExportActions):
         classes = self._layout_classes(width)
         with Horizontal(id="panes", classes=" ".join(classes)):
             yield ListPane(id="list", classes="-current" if "-single" in classes else None)
-            yield ArticleView(id="article")
+            with ArticleFrame(id="article"):
+                yield ArticleView(id="article-view")
             yield QuotePane(id="quotes")
         yield FilterBar(id="filter")
         yield ReaderFooter()

@@ -96,7 +96,7 @@ class PaneLayout(Screen[None]):
     @property
     def article_view(self) -> ArticleView:
         """The article pane."""
-        return self.query_one("#article", ArticleView)
+        return self.query_one("#article-view", ArticleView)
 
     @property
     def quote_pane(self) -> QuotePane:
@@ -152,7 +152,7 @@ class PaneLayout(Screen[None]):
     def _focus_pane(self, pane: str) -> None:
         self._current_pane = pane
         self._apply_layout(self.size.width)
-        self.query_one(f"#{pane}").focus()
+        (self.article_view if pane == "article" else self.query_one(f"#{pane}")).focus()
 
     def cycle_pane(self, step: int) -> None:
         """Focus the next (``step`` 1) or previous (-1) pane; on a dialog, its next field."""

@@ -21,13 +21,13 @@ from textual import events
 from textual.binding import Binding, BindingType
 
 from reader.tui.pending_input import after_input
+from reader.tui.widgets.article.frame import ArticleFrame
 from reader.tui.widgets.article.layout import MEASURE_STEP
 from reader.tui.widgets.article.loading import ArticleLoading
 from reader.tui.widgets.article.selection import CONTEXT_ROWS
-from reader.tui.widgets.focus_styles import PaneFocusStyles
 
 
-class ArticleView(PaneFocusStyles, ArticleLoading, can_focus=True):
+class ArticleView(ArticleLoading, can_focus=True):
     """A scrollable, virtual view of one article with highlights and a selection."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -113,6 +113,15 @@ class ArticleView(PaneFocusStyles, ArticleLoading, can_focus=True):
         & > .article-view--selection { background: $primary 55%; }
     }
     """
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        """The frame shows the focus (``frame.ArticleFrame``): no rule of the view's own
+        depends on it, so the view is not restyled."""
+        parent = self.parent
+        if isinstance(parent, ArticleFrame):
+            parent.show_focus(has_focus)
+        else:  # a view on its own (tests): as Textual does
+            self.update_node_styles()
 
     # -- actions ---------------------------------------------------------------------------------------
     _warming = False  # the next page's rows are built after the frame
