@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from reader.models import Article, Highlight
+from reader.tui.widgets.article.frame import ArticleFrame
 from reader.tui.widgets.article.view import ArticleView
 from reader.tui.widgets.filter_bar import FilterBar
 from reader.tui.widgets.list_pane import ListPane
@@ -152,7 +153,12 @@ class PaneLayout(Screen[None]):
     def _focus_pane(self, pane: str) -> None:
         self._current_pane = pane
         self._apply_layout(self.size.width)
-        (self.article_view if pane == "article" else self.query_one(f"#{pane}")).focus()
+        # The frame's border changes now, in the key's frame (the view's own focus event
+        # comes after Textual has drawn the view once more).
+        self.query_one("#article", ArticleFrame).show_focus(pane == "article")
+        # ``set_focus``, not ``Widget.focus``: that draws the widget anew first, and moves
+        # the focus only after the next message.
+        self.set_focus(self.article_view if pane == "article" else self.query_one(f"#{pane}"))
 
     def cycle_pane(self, step: int) -> None:
         """Focus the next (``step`` 1) or previous (-1) pane; on a dialog, its next field."""
