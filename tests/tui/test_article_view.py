@@ -261,6 +261,27 @@ async def test_highlights_marked_and_navigated() -> None:
         assert view.scroll_y == 0 or view.scroll_y <= 4
 
 
+async def test_a_place_highlighted_twice_is_one_jump() -> None:
+    app = ViewApp()
+    twice = [
+        Highlight(id="h1", article_id="a1", text="Paragraph 40 tells of boats"),
+        Highlight(id="h2", article_id="a1", text="Paragraph 40 tells of boats"),
+        Highlight(id="h3", article_id="a1", text="Paragraph 55 tells of boats"),
+    ]
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(_article(), STORY, twice)
+        view.focus()
+        await pilot.pause()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        first = view.current_highlight
+        await pilot.press("right_square_bracket")  # on to paragraph 55, not the same place
+        await pilot.pause()
+        assert first is not None and view.current_highlight is not None
+        assert view.current_highlight[0] > first[0]
+
+
 async def test_untrusted_markup_and_escapes_are_literal() -> None:
     hostile = "Look [bold]x[/] and [@click=app.quit]q[/] then \x1b[31mred\x1b[0m and \x07bell."
     app = ViewApp()

@@ -524,9 +524,8 @@ class ArticleLoading(ArticlePosition):
                 for p, s, e in found:
                     marks.setdefault(p, []).append((s, e))
                 order.append(found[0])
-        order.sort()
         self._marks = marks
-        self._mark_order = order
+        self._mark_order = sorted(set(order))  # a place highlighted twice is one jump
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The rows of ``crop``; an article shown before the view had its size (the first
