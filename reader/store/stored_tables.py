@@ -6,8 +6,8 @@ as ``AtomicJSONStorage`` reads them, but no lock, no write of any kind (``Librar
 migrate the file or remove stale temporary files as it opens), and an object built only
 for the few records the first screen shows, not one per article. For speed on a large
 library, the highlights table is parsed only if an article asked about has highlights
-(``split_off_table``), and the files are not scanned for control characters: they are
-taken as ``suspicious``, so every record built is cleaned (the others are never shown).
+(``split_off_table``), and the files are not scanned for control characters: each record
+built is checked, and cleaned if it holds one (the others are never shown).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import orjson
 
 from reader.errors import StoreError
 from reader.models import Article, Highlight
-from reader.sanitize import clean_tree
+from reader.sanitize import bytes_may_be_unsafe, clean_tree
 from reader.settings.paths import bodies_folder_for, journal_path_for
 from reader.store.bodies import BodyStore
 from reader.store.library import (
@@ -99,14 +99,19 @@ class StoredTables:
     highlight_records: dict[str, dict[str, Any]] | None
     """None while they are ``unparsed``."""
     settings: dict[str, dict[str, Any]]
-    suspicious: bool  # the files may hold controls: text is cleaned as the library does
+    suspicious: bool
+    """The files may hold controls: text is cleaned as the library does. (Files not
+    scanned as a whole are not suspicious: each record built is checked instead.)"""
     bodies: BodyStore
     unparsed: UnparsedRecords | None = field(default=None)
     """The highlights, not parsed yet (``read_stored_tables``)."""
 
     def article(self, article_id: str) -> Article:
         """The article stored under ``article_id``, as ``Library`` shows it."""
-        return shown_article(article_id, self.articles[article_id], suspicious=self.suspicious)
+        doc = self.articles[article_id]
+        if self.suspicious or _unsafe(doc):  # as the storage cleans it, then the library
+            return shown_article(article_id, clean_tree(dict(doc)), suspicious=True)
+        return shown_article(article_id, doc, suspicious=False)
 
     def highlights(self, article_id: str) -> list[Highlight]:
         """The article's highlights in text order, as ``Library.highlights`` gives them."""
@@ -118,7 +123,9 @@ class StoredTables:
             if records is None:
                 records = self.highlight_records = self.unparsed.all()
         found = [
-            highlight_from_record(key, clean_tree(dict(doc)) if self.suspicious else doc)
+            highlight_from_record(
+                key, clean_tree(dict(doc)) if self.suspicious or _unsafe(doc) else doc
+            )
             for key, doc in (records or {}).items()
             if doc.get("article_id") == article_id
         ]
@@ -175,7 +182,12 @@ def read_stored_tables(path: Path) -> StoredTables | None:
         articles=data.get("articles", {}),
         highlight_records=None if highlights is not None else data.get("highlights", {}),
         settings=data.get("settings", {}),
-        suspicious=True,
+        suspicious=False,  # not scanned: each record built is checked (``_unsafe``)
         bodies=BodyStore(bodies_folder_for(path)),
         unparsed=UnparsedRecords(path, raw, highlights, later) if highlights is not None else None,
     )
+
+
+def _unsafe(doc: dict[str, Any]) -> bool:
+    """Whether a record may hold a control character (see ``bytes_may_be_unsafe``)."""
+    return bytes_may_be_unsafe(orjson.dumps(doc))

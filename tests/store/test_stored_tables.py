@@ -96,3 +96,22 @@ def test_hand_edited_files_read_the_same(tmp_path: Path, edit: str) -> None:
         assert tables.highlights(article_id) == expected[title], (edit, title)
     assert tables.get_setting("last_article") == ids["Tides"]
     assert set(tables.articles) == set(ids.values())
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Tides \x1b[31mred\x1b[0m and \u202eback", "Tides  with two spaces"],
+)
+def test_a_record_is_built_as_the_library_shows_it(tmp_path: Path, title: str) -> None:
+    """A record holding controls is cleaned as the library cleans it; one without is left
+    as it is. (When a file holds controls anywhere, the library also collapses the spaces
+    of every other record: the first screen may then differ from the list the library
+    shows a moment later, by those spaces.)"""
+    path = tmp_path / "lib.json"
+    ids = _library(path)
+    _rewrite(path, lambda data: data["articles"][ids["Tides"]].update(title=title))
+    tables = read_stored_tables(path)
+    assert tables is not None
+    with Library(path) as library:
+        assert tables.article(ids["Tides"]).title == library.get(ids["Tides"]).title
+    assert "\x1b" not in tables.article(ids["Tides"]).title
