@@ -103,7 +103,7 @@ def parse_main_bytes(
     path: Path, raw: bytes | bytearray | memoryview
 ) -> tuple[dict[str, Any], str | None]:
     """The tables of a main library file and its epoch (None: written elsewhere)."""
-    if not raw or (len(raw) < 64 and not bytes(raw).strip()):
+    if not raw or (not isinstance(raw, memoryview) and raw.isspace()):
         raise StoreError(f"{path}: the library file is empty or truncated; {_RESTORE_HINT}")
     try:
         data = orjson.loads(raw)
@@ -147,12 +147,12 @@ def split_off_table(
     """A main library file's bytes cut, without copying, into two JSON objects, the
     tables before the top-level table ``name`` and the tables after it (``{}`` when none),
     and the slice of ``raw`` that is ``name``'s records (an object): for a reader that
-    wants the other tables sooner. The table is
-    found by searching for its key and the next table's (one of ``others``), not by
-    parsing, and ``raw`` is changed where it is cut. None when the key is not there. A key
-    searched for cannot be inside a string (JSON escapes a string's quotes); one deeper in
-    the file (a hand-edited record) makes a cut whose parts are not all valid JSON, so the
-    caller parses the parts it uses and reads the whole file again when one fails."""
+    wants the other tables sooner. The table is found by searching for its key and the
+    next table's (one of ``others``), not by parsing, and ``raw`` is changed where it is
+    cut. None when the key is not there. A key searched for cannot be inside a string
+    (JSON escapes a string's quotes); one deeper in the file (a hand-edited record) makes
+    a cut whose parts are not all valid JSON, so the caller parses the parts it uses and
+    reads the whole file again when one fails."""
     start = raw.find(b',"' + name.encode() + b'":{')
     if start < 0:
         return None
