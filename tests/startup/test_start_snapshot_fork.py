@@ -216,6 +216,14 @@ async def test_first_screen_from_the_forked_snapshot_then_the_library(lib_path: 
         await wait_until(pilot, lambda: app.library_loaded)
         article = app.query_one(ArticleView).article
         assert article is not None and article.title == ARTICLES[3][0]
+        # its highlight is drawn once the whole text is laid out (it was lost when the
+        # first screen was laid out at another width than the final one)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        mark = view.get_component_rich_style("article-view--highlight").bgcolor
+        drawn = [view.render_line(y) for y in range(view.size.height)]
+        assert any(mark in {s.style.bgcolor for s in strip if s.style} for strip in drawn)
         pane = app.query_one(ListPane)
         highlighted = pane.highlighted
         assert highlighted is not None

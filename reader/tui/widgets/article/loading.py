@@ -384,6 +384,7 @@ class ArticleLoading(ArticlePosition):
             self.loading = False
         if doc.measure != self._effective_measure():  # the width changed meanwhile
             self._doc = doc
+            self._resolve_marks()  # the preview's were found in its few paragraphs
             self._relayout()
         else:
             self._replace_preview(doc)
