@@ -141,6 +141,22 @@ def read_file_buffer(path: Path) -> bytearray:
         raise StoreError(f"{path}: cannot read the library ({_cause(exc)})") from None
 
 
+def read_journal_bytes(path: Path, offset: int = 0) -> bytes | None:
+    """The journal at ``path`` from ``offset`` on (b"" when missing; None when shorter
+    than that), raising a one-line ``StoreError`` when unreadable."""
+    try:
+        with path.open("rb") as handle:
+            if offset:
+                if os.fstat(handle.fileno()).st_size < offset:
+                    return None
+                handle.seek(offset)
+            return handle.read()
+    except FileNotFoundError:
+        return b""
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the library journal ({_cause(exc)})") from None
+
+
 def split_off_table(
     raw: bytearray, name: str, others: tuple[str, ...]
 ) -> tuple[memoryview, memoryview, slice] | None:
@@ -441,20 +457,8 @@ class AtomicJSONStorage(Storage):
         self.reload_count += 1
 
     def _read_journal_bytes(self, offset: int) -> bytes | None:
-        """The journal from ``offset`` on (b"" when missing; None when shorter than that)."""
-        try:
-            with self.journal_path.open("rb") as handle:
-                if offset:
-                    if os.fstat(handle.fileno()).st_size < offset:
-                        return None
-                    handle.seek(offset)
-                return handle.read()
-        except FileNotFoundError:
-            return b""
-        except OSError as exc:
-            raise StoreError(
-                f"{self.journal_path}: cannot read the library journal ({_cause(exc)})"
-            ) from None
+        """The journal from ``offset`` on (see ``read_journal_bytes``)."""
+        return read_journal_bytes(self.journal_path, offset)
 
     def _read_journal_tail(
         self, signature: FileSignature, journal_signature: FileSignature | None

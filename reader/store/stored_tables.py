@@ -35,6 +35,7 @@ from reader.store.storage import (
     parse_journal,
     parse_main_bytes,
     read_file_buffer,
+    read_journal_bytes,
     split_off_table,
 )
 
@@ -167,12 +168,7 @@ def read_stored_tables(path: Path) -> StoredTables | None:
     changes: list[Change] = []
     if epoch is not None:
         journal_path = journal_path_for(path)
-        try:
-            journal = journal_path.read_bytes()
-        except FileNotFoundError:
-            journal = b""
-        except OSError as exc:
-            raise StoreError(f"{journal_path}: cannot read the library journal ({exc})") from None
+        journal = read_journal_bytes(journal_path) or b""
         journal_epoch, changes, _ = parse_journal(journal_path, journal, at_start=True)
         if journal_epoch != epoch:
             changes = []  # left over from before the main file's last rewrite

@@ -4,7 +4,8 @@ Owns ``PaneFocusStyles``, a mixin for the list and quote panes (the article pane
 frame: ``article.frame``). Textual restyles a widget when it gains or loses the focus, and
 its scrollbars with it; restyling a scrollbar sets its size rules again, which asks for a
 layout of the whole screen and draws the scrollbars anew. No scrollbar rule depends on
-the focus (``app.tcss``), so the panes restyle themselves alone. A pane using this must have no child widgets whose styles follow its focus.
+the focus (``app.tcss``), so the panes restyle themselves alone. A pane using this must
+have no child widgets whose styles follow its focus.
 """
 
 from __future__ import annotations
