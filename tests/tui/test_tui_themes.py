@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.color import Color as RichColor
+from rich.color import ColorSystem
 from test_tui_support import make_library
+from textual.color import Color
 
 from reader.settings.paths import bundled_dir
 from reader.store import Library
@@ -91,3 +94,33 @@ async def test_palette_lists_our_commands(tmp_path: Path, config: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
     assert any(a.bookmarked for a in Library(tmp_path / "lib.json").articles())
+
+
+def _eight_bit(colour: Color) -> int | None:
+    """The 256-colour palette entry a terminal without true colour shows for ``colour``."""
+    return RichColor.parse(colour.hex).downgrade(ColorSystem.EIGHT_BIT).number
+
+
+@pytest.mark.parametrize("theme", ["night", "paper", "contrast"])
+async def test_unfocused_pane_borders_stand_out_in_256_colours(
+    tmp_path: Path, config: Path, theme: str
+) -> None:
+    app = ReaderApp(make_library(tmp_path / "lib.json"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        quotes = app.query_one("#quotes")
+        assert not quotes.has_focus
+        _, border = quotes.styles.border_top
+        assert _eight_bit(border) != _eight_bit(quotes.styles.background)
+
+
+def test_a_theme_file_may_set_its_own_unfocused_border(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        'name = "mine"\nprimary = "#123456"\nbackground = "#000000"\nforeground = "#ffffff"\n'
+        '[variables]\n"border-blurred" = "#ff0000"\n'
+    )
+    assert load_theme_file(path).variables["border-blurred"] == "#ff0000"
+    path.write_text('name = "mine"\nprimary = "#123456"\nbackground = "#000000"\n')
+    assert "border-blurred" not in load_theme_file(path).variables
