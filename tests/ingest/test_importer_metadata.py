@@ -49,6 +49,8 @@ def test_titles(page: str, title: str) -> None:
         ("publisher-as-author.html", "Oskar Lindqvist"),  # meta author = site name
         ("publisher-only.html", None),  # ... and nothing else: no author
         ("jsonld-author-list.html", "Mei Tanaka-Ross, Dario Vukovic"),
+        ("cjk-byline-related-box.html", "林晓 周安"),  # "本报记者" is no name
+        ("korean-related-byline-only.html", None),  # the related story's "기자" byline
     ],
 )
 def test_authors(page: str, author: str | None) -> None:
@@ -65,6 +67,8 @@ def test_authors(page: str, author: str | None) -> None:
         ("date-related-first.html", "2022-09-14T18:20:00+01:00"),  # not the related story's
         ("date-modified-meta.html", "2023-11-20T07:30:00+00:00"),  # not the modified date
         ("jsonld-author-list.html", "2021-06-02T08:15:00+02:00"),  # dateCreated, last resort
+        # <abbr title>, inside Blogger's "widget Blog" wrapper; not the popular post's.
+        ("blogger-abbr-date.html", "2019-08-18T16:42:00-07:00"),
     ],
 )
 def test_published_dates(page: str, published: str) -> None:
@@ -87,6 +91,10 @@ def test_published_dates(page: str, published: str) -> None:
         ("s sai", None),  # a handle, not a name
         ("Ana Ruiz, Staff Writer", "Ana Ruiz"),
         ("Staff Writer", None),
+        ("記者 佐藤美咲", "佐藤美咲"),
+        ("経済部 記者 佐藤花子", "佐藤花子"),
+        ("文／记者 王明", "王明"),
+        ("박지훈 기자", "박지훈"),
     ],
 )
 def test_clean_author(raw: str, expected: str | None) -> None:

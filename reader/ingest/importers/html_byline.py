@@ -3,7 +3,7 @@
 Owns ``find_author`` (JSON-LD, then ``<meta>``, then the page's own byline elements:
 ``itemprop=author``, ``rel=author``, elements classed as bylines) and ``clean_author``
 (one byline text to the names in it). A byline is taken apart into names: "By" and role
-words ("Staff Writer") go, words run together by the page's markup are split
+words ("Staff Writer", "記者") go, words run together by the page's markup are split
 ("ByJane Doe", "Jane DoeStaff Writer"), page furniture ("See full bio", a date, "Follow")
 is cut, and a name equal to the site or publisher is never an author.
 Callers get ``None`` rather than a doubtful name.
@@ -38,6 +38,10 @@ _GLUED_WORD = re.compile(
     rf"(?<=[a-zà-öø-ÿ])(?=(?:{_ROLE}|See|Follow|Email|More|Updated|Published|Posted|"
     r"Read|View|Contact)\b)",
     re.I,
+)
+# "本报记者 王丽", "文／记者 王明", "佐藤美咲 記者", "박지훈 기자": reporter words of CJK bylines.
+_CJK_ROLE = re.compile(
+    r"^\s*文\s*[／/:：]\s*|(?:[\u3400-\u9fff]{1,6}部\s*)?(?:本[报報社]|特派)?(?:記者|记者|기자|特派[員员]|通[讯信][员員])"
 )
 _ONLY_ROLE = re.compile(rf"^\s*(?:the\s+)?{_ROLE}\s*$", re.I)
 _TRAILING_ROLE = re.compile(rf"(?<=\S)[\s,\-–—]+\b{_ROLE}\b.*$", re.I)
@@ -128,6 +132,7 @@ def clean_author(raw: str | None, site_keys: Iterable[str] = ()) -> str | None:
     text = _GLUED_BY.sub("By ", text)
     text = _GLUED_WORD.sub(" ", text)
     text = _PREFIX.sub("", text)
+    text = _CJK_ROLE.sub(" ", text)
     text = _FURNITURE.sub("", text)
     text = _cut_date(text)
     sites = set(site_keys)

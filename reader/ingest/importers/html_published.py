@@ -51,7 +51,7 @@ _META_KEYS = (
 )
 _ASIDE_TAGS = frozenset({"aside", "nav"})
 _ASIDE_CLASS = re.compile(
-    r"related|recommend|more-stories|more_stories|read-next|readnext|comment|sidebar|widget|"
+    r"related|relation|recommend|more-stories|more_stories|read-next|readnext|comment|sidebar|widget|"
     r"promo|teaser|trending|popular|site-footer|newsletter|outbrain|taboola",
     re.I,
 )
@@ -66,13 +66,24 @@ def _names(el: HtmlElement) -> str:
     return f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
 
 
+# The article itself: a wrapper classed like a box ("widget Blog" around every Blogger
+# post) that holds one of these is the page's layout, not an aside.
+_HOLDS_ARTICLE = etree.XPath(
+    "boolean(descendant::h1 | descendant::article | descendant::*[@itemprop and ("
+    "contains(@itemprop, 'articleBody') or contains(@itemprop, 'blogPost'))])"
+)
+
+
 def in_aside(el: HtmlElement) -> bool:
     """True inside a related-articles box, sidebar, the site's footer, navigation or
-    comments (not an article's own ``<footer>``, where blogs put the byline)."""
+    comments (not an article's own ``<footer>``, where blogs put the byline, nor a
+    box-classed wrapper that holds the article)."""
     for depth, ancestor in enumerate(el.iterancestors()):
         if depth > 20 or ancestor.tag in ("body", "html"):
             return False
-        if ancestor.tag in _ASIDE_TAGS or _ASIDE_CLASS.search(_names(ancestor)):
+        if ancestor.tag in _ASIDE_TAGS:
+            return True
+        if _ASIDE_CLASS.search(_names(ancestor)) and not _HOLDS_ARTICLE(ancestor):
             return True
     return False
 
@@ -90,8 +101,10 @@ def _modified(el: HtmlElement) -> bool:
 
 
 def _value(el: HtmlElement) -> str | None:
-    """The date an element gives: its ``datetime``/``content`` attribute, else its text."""
-    for name in ("datetime", "content"):
+    """The date an element gives: its ``datetime``/``content`` attribute (an ``<abbr>``'s
+    ``title``, as Blogger and other hAtom pages write it), else its text."""
+    names = ("datetime", "content", "title") if el.tag == "abbr" else ("datetime", "content")
+    for name in names:
         date = read_date(el.get(name))
         if date:
             return date
