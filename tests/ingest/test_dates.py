@@ -55,6 +55,10 @@ def test_parse_date_ignores_impossible_time() -> None:
         ("Last updated 2022-04-14 13:52 UTC+2", "2022-04-14T13:52:00"),
         ("Thu 14 Apr 2022 · 4 min read", "2022-04-14"),
         ("  April 14, 2022  ", "2022-04-14"),
+        ("Martedì 4 febbraio 2020", "2020-02-04"),
+        ("Pubblicato il 2 novembre 2019 alle 10:14", "2019-11-02T10:14:00"),
+        ("2016年12月15日(木) 18:30", "2016-12-15T18:30:00"),
+        ("입력 2020.04.07 07:36", "2020-04-07T07:36:00"),
     ],
 )
 def test_find_date_line_accepts_date_lines(line: str, expected: str) -> None:
@@ -66,6 +70,7 @@ def test_find_date_line_accepts_date_lines(line: str, expected: str) -> None:
     [
         "On April 14, 2022 the council met to vote on the plan.",
         "The 5 May 2020 meeting was cancelled",
+        "La riunione del 2 novembre 2019 è stata annullata",
         "Harbour town votes to ban cars",
         "",
         "2022-04-14 " + "x" * 200,

@@ -51,6 +51,7 @@ def test_titles(page: str, title: str) -> None:
         ("jsonld-author-list.html", "Mei Tanaka-Ross, Dario Vukovic"),
         ("cjk-byline-related-box.html", "林晓 周安"),  # "本报记者" is no name
         ("korean-related-byline-only.html", None),  # the related story's "기자" byline
+        ("italian-visible-date-firma.html", "Giulia Ferrante"),  # class "firma", "Di"
     ],
 )
 def test_authors(page: str, author: str | None) -> None:
@@ -69,6 +70,7 @@ def test_authors(page: str, author: str | None) -> None:
         ("jsonld-author-list.html", "2021-06-02T08:15:00+02:00"),  # dateCreated, last resort
         # <abbr title>, inside Blogger's "widget Blog" wrapper; not the popular post's.
         ("blogger-abbr-date.html", "2019-08-18T16:42:00-07:00"),
+        ("italian-visible-date-firma.html", "2020-02-04"),  # "Martedì 4 febbraio 2020"
     ],
 )
 def test_published_dates(page: str, published: str) -> None:
@@ -95,6 +97,10 @@ def test_published_dates(page: str, published: str) -> None:
         ("経済部 記者 佐藤花子", "佐藤花子"),
         ("文／记者 王明", "王明"),
         ("박지훈 기자", "박지훈"),
+        ("Our Foreign Staff", None),  # a desk, an agency, a company: no person
+        ("By Press Association", None),
+        ("Meridian Media Group", None),
+        ("Ana Ruiz, ABC News", "Ana Ruiz"),
     ],
 )
 def test_clean_author(raw: str, expected: str | None) -> None:
@@ -123,6 +129,13 @@ def test_author_equal_to_site_name_is_dropped() -> None:
         ("20161201", "2016-12-01"),
         ("20161201T101500", "2016-12-01T10:15:00"),
         ("Published on 1 May 2020", "2020-05-01"),
+        ("2016年12月15日 18時30分", "2016-12-15T18:30:00"),
+        ("2020년 4월 7일 07:36", "2020-04-07T07:36:00"),
+        ("14. März 2018, 16:20 Uhr", "2018-03-14T16:20:00"),
+        ("Publié le 27 janvier 2020 à 07h15", "2020-01-27T07:15:00"),
+        ("1er décembre 2016", "2016-12-01"),
+        ("2 de noviembre de 2019", "2019-11-02"),
+        ("Sabato 2 novembre 2019", "2019-11-02"),
         ("12", None),
         ("soon", None),
         ("1850-01-01", None),

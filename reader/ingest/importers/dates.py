@@ -41,6 +41,30 @@ _MON = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+# Month names of the other languages of the web pages we read (French, German, Spanish,
+# Italian, Portuguese, Dutch); English ones are ``_MON``.
+_FOREIGN_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "janvier januar jänner enero gennaio janeiro januari",
+            "février fevrier februar febrero febbraio fevereiro februari",
+            "mars märz maerz marzo março marco maart",
+            "avril abril aprile",
+            "mai mayo maggio maio mei",
+            "juin juni junio giugno junho",
+            "juillet juli julio luglio julho",
+            "août aout agosto augustus",
+            "septembre septiembre setiembre settembre setembro",
+            "octobre oktober octubre ottobre outubro",
+            "novembre noviembre novembro",
+            "décembre decembre dezember diciembre dicembre dezembro",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_FOREIGN_MON = "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True))
 _ORD = r"(?:st|nd|rd|th)?"
 _ISO = re.compile(
     r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
@@ -60,17 +84,41 @@ _DATE_PATTERNS = (
     re.compile(r"(?<!\d)(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})(?!\d)"),
     # 14/04/2022, 14.04.2022, 04-14-2022
     re.compile(r"(?<![\d/.])(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<y>\d{4})(?!\d)"),
+    # 2019年11月2日, 2020년 4월 7일
+    re.compile(
+        r"(?<!\d)(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})(?!\d)\s*[日일]?"
+    ),
+    # 2 novembre 2019, 14. März 2018, 1er décembre 2016, 2 de noviembre de 2019
+    re.compile(
+        rf"(?<!\d)(?P<d>\d{{1,2}})(?:\.|er|º|°)?\s+(?:de\s+)?(?P<fmon>{_FOREIGN_MON})\.?,?\s+"
+        r"(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)",
+        re.IGNORECASE,
+    ),
 )
+_CJK_TIME = re.compile(r"(?<!\d)(?P<H>\d{1,2})\s*[時时시]\s*(?P<M>\d{1,2})\s*[分분]")
 _TIME = re.compile(
     r"(?<![\d:.])(?P<H>\d{1,2})(?::(?P<M>\d{2})(?::(?P<S>\d{2}))?|[.h](?P<M2>\d{2}))?"
     r"\s*(?P<ap>[ap]\.?\s?m\b\.?)?(?![\d:])",
     re.IGNORECASE,
 )
-_WEEKDAY = r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b\.?"
+_WEEKDAY = (
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b\.?"
+    r"|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    r"|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
+    r"|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo"
+    r"|lunedì|lunedi|martedì|martedi|mercoledì|mercoledi|giovedì|giovedi|venerdì|venerdi"
+    r"|sabato|domenica|segunda|terça|terca|quarta|quinta|sexta|feira"
+    r"|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\b"
+    r"|[（(]?[月火水木金土日][曜]?[日]?[）)]|[（(][월화수목금토일][）)]"
+)
 _FILLER = re.compile(
     rf"{_WEEKDAY}"
     r"|\b(?:last|first|originally)\b"
     r"|\b(?:updated|update|published|posted|modified|created|edited|dated?|time|on|at|as of)\b"
+    r"|\b(?:publié|publiée|mis à jour|modifié|le|à|veröffentlicht|aktualisiert|stand|am|um"
+    r"|uhr|publicado|actualizado|el|a las|pubblicato|aggiornato|il|alle|ore|atualizado|às"
+    r"|gepubliceerd|bijgewerkt|op|om|de)\b"
+    r"|公開|更新|配信|发布|發布|时间|時間|来源|입력|수정|기사입력|[：:|·,]"
     r"|\b(?:gmt|utc|bst|cet|cest|eet|eest|msk|ist|jst|aest|aedt|et|pt|ct|mt"
     r"|est|edt|cst|cdt|mst|mdt|pst|pdt|z)\b(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?"
     r"|[+-]\d{2}:?\d{2}\b"
@@ -141,6 +189,10 @@ def _month(name: str) -> int:
     return _MONTHS[name[:3].lower()]
 
 
+def _foreign_month(name: str) -> int:
+    return _FOREIGN_MONTHS[name.lower()]
+
+
 def _time_from(match: re.Match[str]) -> tuple[int, int, int] | None:
     hour = int(match["H"])
     minute_text = match["M"] or match["M2"]
@@ -185,6 +237,8 @@ def _find_date(text: str) -> _Found | None:
                 year = int(groups["y"])
                 if groups.get("mon"):
                     day = date(year, _month(groups["mon"]), int(groups["d"]))
+                elif groups.get("fmon"):
+                    day = date(year, _foreign_month(groups["fmon"]), int(groups["d"]))
                 elif groups.get("m"):
                     day = date(year, int(groups["m"]), int(groups["d"]))
                 else:
@@ -216,7 +270,11 @@ def _parse(text: str) -> tuple[str, list[tuple[int, int]]] | None:
     spans = [span]
     if clock is None:
         rest = text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
-        for match in _TIME.finditer(rest):
+        cjk = _CJK_TIME.search(rest)
+        if cjk and int(cjk["H"]) < 24 and int(cjk["M"]) < 60:
+            clock = (int(cjk["H"]), int(cjk["M"]), 0)
+            spans.append(cjk.span())
+        for match in _TIME.finditer(rest if clock is None else ""):
             clock = _time_from(match)
             if clock is not None:
                 spans.append(match.span())
@@ -265,7 +323,7 @@ def find_date_line(line: str) -> str | None:
 
 
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)")
-_HAS_TIME = re.compile(r"\d:\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
+_HAS_TIME = re.compile(r"\d:\d{2}|\d\s*[ap]\.?m\b|\d\s*[時时시]", re.IGNORECASE)
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _COMPACT = re.compile(r"^((?:19|20)\d\d)([01]\d)([0-3]\d)(?:T?([012]\d)([0-5]\d)([0-5]\d))?$")
 _YEAR = re.compile(r"(?<!\d)(?:19|20|21)\d\d(?!\d)")

@@ -5,7 +5,8 @@ Owns ``find_author`` (JSON-LD, then ``<meta>``, then the page's own byline eleme
 (one byline text to the names in it). A byline is taken apart into names: "By" and role
 words ("Staff Writer", "記者") go, words run together by the page's markup are split
 ("ByJane Doe", "Jane DoeStaff Writer"), page furniture ("See full bio", a date, "Follow")
-is cut, and a name equal to the site or publisher is never an author.
+is cut, and a name equal to the site or publisher, or one that names a desk, an agency or a
+company ("Our Foreign Staff", "Example Media Group"), is never an author.
 Callers get ``None`` rather than a doubtful name.
 """
 
@@ -43,6 +44,13 @@ _GLUED_WORD = re.compile(
 _CJK_ROLE = re.compile(
     r"^\s*文\s*[／/:：]\s*|(?:[\u3400-\u9fff]{1,6}部\s*)?(?:本[报報社]|特派)?(?:記者|记者|기자|特派[員员]|通[讯信][员員])"
 )
+# A desk, an agency or a publisher, not a person: "Our Foreign Staff", "KXRT Staff",
+# "Meridian Media Group", "Press Association", "ABC News".
+_ORGANISATION = re.compile(
+    r"\b(?:Staff|Desk|Team|Newsroom|Group|Media|Inc|Ltd|LLC|Corp|Corporation|Company|"
+    r"Publishing|Publications|Network|Association|Agency|Reports|Wire|Press|News|Digital|"
+    r"Editors|Editorial Board)\b"
+)
 _ONLY_ROLE = re.compile(rf"^\s*(?:the\s+)?{_ROLE}\s*$", re.I)
 _TRAILING_ROLE = re.compile(rf"(?<=\S)[\s,\-–—]+\b{_ROLE}\b.*$", re.I)
 _FURNITURE = re.compile(
@@ -59,7 +67,7 @@ _SPLIT_NAMES = re.compile(
 _NOT_A_NAME = re.compile(r"\d|@|https?:|www\.|\.com\b|[<>{}=]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _LETTERS = re.compile(r"[^\W\d_]+")
-_BYLINE_CLASS = re.compile(r"byline|author|writer|contributor|creator", re.I)
+_BYLINE_CLASS = re.compile(r"byline|author|autor|auteur|firma|writer|contributor|creator", re.I)
 _NOT_BYLINE_CLASS = re.compile(
     r"avatar|image|photo|img|follow|bio\b|description|comment|related|more-from|social|share",
     re.I,
@@ -102,7 +110,7 @@ def _one_name(part: str) -> str | None:
         return None
     part = _TRAILING_ROLE.sub("", part)
     part = part.strip(" ,:-–—|.()[]")
-    return part if _looks_like_name(part) else None
+    return part if _looks_like_name(part) and not _ORGANISATION.search(part) else None
 
 
 def _cut_date(text: str) -> str:

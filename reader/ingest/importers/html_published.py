@@ -58,7 +58,9 @@ _ASIDE_CLASS = re.compile(
 _MODIFIED = re.compile(r"modif|updat|edited|revised|expir", re.I)
 _MODIFIED_BEFORE = re.compile(r"\b(?:updated|modified|edited|revised)\b[^\w]*(?:on|at)?\s*$", re.I)
 _PUBLISHED = re.compile(r"publish|pubdate|posted|created|issued", re.I)
-_DATE_CLASS = re.compile(r"date|time|published|dateline|timestamp|posted|byline|meta", re.I)
+_DATE_CLASS = re.compile(
+    r"date|\bdata\b|datum|fecha|time|published|dateline|timestamp|posted|byline|meta", re.I
+)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})(?:/|$|[-_.])")
 
 
