@@ -82,6 +82,7 @@ _DATE_WORDS_BEFORE = re.compile(
     r"[a-z]*\.?,?\s*){0,2}$",
     re.I,
 )
+_DOMAIN_END = re.compile(r"\.(?:com|org|net|info|co|news|[a-z]{2})(?:\.[a-z]{2})?$", re.I)
 _WITH = re.compile(r"\(\s*(?:avec|with)\b", re.I)
 
 
@@ -164,7 +165,10 @@ def clean_author(raw: str | None, site_keys: Iterable[str] = ()) -> str | None:
 def site_keys(names: Iterable[str | None]) -> set[str]:
     """The ``_key`` forms of the site and publisher names. (Not the host name: a personal
     site is often named after its author.)"""
-    keys = {_key(n) for n in names if n}
+    keys: set[str] = set()
+    for name in filter(None, names):
+        # "ESPN.com", "Le Monde.fr" name the sites ESPN and Le Monde.
+        keys.update((_key(name), _key(_DOMAIN_END.sub("", name.strip()))))
     keys.discard("")
     return keys
 

@@ -51,7 +51,7 @@ _META_KEYS = (
 )
 _ASIDE_TAGS = frozenset({"aside", "nav"})
 _ASIDE_CLASS = re.compile(
-    r"related|relation|recommend|more-stories|more_stories|read-next|readnext|comment|sidebar|widget|"
+    r"related|relation|recommend|top[-_]?stories|most[-_]?(?:read|viewed|popular)|wdgt|more-stories|more_stories|read-next|readnext|comment|sidebar|widget|"
     r"promo|teaser|trending|popular|site-footer|newsletter|outbrain|taboola",
     re.I,
 )

@@ -169,6 +169,10 @@ def cut_site_name(title: str, keys: set[str]) -> str:
     return title
 
 
+# An element's text without its scripts and styles (an <h1> may hold a timing script).
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
+
+
 def headline_texts(root: HtmlElement) -> list[str]:
     """The headlines the page shows: ``<h1>`` and elements marked as the headline
     (``itemprop=headline``, classes such as ``entry-title``), outside sidebars."""
@@ -185,7 +189,7 @@ def headline_texts(root: HtmlElement) -> list[str]:
                 and el.tag not in ("meta", "title", "script", "style")
             )
         if marked and not in_aside(el):
-            text = clean_line(el.text_content())
+            text = clean_line("".join(_VISIBLE_TEXT(el)))
             if text and len(text) <= 300 and text not in found:
                 found.append(text)
         if len(found) >= 20:
