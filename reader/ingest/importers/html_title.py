@@ -187,6 +187,8 @@ def headline_texts(root: HtmlElement) -> list[str]:
                 ("title" in lower or "headline" in lower)
                 and bool(_HEADLINE_CLASS.search(marks))
                 and el.tag not in ("meta", "title", "script", "style")
+                # A box classed "headline" around the <h1> also holds the byline.
+                and next(el.iter("h1"), None) is None
             )
         if marked and not in_aside(el):
             text = clean_line("".join(_VISIBLE_TEXT(el)))
@@ -205,7 +207,8 @@ def _fold(text: str) -> str:
 def prefer_headline(title: str, headlines: Iterable[str], keys: set[str]) -> str:
     """The page's own headline when it is ``title`` written as the page shows it (its
     quotes, dashes, case), or when the two agree in part (one holds most of the other's
-    words: a social or SEO variant of the headline); else ``title``."""
+    words: a social or SEO variant of the headline; or the headline holds every word of a
+    shorter title, up to twice as long); else ``title``."""
     candidates = [cut_site_name(h, keys) for h in headlines]
     folded = _fold(title)
     for headline in candidates:
@@ -217,7 +220,9 @@ def prefer_headline(title: str, headlines: Iterable[str], keys: set[str]) -> str
             continue
         inside, around = text_similarity(title, headline), text_similarity(headline, title)
         score = min(inside, around)
-        if score >= 0.7 and max(inside, around) >= 0.8 and score > best_score:
+        agree = score >= 0.7 and max(inside, around) >= 0.8
+        longer = around >= 0.999 and inside >= 0.5
+        if (agree or longer) and score > best_score:
             best, best_score = headline, score
     return best
 
