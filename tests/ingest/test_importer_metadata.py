@@ -39,6 +39,11 @@ def parsed(name: str):
             "headline-longer-than-og-title.html",
             "Island ferry line adds a night crossing for shift workers",
         ),
+        # og:title is the headline cut short: the page's headline goes on where it stops.
+        (
+            "headline-goes-on-after-og-title.html",
+            "Kestrel 3 kettle review: the quietest boil we have timed, at a price",
+        ),
         # A script inside the <h1> is not part of the headline (its quotes are kept).
         (
             "site-domain-author-top-stories.html",
@@ -84,6 +89,8 @@ def test_authors(page: str, author: str | None) -> None:
         # <abbr title>, inside Blogger's "widget Blog" wrapper; not the popular post's.
         ("blogger-abbr-date.html", "2019-08-18T16:42:00-07:00"),
         ("italian-visible-date-firma.html", "2020-02-04"),  # "Martedì 4 febbraio 2020"
+        # A date box of two lines, published then updated; not the ranking box's date.
+        ("date-box-published-and-updated.html", "2021-07-21T18:00:00"),
     ],
 )
 def test_published_dates(page: str, published: str) -> None:
@@ -110,9 +117,12 @@ def test_published_dates(page: str, published: str) -> None:
         ("経済部 記者 佐藤花子", "佐藤花子"),
         ("文／记者 王明", "王明"),
         ("박지훈 기자", "박지훈"),
-        ("Our Foreign Staff", None),  # a desk, an agency, a company: no person
-        ("By Press Association", None),
+        ("Our Foreign Staff", None),  # a desk, a company, a CMS account: no person
         ("Meridian Media Group", None),
+        ("Halvorsen University Office of Communications", None),
+        ("Super User", None),
+        ("By Press Association", "Press Association"),  # an agency wrote the wire story
+        ("AFP", "AFP"),
         ("Ana Ruiz, ABC News", "Ana Ruiz"),
     ],
 )

@@ -5,8 +5,8 @@ Owns ``find_author`` (JSON-LD, then ``<meta>``, then the page's own byline eleme
 (one byline text to the names in it). A byline is taken apart into names: "By" and role
 words ("Staff Writer", "記者") go, words run together by the page's markup are split
 ("ByJane Doe", "Jane DoeStaff Writer"), page furniture ("See full bio", a date, "Follow")
-is cut, and a name equal to the site or publisher, or one that names a desk, an agency or a
-company ("Our Foreign Staff", "Example Media Group"), is never an author.
+is cut, and a name equal to the site or publisher, or one that names a desk or a company
+("Our Foreign Staff", "Example Media Group"), is never an author; a news agency is.
 Callers get ``None`` rather than a doubtful name.
 """
 
@@ -44,12 +44,17 @@ _GLUED_WORD = re.compile(
 _CJK_ROLE = re.compile(
     r"^\s*文\s*[／/:：]\s*|(?:[\u3400-\u9fff]{1,6}部\s*)?(?:本[报報社]|特派)?(?:記者|记者|기자|特派[員员]|通[讯信][员員])"
 )
-# A desk, an agency or a publisher, not a person: "Our Foreign Staff", "KXRT Staff",
-# "Meridian Media Group", "Press Association", "ABC News".
+# A desk, a publisher or another organisation, not a person: "Our Foreign Staff", "KXRT
+# Staff", "Meridian Media Group", "Office of Communications", and the accounts a CMS is
+# installed with ("Super User"). A news agency ("AFP", "Press Association") is kept: it
+# is who wrote a wire story.
 _ORGANISATION = re.compile(
     r"\b(?:Staff|Desk|Team|Newsroom|Group|Media|Inc|Ltd|LLC|Corp|Corporation|Company|"
-    r"Publishing|Publications|Network|Association|Agency|Reports|Wire|Press|News|Digital|"
-    r"Editors|Editorial Board)\b"
+    r"Publishing|Publications|Network|Reports|News|Digital|Editors|Editorial Board|Office|"
+    r"Department|University|Communications|Redaktion|Rédaction|Redacción|Redazione|"
+    r"Redação)\b"
+    r"|^(?:Super User|Administrator|admin|webmaster|webdesk|editor|user)$",
+    re.I,
 )
 _ONLY_ROLE = re.compile(rf"^\s*(?:the\s+)?{_ROLE}\s*$", re.I)
 _TRAILING_ROLE = re.compile(rf"(?<=\S)[\s,\-–—]+\b{_ROLE}\b.*$", re.I)
@@ -145,6 +150,8 @@ def clean_author(raw: str | None, site_keys: Iterable[str] = ()) -> str | None:
     text = _FURNITURE.sub("", text)
     text = _cut_date(text)
     sites = set(site_keys)
+    if _key(text) in sites:  # "Fern & Fathom" is the site, not two people
+        return None
     names: list[str] = []
     for chunk in _SPLIT_NAMES.split(text):
         # "Jane Doe, John Roe" is two names; "Doe, Jane" is one written surname first.

@@ -51,7 +51,8 @@ _META_KEYS = (
 )
 _ASIDE_TAGS = frozenset({"aside", "nav"})
 _ASIDE_CLASS = re.compile(
-    r"related|relation|recommend|top[-_]?stories|most[-_]?(?:read|viewed|popular)|wdgt|more-stories|more_stories|read-next|readnext|comment|sidebar|widget|"
+    r"related|relation|recommend|top[-_]?stories|most[-_]?(?:read|viewed|popular)|wdgt|"
+    r"(?<![a-z])rank|more-stories|more_stories|read-next|readnext|comment|sidebar|widget|"
     r"promo|teaser|trending|popular|site-footer|newsletter|outbrain|taboola",
     re.I,
 )
@@ -136,9 +137,23 @@ def _markup_dates(root: HtmlElement) -> Iterable[str | None]:
         if len(el.attrib) == 0 or el.tag in ("html", "body", "script", "style", "time"):
             continue
         if _DATE_CLASS.search(_names(el)) and not _modified(el) and not in_aside(el):
-            text = " ".join(el.text_content().split())
-            if 0 < len(text) <= 100:
-                yield find_date_line(text)
+            yield _date_line(el)
+
+
+def _date_line(el: HtmlElement) -> str | None:
+    """The date an element classed as a date line gives: its whole text, else the first of
+    its lines (children) that is a date and not the modified one ("公開 …" then "更新 …")."""
+    text = " ".join(el.text_content().split())
+    date = find_date_line(text) if 0 < len(text) <= 100 else None
+    if date or len(text) > 300:
+        return date
+    for child in el.iterchildren(etree.Element):
+        line = " ".join(child.text_content().split())
+        if not _modified(child) and 0 < len(line) <= 100:
+            date = find_date_line(line)
+            if date:
+                return date
+    return None
 
 
 def url_date(url: str | None) -> str | None:

@@ -208,7 +208,7 @@ def prefer_headline(title: str, headlines: Iterable[str], keys: set[str]) -> str
     """The page's own headline when it is ``title`` written as the page shows it (its
     quotes, dashes, case), or when the two agree in part (one holds most of the other's
     words: a social or SEO variant of the headline; or the headline holds every word of a
-    shorter title, up to twice as long); else ``title``."""
+    shorter title, up to twice as long or going on where the title stops); else ``title``."""
     candidates = [cut_site_name(h, keys) for h in headlines]
     folded = _fold(title)
     for headline in candidates:
@@ -221,7 +221,8 @@ def prefer_headline(title: str, headlines: Iterable[str], keys: set[str]) -> str
         inside, around = text_similarity(title, headline), text_similarity(headline, title)
         score = min(inside, around)
         agree = score >= 0.7 and max(inside, around) >= 0.8
-        longer = around >= 0.999 and inside >= 0.5
+        # The headline goes on where a shortened title stops ("X review" / "X review: …").
+        longer = around >= 0.999 and (inside >= 0.5 or _fold(headline).startswith(folded + " "))
         if (agree or longer) and score > best_score:
             best, best_score = headline, score
     return best
