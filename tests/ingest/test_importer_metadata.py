@@ -121,6 +121,14 @@ def test_published_dates(page: str, published: str) -> None:
         ("Meridian Media Group", None),
         ("Halvorsen University Office of Communications", None),
         ("Super User", None),
+        ("Door Sanne de Vries en Pieter Bakker", "Sanne de Vries, Pieter Bakker"),
+        ("di Marco Rossi e Luca Bianchi", "Marco Rossi, Luca Bianchi"),
+        ("Oleh Budi Santoso dan Sari Dewi", "Budi Santoso, Sari Dewi"),
+        ("Dan Goodin", "Dan Goodin"),  # "dan" joins names only in lower case
+        ("（记者李明、张婷）", "李明, 张婷"),
+        ("〔記者陳怡君／台北報導〕", "陳怡君"),  # the dateline goes
+        ("寶島時報", None),  # a paper ("…時報", "…新闻", "…일보"), not a person
+        ("责任编辑：王强", None),  # the editor on duty
         ("By Press Association", "Press Association"),  # an agency wrote the wire story
         ("AFP", "AFP"),
         ("Ana Ruiz, ABC News", "Ana Ruiz"),
@@ -133,6 +141,11 @@ def test_clean_author(raw: str, expected: str | None) -> None:
 def test_author_equal_to_site_name_is_dropped() -> None:
     keys = {"bbcnews"}
     assert clean_author("BBC News", keys) is None
+    # The site's name with a short word added ("Báo": newspaper), or split at "&".
+    assert clean_author("Báo Tin Nhanh Việt", {"tinnhanhviệt"}) is None
+    assert clean_author("Fern & Fathom", {"fernfathom"}) is None
+    # A blogger named with their site's handle is still the author.
+    assert clean_author("史蒂文的家 (stevenhgm)", {"stevenhgm"}) == "史蒂文的家 stevenhgm"
     assert clean_author("Ana Ruiz, BBC News", keys) == "Ana Ruiz"
     assert clean_author("By Ana Ruiz, BBC News", keys) == "Ana Ruiz"
 

@@ -24,7 +24,7 @@ from reader.sanitize import clean_line
 
 _PREFIX = re.compile(
     r"^(?:(?:written|posted|published|reported|story|text|words|photos?)\s+)?"
-    r"(?:by|from|von|par|por|door|di|av|af|autor(?:in)?|author)\b\s*:?\s*",
+    r"(?:by|from|von|par|por|door|di|av|af|oleh|tác giả|autor(?:in|ka)?|author)\b\s*:?\s*",
     re.I,
 )
 _GLUED_BY = re.compile(r"^By(?=[A-ZÀ-ÖØ-Þ])")
@@ -43,6 +43,8 @@ _GLUED_WORD = re.compile(
 # "本报记者 王丽", "文／记者 王明", "佐藤美咲 記者", "박지훈 기자": reporter words of CJK bylines.
 _CJK_ROLE = re.compile(
     r"^\s*文\s*[／/:：]\s*|(?:[\u3400-\u9fff]{1,6}部\s*)?(?:本[报報社]|特派)?(?:記者|记者|기자|特派[員员]|通[讯信][员員])"
+    # a dateline after the name ("陳怡君／台北報導") and the brackets around a byline
+    r"|[\u3400-\u9fff]{1,6}(?:報導|报道|電|电)(?=\s*[〕】）)]|\s*$)|[（）〔〕【】]"
 )
 # A desk, a publisher or another organisation, not a person: "Our Foreign Staff", "KXRT
 # Staff", "Meridian Media Group", "Office of Communications", and the accounts a CMS is
@@ -53,9 +55,13 @@ _ORGANISATION = re.compile(
     r"Publishing|Publications|Network|Reports|News|Digital|Editors|Editorial Board|Office|"
     r"Department|University|Communications|Redaktion|Rédaction|Redacción|Redazione|"
     r"Redação)\b"
+    # the same in CJK: news, daily, times, evening paper, newspaper company, station
+    r"|新[闻聞]|[日时時晚早][报報]|[报報]社|新聞社|[电電]视台|[電电]視台|广播|뉴스|일보|신문|방송"
     r"|^(?:Super User|Administrator|admin|webmaster|webdesk|editor|user)$",
     re.I,
 )
+# The editor on duty of a Chinese page ("责任编辑：王强") is not its author.
+_EDITOR_ONLY = re.compile(r"^\s*(?:责任编辑|責任編輯|编辑|編輯|校对|校對)\s*[:：]")
 _ONLY_ROLE = re.compile(rf"^\s*(?:the\s+)?{_ROLE}\s*$", re.I)
 _TRAILING_ROLE = re.compile(rf"(?<=\S)[\s,\-–—]+\b{_ROLE}\b.*$", re.I)
 _FURNITURE = re.compile(
@@ -65,7 +71,9 @@ _FURNITURE = re.compile(
     re.I,
 )
 _SPLIT_NAMES = re.compile(
-    r"\s*(?:&|\band\b|\bund\b|\bet\b|;|\||·|•|/|\n"
+    # "and" in English, German, French, Dutch, Italian and Portuguese, Norwegian and
+    # Danish, Swedish, Finnish, Indonesian, Vietnamese; the CJK enumeration comma.
+    r"\s*(?:&|\b(?:and|und|et|(?-i:en|e|og|och|ja|dan|và))\b|;|\||·|•|/|／|、|\n"
     r"|\b(?:edited|illustrated|photos?|reviewed|translated|additional reporting)\s+by\b)\s*",
     re.I,
 )
@@ -150,7 +158,14 @@ def clean_author(raw: str | None, site_keys: Iterable[str] = ()) -> str | None:
     text = _FURNITURE.sub("", text)
     text = _cut_date(text)
     sites = set(site_keys)
-    if _key(text) in sites:  # "Fern & Fathom" is the site, not two people
+    if _EDITOR_ONLY.match(text):
+        return None
+    key = _key(text)
+    # "Fern & Fathom" is the site, not two people; so is "Báo Tin Nhanh Việt" ("the
+    # newspaper Tin Nhanh Việt"): the site's name and a short word.
+    if key in sites or any(
+        len(site) >= 6 and site in key and len(key) - len(site) <= 4 for site in sites
+    ):
         return None
     names: list[str] = []
     for chunk in _SPLIT_NAMES.split(text):
