@@ -181,6 +181,41 @@ def test_read_date(value: str, expected: str | None) -> None:
     assert read_date(value) == expected
 
 
+@pytest.mark.parametrize(
+    ("line", "published"),
+    [
+        # The element is classed as the update, but its line starts with the publication.
+        (
+            '<p class="is-last-update">12 maggio 2017 (modifica il 13 maggio 2017 | 08:15)</p>',
+            "2017-05-12",
+        ),
+        (
+            '<p class="dateline">Published 6:00 a.m. ET June 20, 2018 | Updated 9:12 a.m. ET'
+            " June 21, 2018</p>",
+            "2018-06-20T06:00:00-04:00",
+        ),
+        (
+            '<p class="date">Publié le 27 janvier 2020 à 07h15 - Mis à jour le 28 janvier 2020'
+            " à 10h00</p>",
+            "2020-01-27T07:15:00",
+        ),
+        (
+            '<p class="meta">2021年07月21日 18時00分 公開 ［2021年07月22日 09時30分 更新］</p>',
+            "2021-07-21T18:00:00",
+        ),
+        ('<p class="updated">Updated 13 May 2017</p>', None),  # the update alone: no date
+    ],
+)
+def test_a_date_line_that_goes_on_to_the_update(line: str, published: str | None) -> None:
+    html = (
+        "<html><head><title>Walkway rebuild approved on the quay</title></head><body>"
+        f"<article><h1>Walkway rebuild approved on the quay</h1>{line}"
+        "<p>The harbour board met on a wet Tuesday evening to settle the question.</p>"
+        "</article></body></html>"
+    )
+    assert parse_html(html).published == published
+
+
 def test_a_time_after_the_word_updated_is_not_the_publication_date() -> None:
     html = (
         "<html><head><title>Walkway rebuild approved</title></head><body><article>"

@@ -56,6 +56,14 @@ _ASIDE_CLASS = re.compile(
     r"promo|teaser|trending|popular|site-footer|newsletter|outbrain|taboola",
     re.I,
 )
+# Where a date line goes on to the modified date, in the languages dates.py reads.
+_THEN_UPDATED = re.compile(
+    r"[(\[［|·•,;–—-]?\s*(?<!\w)(?:last\s+)?(?:updated?|modified|modifica\w*|modifié\w*|"
+    r"mis à jour|aktualisiert|actualizad\w*|aggiornat\w*|atualizad\w*|oppdatert|"
+    r"uppdaterad|opdateret|päivitetty|bijgewerkt|更新|수정)(?!\w)",
+    re.I,
+)
+_BRACKET = re.compile(r"[(\[［（]")
 _MODIFIED = re.compile(r"modif|updat|edited|revised|expir", re.I)
 _MODIFIED_BEFORE = re.compile(r"\b(?:updated|modified|edited|revised)\b[^\w]*(?:on|at)?\s*$", re.I)
 _PUBLISHED = re.compile(r"publish|pubdate|posted|created|issued", re.I)
@@ -136,8 +144,11 @@ def _markup_dates(root: HtmlElement) -> Iterable[str | None]:
     for el in elements:
         if len(el.attrib) == 0 or el.tag in ("html", "body", "script", "style", "time"):
             continue
-        if _DATE_CLASS.search(_names(el)) and not _modified(el) and not in_aside(el):
-            yield _date_line(el)
+        if _DATE_CLASS.search(_names(el)) and not in_aside(el):
+            if not _modified(el):
+                yield _date_line(el)
+            else:  # "is-last-update": "12 maggio 2017 (modifica il 13 maggio 2017)"
+                yield _date_before_update(" ".join(el.text_content().split()))
 
 
 def _date_line(el: HtmlElement) -> str | None:
@@ -147,10 +158,25 @@ def _date_line(el: HtmlElement) -> str | None:
     date = find_date_line(text) if 0 < len(text) <= 100 else None
     if date or len(text) > 300:
         return date
+    date = _date_before_update(text)
+    if date:
+        return date
     for child in el.iterchildren(etree.Element):
         line = " ".join(child.text_content().split())
         if not _modified(child) and 0 < len(line) <= 100:
             date = find_date_line(line)
+            if date:
+                return date
+    return None
+
+
+def _date_before_update(text: str) -> str | None:
+    """The date of a line that goes on to the modified date ("12 maggio 2017 (modifica il
+    13 maggio 2017)", "Published …, updated …", "… 公開 ［… 更新］"): what comes before."""
+    for pattern in (_THEN_UPDATED, _BRACKET):
+        head = pattern.split(text, maxsplit=1)[0].strip(" ([［|·•,;-–—")
+        if head != text.strip(" ([［|·•,;-–—") and 0 < len(head) <= 100:
+            date = find_date_line(head)
             if date:
                 return date
     return None
