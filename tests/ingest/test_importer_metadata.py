@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reader.ingest.importers.dates import read_date
-from reader.ingest.importers.html_byline import clean_author
+from reader.ingest.importers.html_byline import clean_author, credit_in_text
 from reader.ingest.importers.html_page import parse_html
 
 DATA = Path(__file__).parent.parent / "data" / "metadata"
@@ -136,6 +136,33 @@ def test_published_dates(page: str, published: str) -> None:
 )
 def test_clean_author(raw: str, expected: str | None) -> None:
     assert clean_author(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("markdown", "author"),
+    [
+        (
+            "新华社武汉6月28日电（记者李明、张婷）记者从长江水利委员会获悉，水位上涨。\n\n第二段。\n",
+            "李明, 张婷",
+        ),
+        ("店は今月末で閉じる。\n\n残った本は図書館に寄贈するという。（佐藤陽子）\n", "佐藤陽子"),
+        ("店は今月末で閉じる。\n\n（敬称略）\n", None),  # "titles omitted", no name
+        ("店は今月末で閉じる。\n\n写真は店内。（写真提供）\n", None),
+        ("The quay reopens in June (Reuters).\n\nIt closed in March (AP).\n", None),
+    ],
+)
+def test_reporter_named_only_in_the_text(markdown: str, author: str | None) -> None:
+    assert credit_in_text(markdown) == author
+
+
+def test_the_reporter_in_the_text_is_the_author_when_the_page_names_none() -> None:
+    html = (
+        "<html><head><meta charset='utf-8'><title>古書店、70年の歴史に幕</title></head><body>"
+        "<article><h1>古書店、70年の歴史に幕</h1><p>駅前の古書店が今月末で閉店する。"
+        "常連客が別れを惜しんで列をつくった。</p><p>店主は「きれいに閉めたい」と話した。"
+        "残った本は図書館に寄贈するという。（佐藤陽子）</p></article></body></html>"
+    )
+    assert parse_html(html).author == "佐藤陽子"
 
 
 def test_author_equal_to_site_name_is_dropped() -> None:

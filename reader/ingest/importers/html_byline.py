@@ -7,6 +7,7 @@ words ("Staff Writer", "記者") go, words run together by the page's markup are
 ("ByJane Doe", "Jane DoeStaff Writer"), page furniture ("See full bio", a date, "Follow")
 is cut, and a name equal to the site or publisher, or one that names a desk or a company
 ("Our Foreign Staff", "Example Media Group"), is never an author; a news agency is.
+``credit_in_text`` finds the reporter that CJK news names only in the article's text.
 Callers get ``None`` rather than a doubtful name.
 """
 
@@ -262,3 +263,28 @@ def find_author(
             if author:
                 return author
     return page_byline(root, keys)
+
+
+# "新华社武汉6月28日电（记者李明、张婷）…" near the top of a Chinese article.
+_REPORTER_NEAR_TOP = re.compile(
+    r"[（(〔【]\s*(?:本[报報])?(?:记者|記者|기자)\s*([^（）()〔〕【】]{2,24}?)\s*[）)〕】]"
+)
+# "…と話した。（佐藤陽子）" at the very end of a Japanese article.
+_REPORTER_AT_END = re.compile(r"（([\u3400-\u9fff\u3040-\u30ff]{2,8})）\s*$")
+_NOT_A_CREDIT = re.compile(r"略|完|終|终|続|つづ|おわり|写真|撮影|提供")
+
+
+def credit_in_text(markdown: str) -> str | None:
+    """The reporter a CJK article names only in its text: in brackets after "记者" near
+    the top ("（记者李明、张婷）"), or in brackets at the very end ("（佐藤陽子）");
+    ``None`` when there is no such credit."""
+    paragraphs = [p.strip() for p in markdown.split("\n\n") if p.strip()]
+    for paragraph in paragraphs[:3]:
+        match = _REPORTER_NEAR_TOP.search(paragraph[:120])
+        if match:
+            return clean_author(match.group(1))
+    if paragraphs:
+        match = _REPORTER_AT_END.search(paragraphs[-1])
+        if match and not _NOT_A_CREDIT.search(match.group(1)):
+            return clean_author(match.group(1))
+    return None

@@ -23,6 +23,7 @@ from html2text.config import RE_MD_PLUS_MATCHER as _MD_PLUS
 from lxml.html import HtmlElement
 
 from reader.errors import ImportFailed
+from reader.ingest.importers.html_byline import credit_in_text
 from reader.ingest.importers.html_clean import (
     PARSER_DEPTH_LIMIT,
     clean_article,
@@ -362,7 +363,7 @@ def _parse(
     return ParsedArticle(
         title=title or _first_line(markdown),
         markdown=markdown,
-        author=md.author,
+        author=md.author or credit_in_text(markdown),
         site=md.site,
         url=md.url,
         published=md.published,
