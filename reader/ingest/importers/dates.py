@@ -21,6 +21,13 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from dateutil import parser as date_parser
 from dateutil import tz
 
+from reader.ingest.importers.date_words import (
+    DATE_LINE_WORDS,
+    FOREIGN_MONTH,
+    FOREIGN_MONTHS,
+    WEEKDAY,
+)
+
 __all__ = ["find_date_line", "parse_date", "read_date"]
 
 _MONTHS = {
@@ -41,30 +48,6 @@ _MON = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-# Month names of the other languages of the web pages we read (French, German, Spanish,
-# Italian, Portuguese, Dutch); English ones are ``_MON``.
-_FOREIGN_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            "janvier januar jänner enero gennaio janeiro januari",
-            "février fevrier februar febrero febbraio fevereiro februari",
-            "mars märz maerz marzo março marco maart",
-            "avril abril aprile",
-            "mai mayo maggio maio mei",
-            "juin juni junio giugno junho",
-            "juillet juli julio luglio julho",
-            "août aout agosto augustus",
-            "septembre septiembre setiembre settembre setembro",
-            "octobre oktober octubre ottobre outubro",
-            "novembre noviembre novembro",
-            "décembre decembre dezember diciembre dicembre dezembro",
-        ),
-        start=1,
-    )
-    for name in names.split()
-}
-_FOREIGN_MON = "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True))
 _ORD = r"(?:st|nd|rd|th)?"
 _ISO = re.compile(
     r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
@@ -90,7 +73,7 @@ _DATE_PATTERNS = (
     ),
     # 2 novembre 2019, 14. März 2018, 1er décembre 2016, 2 de noviembre de 2019
     re.compile(
-        rf"(?<!\d)(?P<d>\d{{1,2}})(?:\.|er|º|°)?\s+(?:de\s+)?(?P<fmon>{_FOREIGN_MON})\.?,?\s+"
+        rf"(?<!\d)(?P<d>\d{{1,2}})(?:\.|er|º|°)?\s+(?:de\s+)?(?P<fmon>{FOREIGN_MONTH})\.?,?\s+"
         r"(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)",
         re.IGNORECASE,
     ),
@@ -101,24 +84,11 @@ _TIME = re.compile(
     r"\s*(?P<ap>[ap]\.?\s?m\b\.?)?(?![\d:])",
     re.IGNORECASE,
 )
-_WEEKDAY = (
-    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b\.?"
-    r"|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
-    r"|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
-    r"|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo"
-    r"|lunedì|lunedi|martedì|martedi|mercoledì|mercoledi|giovedì|giovedi|venerdì|venerdi"
-    r"|sabato|domenica|segunda|terça|terca|quarta|quinta|sexta|feira"
-    r"|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\b"
-    r"|[（(]?[月火水木金土日][曜]?[日]?[）)]|[（(][월화수목금토일][）)]"
-)
 _FILLER = re.compile(
-    rf"{_WEEKDAY}"
+    rf"{WEEKDAY}"
     r"|\b(?:last|first|originally)\b"
     r"|\b(?:updated|update|published|posted|modified|created|edited|dated?|time|on|at|as of)\b"
-    r"|\b(?:publié|publiée|mis à jour|modifié|le|à|veröffentlicht|aktualisiert|stand|am|um"
-    r"|uhr|publicado|actualizado|el|a las|pubblicato|aggiornato|il|alle|ore|atualizado|às"
-    r"|gepubliceerd|bijgewerkt|op|om|de)\b"
-    r"|公開|更新|配信|发布|發布|时间|時間|来源|입력|수정|기사입력|[：:|·,]"
+    rf"|{DATE_LINE_WORDS}|[：:|·,]"
     r"|\b(?:gmt|utc|bst|cet|cest|eet|eest|msk|ist|jst|aest|aedt|et|pt|ct|mt"
     r"|est|edt|cst|cdt|mst|mdt|pst|pdt|z)\b(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?"
     r"|[+-]\d{2}:?\d{2}\b"
@@ -190,7 +160,7 @@ def _month(name: str) -> int:
 
 
 def _foreign_month(name: str) -> int:
-    return _FOREIGN_MONTHS[name.lower()]
+    return FOREIGN_MONTHS[name.lower()]
 
 
 def _time_from(match: re.Match[str]) -> tuple[int, int, int] | None:
