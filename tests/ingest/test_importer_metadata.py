@@ -147,6 +147,8 @@ def test_clean_author(raw: str, expected: str | None) -> None:
         ),
         ("店は今月末で閉じる。\n\n残った本は図書館に寄贈するという。（佐藤陽子）\n", "佐藤陽子"),
         ("店は今月末で閉じる。\n\n（敬称略）\n", None),  # "titles omitted", no name
+        ("![動土典禮。（記者陳建宏攝）](https://example.org/a.jpg)\n\n捷運動工。\n", None),
+        ("典禮現場。（記者陳建宏攝）\n\n捷運動工。\n", None),  # a photographer's credit
         ("店は今月末で閉じる。\n\n写真は店内。（写真提供）\n", None),
         ("The quay reopens in June (Reuters).\n\nIt closed in March (AP).\n", None),
     ],

@@ -271,7 +271,7 @@ _REPORTER_NEAR_TOP = re.compile(
 )
 # "…と話した。（佐藤陽子）" at the very end of a Japanese article.
 _REPORTER_AT_END = re.compile(r"（([\u3400-\u9fff\u3040-\u30ff]{2,8})）\s*$")
-_NOT_A_CREDIT = re.compile(r"略|完|終|终|続|つづ|おわり|写真|撮影|提供")
+_NOT_A_CREDIT = re.compile(r"略|完|終|终|続|つづ|おわり|写真|撮影|提供|攝|摄|[图圖]")
 
 
 def credit_in_text(markdown: str) -> str | None:
@@ -281,7 +281,8 @@ def credit_in_text(markdown: str) -> str | None:
     paragraphs = [p.strip() for p in markdown.split("\n\n") if p.strip()]
     for paragraph in paragraphs[:3]:
         match = _REPORTER_NEAR_TOP.search(paragraph[:120])
-        if match:
+        # not a photo's credit ("（記者陳建宏攝）" under a picture)
+        if match and not paragraph.startswith("![") and not _NOT_A_CREDIT.search(match[1]):
             return clean_author(match.group(1))
     if paragraphs:
         match = _REPORTER_AT_END.search(paragraphs[-1])
