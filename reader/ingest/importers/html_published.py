@@ -64,6 +64,7 @@ _THEN_UPDATED = re.compile(
     re.I,
 )
 _BRACKET = re.compile(r"[(\[［（]")
+_LINE_EDGES = " ([［|·•,;-–—"  # what is left at a date line's cut
 _MODIFIED = re.compile(r"modif|updat|edited|revised|expir", re.I)
 _MODIFIED_BEFORE = re.compile(r"\b(?:updated|modified|edited|revised)\b[^\w]*(?:on|at)?\s*$", re.I)
 _PUBLISHED = re.compile(r"publish|pubdate|posted|created|issued", re.I)
@@ -173,9 +174,10 @@ def _date_line(el: HtmlElement) -> str | None:
 def _date_before_update(text: str) -> str | None:
     """The date of a line that goes on to the modified date ("12 maggio 2017 (modifica il
     13 maggio 2017)", "Published …, updated …", "… 公開 ［… 更新］"): what comes before."""
+    whole = text.strip(_LINE_EDGES)
     for pattern in (_THEN_UPDATED, _BRACKET):
-        head = pattern.split(text, maxsplit=1)[0].strip(" ([［|·•,;-–—")
-        if head != text.strip(" ([［|·•,;-–—") and 0 < len(head) <= 100:
+        head = pattern.split(text, maxsplit=1)[0].strip(_LINE_EDGES)
+        if head != whole and 0 < len(head) <= 100:
             date = find_date_line(head)
             if date:
                 return date
